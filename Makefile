@@ -1,0 +1,56 @@
+# The two commands the README shows: `make demo` and `make test`. Both set everything up themselves.
+PYTHON ?= python3
+UV_VERSION ?= 0.13.9
+
+# Airflow 3 (newest) is the main environment; Airflow 2.11 the oldest we support.
+VENV ?= .venv
+CONSTRAINTS ?= constraints/airflow-3.txt
+VENV_AF2 ?= .venv-af2
+CONSTRAINTS_AF2 ?= constraints/airflow-2.11.txt
+
+PYTEST_ARGS ?=
+
+.PHONY: all venv venv-af2 test test-af3 test-af2 demo lint bench constraints clean
+
+all: test
+
+# A venv is (re)built when pyproject.toml or its constraints file changes.
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python -c $(CONSTRAINTS) -e ".[test]"
+	touch $@
+
+$(VENV_AF2)/.installed: pyproject.toml $(CONSTRAINTS_AF2)
+	$(PYTHON) -m venv $(VENV_AF2)
+	$(VENV_AF2)/bin/python -m pip install -q "uv==$(UV_VERSION)"
+	$(VENV_AF2)/bin/uv pip install -q --python $(VENV_AF2)/bin/python -c $(CONSTRAINTS_AF2) -e ".[test]"
+	touch $@
+
+venv: $(VENV)/.installed
+venv-af2: $(VENV_AF2)/.installed
+
+# Every test (unit, integration against the sandbox, example DAGs under `airflow dags test`),
+# on the newest Airflow 3 and again on Airflow 2.11.
+test: test-af3 test-af2
+
+test-af3: venv
+	@echo "=== tests on Airflow $$($(VENV)/bin/python -c 'import airflow; print(airflow.__version__)') ==="
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+test-af2: venv-af2
+	@echo "=== tests on Airflow $$($(VENV_AF2)/bin/python -c 'import airflow; print(airflow.__version__)') ==="
+	$(VENV_AF2)/bin/python -m pytest $(PYTEST_ARGS)
+
+demo: venv
+	$(VENV)/bin/python -m airflow_provider_ileti.demo
+
+lint: venv
+	$(VENV)/bin/ruff check airflow_provider_ileti tests dags_examples benchmarks
+	$(VENV)/bin/mypy airflow_provider_ileti
+
+bench: venv
+	$(VENV)/bin/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) $(VENV_AF2) .pytest_cache

@@ -1,0 +1,1 @@
+"""One protocol client per service, usable without Airflow."""

@@ -1,0 +1,57 @@
+"""The small interface every service client implements.
+
+The generic operators (send, cancel, balance gate) and the delivery sensor speak only this, the way the
+common-sql operators speak DB-API to any database hook. Service-only features are methods of the concrete
+clients and have operators of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol, runtime_checkable
+
+from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatch, SendReceipt
+
+
+@runtime_checkable
+class SmsClient(Protocol):
+    #: Short service name: "node", "iletimerkezi", "iletiniz", "wisecp".
+    service: str
+    #: The most recipients one ``send()`` may carry; the operator chunks to this.
+    max_recipients_per_send: int
+    #: The most references one ``get_statuses()`` request may carry.
+    max_status_batch: int
+    #: True when the service deduplicates by ``SendBatch.idempotency_key`` (Node customID).
+    supports_idempotency: bool
+
+    def send(self, batch: SendBatch) -> SendReceipt:
+        """Send once. Raise ``AmbiguousSendError`` rather than retry a send that may have gone out."""
+        ...
+
+    def find_sent(self, idempotency_keys: Sequence[str]) -> Mapping[str, SendReceipt]:
+        """Sends the service already has for these keys (empty for services without client ids)."""
+        ...
+
+    def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
+        """The state of each reference, in as few requests as the service allows."""
+        ...
+
+    def cancel(self, reference: str) -> None: ...
+
+    def get_balance(self) -> Balance: ...
+
+    def list_senders(self) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class AsyncStatusClient(Protocol):
+    """What a trigger needs: read many states without blocking the triggerer's event loop."""
+
+    service: str
+    max_status_batch: int
+
+    async def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]: ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Thin Airflow adapters: a Connection in, a configured client out."""

@@ -1,0 +1,120 @@
+"""What every one of our hooks shares: connection parsing, the client cache, the legacy form methods.
+
+A hook never touches the network in ``__init__``; the client is built on first use and cached, so an
+operator that makes ten calls shares one pooled session.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow.providers.common.compat.sdk import BaseHook
+
+from airflow_provider_ileti.connection_forms import CONNECTION_FORMS
+from airflow_provider_ileti.core.endpoint import build_base_url
+
+if TYPE_CHECKING:
+    from airflow_provider_ileti.core.protocol import AsyncStatusClient, SmsClient
+
+DEFAULT_TIMEZONE = "Europe/Istanbul"
+DEFAULT_TIMEOUT = 30.0
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class IletiHook(BaseHook):
+    """Base of our service hooks. Subclasses set the class attributes and ``_build_client()``."""
+
+    conn_name_attr: ClassVar[str]
+    default_conn_name: ClassVar[str]
+    conn_type: ClassVar[str]
+    hook_name: ClassVar[str]
+    #: The service's public base URL, used when the connection has no host.
+    default_url: ClassVar[str]
+
+    def __init__(self, conn_id: str | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.conn_id = conn_id or self.default_conn_name
+        self._client: SmsClient | None = None
+
+    # -- connection ---------------------------------------------------------------------------------
+    @cached_property
+    def connection(self) -> Any:
+        return self.get_connection(self.conn_id)
+
+    @cached_property
+    def extras(self) -> dict[str, Any]:
+        extra = self.connection.extra_dejson
+        return dict(extra) if isinstance(extra, dict) else {}
+
+    def extra(self, name: str, default: Any = None) -> Any:
+        value = self.extras.get(name)
+        return default if value in (None, "") else value
+
+    @property
+    def base_url(self) -> str:
+        conn = self.connection
+        return build_base_url(conn.host, port=conn.port, scheme=conn.schema or None, default_url=self.default_url)
+
+    @property
+    def timezone(self) -> str:
+        return str(self.extra("timezone", DEFAULT_TIMEZONE))
+
+    @property
+    def timeout(self) -> float:
+        return float(self.extra("timeout", DEFAULT_TIMEOUT))
+
+    @property
+    def verify_ssl(self) -> bool:
+        value = self.extra("verify_ssl", True)
+        return value if isinstance(value, bool) else str(value).strip().lower() in _TRUE
+
+    @property
+    def default_sender(self) -> str | None:
+        value = self.extra("default_sender")
+        return str(value) if value else None
+
+    # -- clients ------------------------------------------------------------------------------------
+    def get_client(self) -> SmsClient:
+        """The service client for this connection, built once (no network until it is used)."""
+        if self._client is None:
+            self._client = self._build_client()
+        return self._client
+
+    def _build_client(self) -> SmsClient:
+        raise NotImplementedError
+
+    def get_async_client(self) -> AsyncStatusClient:
+        """A new async client for triggers (one per trigger run; close it with ``aclose()``)."""
+        raise NotImplementedError(f"{type(self).__name__} has no async client")
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def test_connection(self) -> tuple[bool, str]:
+        """Read-only check (balance), never a send."""
+        try:
+            balance = self.get_client().get_balance()
+        except Exception as exc:  # the UI shows the message; it never carries a secret
+            return False, str(exc)
+        return True, f"Connection OK; balance: {json.dumps(balance.to_dict())}"
+
+    # -- the connection form for Airflow 2.11–3.1 (≥ 3.2 reads get_provider_info) ----------------
+    @classmethod
+    def get_connection_form_widgets(cls) -> dict[str, Any]:
+        from airflow_provider_ileti.hooks.legacy_form import widgets_for
+
+        return widgets_for(CONNECTION_FORMS[cls.conn_type]["conn-fields"])
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        ui = CONNECTION_FORMS[cls.conn_type]["ui-field-behaviour"]
+        return {
+            "hidden_fields": list(ui["hidden-fields"]),
+            "relabeling": dict(ui["relabeling"]),
+            "placeholders": dict(ui["placeholders"]),
+        }

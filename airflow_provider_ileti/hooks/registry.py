@@ -1,0 +1,27 @@
+"""Find our hook for any of our connection ids, the way common-sql finds a DB hook for any connection."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from airflow_provider_ileti.connection_forms import CONNECTION_FORMS
+
+if TYPE_CHECKING:
+    from airflow_provider_ileti.hooks.base import IletiHook
+
+
+def hook_class_for(conn_type: str) -> type[IletiHook]:
+    if conn_type not in CONNECTION_FORMS:
+        known = ", ".join(sorted(CONNECTION_FORMS))
+        raise ValueError(f"conn_type={conn_type!r}: not an SMS connection of this provider (known: {known})")
+    module_name, _, class_name = CONNECTION_FORMS[conn_type]["hook-class-name"].rpartition(".")
+    return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
+
+
+def get_sms_hook(conn_id: str) -> IletiHook:
+    """The hook of whatever service ``conn_id`` points at (node_sms, iletimerkezi, iletiniz, wisecp)."""
+    from airflow.providers.common.compat.sdk import BaseHook
+
+    conn = BaseHook.get_connection(conn_id)
+    return hook_class_for(conn.conn_type.replace("-", "_"))(conn_id=conn_id)

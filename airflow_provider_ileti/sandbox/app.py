@@ -1,0 +1,93 @@
+"""The aiohttp application: every service under its prefix, the journal and faults as middleware."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from typing import Any
+
+from aiohttp import web
+
+from airflow_provider_ileti.sandbox.admin import register_admin
+from airflow_provider_ileti.sandbox.context import Sandbox
+from airflow_provider_ileti.sandbox.faults import Fault
+from airflow_provider_ileti.sandbox.journal import parse_body, redact
+from airflow_provider_ileti.sandbox.services import SERVICE_MODULES
+
+SANDBOX_KEY: web.AppKey[Sandbox] = web.AppKey("sandbox", Sandbox)
+
+
+def service_modules() -> list[Any]:
+    return [importlib.import_module(f"airflow_provider_ileti.sandbox.services.{name}") for name in SERVICE_MODULES]
+
+
+def _service_of(path: str) -> str:
+    first = path.strip("/").split("/", 1)[0]
+    return first if first in SERVICE_MODULES else "_admin" if first == "_admin" else "unknown"
+
+
+def _drop(request: web.Request) -> None:
+    """Close the connection with no answer at all, as a crashed proxy or a cut line would."""
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+
+
+async def _apply_before(request: web.Request, sandbox: Sandbox, service: str, fault: Fault) -> web.StreamResponse | None:
+    if fault.mode == "delay":
+        await asyncio.sleep(fault.delay)
+        return None
+    if fault.mode == "status":
+        return web.json_response({"error": "injected", "message": "injected fault"}, status=fault.status)
+    if fault.mode == "rate_limit":
+        headers = {"Retry-After": str(int(fault.retry_after or 1))}
+        return web.json_response(
+            {"error": "rate_limited", "message": "Too many requests"}, status=429, headers=headers
+        )
+    if fault.mode == "maintenance":
+        responder = sandbox.maintenance_responders.get(service)
+        if responder is None:
+            return web.json_response({"error": "maintenance", "message": "maintenance"}, status=503)
+        return responder()
+    if fault.mode == "drop":
+        _drop(request)
+        raise asyncio.CancelledError  # nothing is written; the handler never runs
+    return None
+
+
+@web.middleware
+async def journal_and_faults(request: web.Request, handler: Any) -> web.StreamResponse:
+    sandbox = request.app[SANDBOX_KEY]
+    service = _service_of(request.path)
+    if service == "_admin":
+        return await handler(request)
+    raw = await request.read()
+    entry = sandbox.journal.add(
+        time=sandbox.clock.now().isoformat(),
+        service=service,
+        method=request.method,
+        path=request.path,
+        query=redact(dict(request.query)),
+        body=parse_body(request.content_type or "", raw),
+    )
+    fault = sandbox.faults.pick(request.method, request.path)
+    if fault is not None:
+        entry.fault = fault.mode
+        early = await _apply_before(request, sandbox, service, fault)
+        if early is not None:
+            entry.status = early.status
+            return early
+    response = await handler(request)
+    entry.status = response.status
+    if fault is not None and fault.mode == "drop_after_commit":
+        _drop(request)  # the handler committed its change; the client never hears of it
+    return response
+
+
+def build_app(sandbox: Sandbox) -> web.Application:
+    app = web.Application(middlewares=[journal_and_faults], client_max_size=256 * 1024 * 1024)
+    app[SANDBOX_KEY] = sandbox
+    for module in service_modules():
+        module.register(app, sandbox)
+    register_admin(app, sandbox)
+    return app

@@ -1,0 +1,38 @@
+"""The sandbox's shared state: clock, request journal, faults and each service's own state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from airflow_provider_ileti.sandbox.clock import Clock
+from airflow_provider_ileti.sandbox.faults import FaultTable
+from airflow_provider_ileti.sandbox.journal import Journal
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+
+class ServiceState(Protocol):
+    def reset(self) -> None: ...
+
+    def snapshot(self) -> dict[str, Any]:
+        """A JSON-safe view of the state, for the admin API and tests."""
+        ...
+
+
+class Sandbox:
+    def __init__(self, speed: float = 1.0, seed: int = 0) -> None:
+        self.clock = Clock(speed)
+        self.journal = Journal()
+        self.faults = FaultTable(seed)
+        #: service name -> its state object (registered by each service module).
+        self.services: dict[str, ServiceState] = {}
+        #: service name -> a function answering "under maintenance" in that service's own envelope.
+        self.maintenance_responders: dict[str, Callable[[], web.StreamResponse]] = {}
+
+    def reset(self) -> None:
+        self.journal.clear()
+        self.faults.clear()
+        for state in self.services.values():
+            state.reset()

@@ -1,0 +1,16 @@
+"""Test-wide setup: a throw-away AIRFLOW_HOME before anything imports Airflow.
+
+The sandbox fixtures (``ileti_sandbox``, ``ileti_sandbox_env``) come from our pytest plugin, registered by
+the package's ``pytest11`` entry point, the same way our users get them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_HOME = tempfile.mkdtemp(prefix="ileti-airflow-home-")
+os.environ.setdefault("AIRFLOW_HOME", _HOME)
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
+os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "INFO")
