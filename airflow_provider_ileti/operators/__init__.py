@@ -1,0 +1,1 @@
+"""Operators. Importing them is cheap: no HTTP, SOAP, XML or phone-number library at module level."""
