@@ -1,0 +1,156 @@
+"""How many SMS a text costs, and in which encoding (GSM 03.38 / 3GPP TS 23.038 with the Turkish tables).
+
+Services bill per part, and the Node API asks for the encoding (0 default, 1 Turkish, 2 UCS-2), so we count
+the way real encoders do:
+
+- GSM 7-bit default alphabet: 160 septets in one SMS, 153 per part when split (the concatenation header takes
+  7 septets);
+- GSM 7-bit with the Turkish single-shift table: its header (the shift table indicator) costs 5 more
+  septets, 155 / 149;
+- UCS-2: 70 / 67 UTF-16 code units (an emoji outside the BMP is two units).
+
+Characters of an extension/shift table take two septets (escape + code). An escape pair, like a UTF-16
+surrogate pair, is never split across two parts: when only one unit is left in a part, the pair starts the
+next part and the unit is wasted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from airflow_provider_ileti.core.errors import ValidationError
+
+GSM7 = "gsm7"
+GSM7_TURKISH = "gsm7_turkish"
+UCS2 = "ucs2"
+ENCODINGS = (GSM7, GSM7_TURKISH, UCS2)
+
+#: The GSM 03.38 default alphabet (one septet each). ESC (0x1B) is not a character of its own.
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+#: The default extension table (escape + code: two septets each).
+GSM7_EXTENSION = frozenset("\f^{}\\[~]|€")
+#: The Turkish national language single-shift table (TS 23.038 A.2.1): it replaces the default extension
+#: table and adds Ğ İ Ş ç ğ ı ş; every character of it takes two septets.
+TURKISH_SINGLE_SHIFT = frozenset("\f^{}\\[~]|€ĞİŞçğış")
+
+#: encoding -> (units in a single SMS, units per part of a split one)
+LIMITS: dict[str, tuple[int, int]] = {
+    GSM7: (160, 153),
+    GSM7_TURKISH: (155, 149),
+    UCS2: (70, 67),
+}
+
+#: The Node API's ``encoding`` value for each of our encodings.
+NODE_ENCODING: dict[str, int] = {GSM7: 0, GSM7_TURKISH: 1, UCS2: 2}
+
+#: When two encodings need as many parts, prefer the first: the default alphabet needs no shift header and
+#: every handset reads it; the Turkish table before UCS-2 since it leaves more room in the last part.
+_PREFERENCE = (GSM7, GSM7_TURKISH, UCS2)
+
+
+@dataclasses.dataclass(frozen=True)
+class SegmentInfo:
+    """The cost of one text: ``parts`` SMS in ``encoding``.
+
+    ``characters`` counts units (septets for GSM, UTF-16 code units for UCS-2) including any wasted at part
+    boundaries; ``per_part`` is the room of one part (160/155/70 when the text fits one SMS, else
+    153/149/67); ``remaining`` is the room left in the last part.
+    """
+
+    encoding: str
+    parts: int
+    characters: int
+    per_part: int
+    remaining: int
+
+    @property
+    def node_encoding(self) -> int:
+        """The Node API's ``encoding`` value: 0 default, 1 Turkish, 2 UCS-2."""
+        return NODE_ENCODING[self.encoding]
+
+    @property
+    def multipart(self) -> bool:
+        return self.parts > 1
+
+
+def count_segments(text: str, *, encoding: str | None = None) -> SegmentInfo:
+    """The cheapest encoding that carries ``text`` and what it costs.
+
+    With ``encoding`` the text is counted in that encoding, and ``ValidationError`` says so when that
+    encoding cannot carry it (e.g. the user forced GSM 7-bit on a text with ``ş``).
+    """
+    if not isinstance(text, str):
+        raise ValidationError("text", text, "must be a string")
+    if encoding is not None:
+        if encoding not in ENCODINGS:
+            raise ValidationError("encoding", encoding, f"must be one of {', '.join(ENCODINGS)}")
+        info = _count(text, encoding)
+        if info is None:
+            bad = _first_unsupported(text, encoding)
+            raise ValidationError("text", text, f"character {bad!r} cannot be sent in {encoding}")
+        return info
+    best: SegmentInfo | None = None
+    for candidate in _PREFERENCE:
+        info = _count(text, candidate)
+        if info is not None and (best is None or info.parts < best.parts):
+            best = info
+    assert best is not None  # UCS-2 carries everything
+    return best
+
+
+def encoding_for(text: str) -> str:
+    """The cheapest encoding name for ``text`` (``gsm7``, ``gsm7_turkish`` or ``ucs2``)."""
+    return count_segments(text).encoding
+
+
+def node_encoding_for(text: str) -> int:
+    """The Node API ``encoding`` value (0/1/2) of the cheapest encoding that carries ``text``."""
+    return count_segments(text).node_encoding
+
+
+def can_encode(text: str, encoding: str) -> bool:
+    return _unit_sizes(text, encoding) is not None
+
+
+def _count(text: str, encoding: str) -> SegmentInfo | None:
+    sizes = _unit_sizes(text, encoding)
+    if sizes is None:
+        return None
+    single, per_part = LIMITS[encoding]
+    total = sum(sizes)
+    if total <= single:
+        parts = 1 if text else 0
+        return SegmentInfo(encoding, parts, total, single, single - total)
+    parts, used = 1, 0
+    wasted = 0
+    for size in sizes:
+        if used + size > per_part:
+            wasted += per_part - used
+            parts += 1
+            used = 0
+        used += size
+    return SegmentInfo(encoding, parts, total + wasted, per_part, per_part - used)
+
+
+def _unit_sizes(text: str, encoding: str) -> list[int] | None:
+    """Units of each character in ``encoding``, or None when the encoding cannot carry the text."""
+    if encoding == UCS2:
+        return [2 if ord(c) > 0xFFFF else 1 for c in text]
+    double = GSM7_EXTENSION if encoding == GSM7 else TURKISH_SINGLE_SHIFT
+    sizes: list[int] = []
+    for c in text:
+        if c in GSM7_BASIC:
+            sizes.append(1)
+        elif c in double:
+            sizes.append(2)
+        else:
+            return None
+    return sizes
+
+
+def _first_unsupported(text: str, encoding: str) -> str:
+    double = GSM7_EXTENSION if encoding == GSM7 else TURKISH_SINGLE_SHIFT
+    return next(c for c in text if c not in GSM7_BASIC and c not in double)
