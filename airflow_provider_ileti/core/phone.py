@@ -40,11 +40,13 @@ NON_SMS_NUMBER_TYPES = frozenset(
     {"FIXED_LINE", "TOLL_FREE", "PREMIUM_RATE", "SHARED_COST", "UAN", "VOICEMAIL", "PAGER"}
 )
 
-#: A string of bare digits that is not a national number of the region (e.g. ``447911123456``) is tried as
-#: an international number without its plus, so that normalising an already-normalised foreign number
-#: works (``normalize_number(normalize_number(x)) == normalize_number(x)``). Turkish national numbers are
-#: 10 digits and start with 5, so this cannot swallow a Turkish number.
+#: A string of bare digits that is not a number of the region (e.g. ``447911123456``) is tried as an
+#: international number without its plus, so that normalising an already-normalised foreign number works
+#: (``normalize_number(normalize_number(x)) == normalize_number(x)``). Only from 11 digits on and never when
+#: the digits start with the region's own country code: a mistyped Turkish number (10 digits, or 90 + 10)
+#: must be rejected, not read as a valid number of another country (``5926101100`` is a Guyana mobile).
 ACCEPT_BARE_INTERNATIONAL = True
+BARE_INTERNATIONAL_MIN_DIGITS = 11
 
 FORMAT_STYLES = ("msisdn", "e164", "national")
 
@@ -129,7 +131,13 @@ def _normalize_slow(text: str, *, field: str, region: str, original: object) -> 
     parsed = _parse(text, region)
     if parsed is None or not phonenumbers.is_valid_number(parsed):
         bare = text.translate(_SEPARATORS)
-        if ACCEPT_BARE_INTERNATIONAL and bare.isdigit() and not bare.startswith("0"):
+        own_code = str(phonenumbers.country_code_for_region(region))
+        if (
+            ACCEPT_BARE_INTERNATIONAL
+            and bare.isdigit()
+            and len(bare) >= BARE_INTERNATIONAL_MIN_DIGITS
+            and not bare.startswith(("0", own_code))
+        ):
             candidate = _parse("+" + bare, region)
             if candidate is not None and phonenumbers.is_valid_number(candidate):
                 parsed = candidate
