@@ -1,0 +1,9 @@
+"""İleti Merkezi (iletimerkezi.com): XML/JSON POST API, GET send, reports, balance, senders, black list."""
+
+from __future__ import annotations
+
+from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials, hash_from_secret
+from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
+from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage
+
+__all__ = ["Credentials", "IletiMerkeziClient", "Message", "Order", "ReportMessage", "hash_from_secret"]

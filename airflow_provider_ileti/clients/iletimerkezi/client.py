@@ -1,0 +1,521 @@
+"""The İleti Merkezi client: XML (or JSON) over POST, the GET send, and the generic ``SmsClient``.
+
+Sending is at most once. İleti Merkezi takes no client-side id, and its only protection against a repeated
+order (451: the same text to the same numbers within 10 minutes) is short and refuses rather than resolves,
+so a send is retried only when it surely did not reach the service (connection refused, 429, 503); any
+other failure after the request may have been written is an ``AmbiguousSendError`` that says what may have
+gone out. Reads are retried on transient failures with backoff that honours ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+from urllib.parse import quote, urlencode
+
+import requests
+import urllib3.exceptions
+
+from airflow_provider_ileti.clients.iletimerkezi import codec, validation, wire
+from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
+from airflow_provider_ileti.clients.iletimerkezi.codes import SERVICE
+from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage
+from airflow_provider_ileti.core.errors import NotChangeableError, TransientError, ValidationError
+from airflow_provider_ileti.core.masking import mask_numbers, mask_text
+from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus, SendBatch, SendReceipt
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+DEFAULT_URL = "https://api.iletimerkezi.com/v1"
+DEFAULT_TIMEZONE = "Europe/Istanbul"
+#: Rows per report page when reading a whole report (the service's maximum).
+REPORT_ROW_COUNT = 1000
+#: Rows asked for when only an order's counts are needed. Guess: the service documents no minimum.
+STATUS_ROW_COUNT = 1
+#: One ``get-report`` request per order; this bounds how many one ``get_statuses`` call makes.
+STATUS_BATCH = 100
+#: Numbers per add/delete black list request. Guess: the official SDKs send one ``number``.
+BLACKLIST_NUMBERS_PER_REQUEST = 1
+DEFAULT_RETRIES = 3
+DEFAULT_BACKOFF = 0.5
+MAX_BACKOFF = 30.0
+#: Longest ``Retry-After`` we wait inside the client; longer waits are left to Airflow's retries.
+MAX_RETRY_AFTER = 60.0
+
+_URL_SECRETS = re.compile(r"(?i)\b(hash|key|password)=[^&\s\"']*")
+
+
+class _RedactQuerySecrets(logging.Filter):
+    """urllib3 logs request lines at DEBUG, with the GET send's ``key``/``hash``: blank them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args and isinstance(record.args, tuple):
+            record.args = tuple(
+                _URL_SECRETS.sub(r"\1=***", a) if isinstance(a, str) else a for a in record.args
+            )
+        if isinstance(record.msg, str):
+            record.msg = _URL_SECRETS.sub(r"\1=***", record.msg)
+        return True
+
+
+_URLLIB3_FILTER = _RedactQuerySecrets()
+
+
+def _install_log_redaction() -> None:
+    logger = logging.getLogger("urllib3.connectionpool")
+    if _URLLIB3_FILTER not in logger.filters:
+        logger.addFilter(_URLLIB3_FILTER)
+
+
+def _surely_not_sent(exc: requests.RequestException) -> bool:
+    """True when the connection was never made, so the request cannot have reached the service."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        reason = exc.args[0] if exc.args else None
+        inner = getattr(reason, "reason", reason)
+        return isinstance(
+            inner, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
+        )
+    return False
+
+
+class IletiMerkeziClient:
+    """İleti Merkezi API client (implements ``SmsClient``).
+
+    >>> client = IletiMerkeziClient(key="...", api_hash="...")          # or api_secret="..."
+    >>> order_id = client.send_sms("Merhaba", ["0555 555 00 01"], sender="APITEST")
+    >>> for line in client.iter_report(order_id): ...
+    """
+
+    service = SERVICE
+    max_recipients_per_send = validation.MAX_RECIPIENTS
+    max_status_batch = STATUS_BATCH
+    supports_idempotency = False
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_URL,
+        *,
+        key: str | None = None,
+        api_hash: str | None = None,
+        api_secret: str | None = None,
+        username: str | None = None,
+        password: str | None = None,
+        format: str = wire.XML,
+        timezone: str = DEFAULT_TIMEZONE,
+        timeout: float = 30.0,
+        verify_ssl: bool = True,
+        default_sender: str | None = None,
+        retries: int = DEFAULT_RETRIES,
+        backoff: float = DEFAULT_BACKOFF,
+        session: requests.Session | None = None,
+    ) -> None:
+        if format not in wire.FORMATS:
+            raise ValidationError("format", format, "must be xml or json", service=SERVICE)
+        self.base_url = base_url.rstrip("/")
+        self._credentials = Credentials(
+            key=key, api_hash=api_hash, secret=api_secret, username=username, password=password
+        )
+        self.format = format
+        self.timezone = timezone
+        self.timeout = timeout
+        self.verify_ssl = verify_ssl
+        self.default_sender = default_sender
+        self.retries = retries
+        self.backoff = backoff
+        self._session = session or requests.Session()
+        _install_log_redaction()
+
+    def __repr__(self) -> str:
+        auth = self._credentials
+        return f"IletiMerkeziClient(base_url={self.base_url!r}, format={self.format!r}, auth={auth!r})"
+
+    # -- transport ---------------------------------------------------------------------------------
+    def _wait(self, attempt: int, exc: TransientError) -> float:
+        if exc.retry_after is not None:
+            return min(exc.retry_after, MAX_RETRY_AFTER)
+        return min(self.backoff * (2 ** (attempt - 1)), MAX_BACKOFF)
+
+    def _retrying(self, call: Callable[[], T], what: str) -> T:
+        """``call()`` again after a transient failure, up to ``retries`` times."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return call()
+            except TransientError as exc:
+                if attempt > self.retries:
+                    raise
+                delay = self._wait(attempt, exc)
+                log.warning(
+                    "İleti Merkezi %s: %s; retry %d/%d in %.1fs", what, exc, attempt, self.retries, delay
+                )
+                time.sleep(delay)
+
+    def _post_once(self, operation: str, tree: codec.Tree, fmt: str, send_summary: str | None) -> codec.Tree:
+        url = f"{self.base_url}/{wire.path_for(operation, fmt)}"
+        headers = {"Content-Type": wire.content_type(fmt), "Accept": wire.content_type(fmt)}
+        try:
+            resp = self._session.post(
+                url,
+                data=wire.encode(tree, fmt),
+                headers=headers,
+                timeout=self.timeout,
+                verify=self.verify_ssl,
+            )
+        except requests.RequestException as exc:
+            raise self._transport_error(operation, exc, send_summary) from None
+        return wire.read_answer(
+            operation=operation,
+            fmt=fmt,
+            http_status=resp.status_code,
+            body=resp.content,
+            retry_after=resp.headers.get("Retry-After"),
+            send_summary=send_summary,
+        )
+
+    def _transport_error(
+        self, operation: str, exc: requests.RequestException, send_summary: str | None
+    ) -> Exception:
+        # Never str(exc): requests puts the URL (with the GET form's hash) into its messages.
+        if send_summary is not None and not _surely_not_sent(exc):
+            return wire.ambiguous_transport(operation, exc, send_summary)
+        return TransientError(
+            f"{operation}: could not reach İleti Merkezi ({type(exc).__name__})",
+            service=SERVICE,
+            code="network",
+        )
+
+    def _call(self, operation: str, tree: codec.Tree, *, fmt: str | None = None) -> codec.Tree:
+        """A read (or an idempotent change): retried on transient failures."""
+        chosen = fmt or self.format
+        return self._retrying(lambda: self._post_once(operation, tree, chosen, None), operation)
+
+    def _send_call(self, operation: str, tree: codec.Tree, summary: str) -> codec.Tree:
+        """A send: retried only when it surely did not reach the service."""
+        return self._retrying(lambda: self._post_once(operation, tree, self.format, summary), operation)
+
+    @property
+    def _auth(self) -> dict[str, Any]:
+        return self._credentials.authentication()
+
+    # -- sending -----------------------------------------------------------------------------------
+    def _send_date(self, send_at: Any) -> str | None:
+        if send_at is None or send_at == "":
+            return None
+        from airflow_provider_ileti.core.localtime import to_local
+
+        local = to_local(send_at, self.timezone)
+        # Seconds would make the service ignore the schedule; the minute is the schedule's resolution.
+        return str(local.format(wire.SEND_DATE_FORMAT))
+
+    def _prepare(
+        self,
+        messages: Sequence[tuple[str, Iterable[str]]],
+        sender: str | None,
+        send_at: Any,
+        commercial: bool,
+        iys_list: str | None,
+    ) -> tuple[codec.Tree, str, int]:
+        """Validate everything and build the order; returns (tree, summary for errors, recipient count)."""
+        if not messages:
+            raise ValidationError("messages", [], "at least one message", service=SERVICE)
+        checked_sender = validation.check_sender(sender if sender is not None else self.default_sender)
+        iys, checked_list = validation.check_iys(commercial, iys_list)
+        built: list[Message] = []
+        for index, (text, numbers) in enumerate(messages):
+            validation.check_text(text, field=f"messages[{index}].text")
+            built.append(
+                Message(
+                    text=text,
+                    numbers=tuple(validation.wire_numbers(numbers, field=f"messages[{index}].numbers")),
+                )
+            )
+        total = sum(len(m.numbers) for m in built)
+        validation.check_recipient_total(total)
+        send_date = self._send_date(send_at)
+        tree = wire.send_tree(
+            self._auth,
+            sender=checked_sender,
+            messages=built,
+            send_date=send_date,
+            iys=iys,
+            iys_list=checked_list,
+        )
+        summary = (
+            f"an order of {len(built)} message(s) to {total} recipient(s) "
+            f"({mask_numbers(n for m in built for n in m.numbers)}), sender {checked_sender}, "
+            f"{'scheduled for ' + send_date + ' ' + self.timezone if send_date else 'to go at once'}, "
+            f"texts {', '.join(mask_text(m.text) for m in built[:3])}{'…' if len(built) > 3 else ''}"
+        )
+        return tree, summary, total
+
+    def send_sms(
+        self,
+        text: str,
+        numbers: Iterable[str],
+        *,
+        sender: str | None = None,
+        send_at: Any = None,
+        commercial: bool = False,
+        iys_list: str | None = None,
+    ) -> str:
+        """One text to many numbers; returns the order id."""
+        return self.send_messages(
+            [(text, list(numbers))], sender=sender, send_at=send_at, commercial=commercial, iys_list=iys_list
+        )
+
+    def send_messages(
+        self,
+        messages: Sequence[tuple[str, Iterable[str]]],
+        *,
+        sender: str | None = None,
+        send_at: Any = None,
+        commercial: bool = False,
+        iys_list: str | None = None,
+    ) -> str:
+        """Several texts, each to its own numbers, in one order; returns the order id.
+
+        ``send_at`` (datetime, pendulum or ISO string; naive is UTC) schedules the order on the Turkish wall
+        clock; ``commercial`` sets ``iys=1`` and then ``iys_list`` (BIREYSEL or TACIR) is required.
+        """
+        tree, summary, total = self._prepare(messages, sender, send_at, commercial, iys_list)
+        answer = self._send_call("send-sms", tree, summary)
+        order_id = wire.order_id_of(answer, operation="send-sms")
+        log.info(
+            "İleti Merkezi order %s accepted: %d message(s), %d recipient(s)", order_id, len(messages), total
+        )
+        return order_id
+
+    def send_via_get(
+        self,
+        text: str,
+        numbers: Iterable[str],
+        *,
+        sender: str | None = None,
+        commercial: bool = False,
+        iys_list: str | None = None,
+    ) -> str:
+        """The GET form (``send-sms/get/``): one text to many numbers, no schedule; returns the order id.
+
+        The URL carries the key and hash, so it is never logged or put into an error.
+        """
+        tree, summary, total = self._prepare([(text, list(numbers))], sender, None, commercial, iys_list)
+        order = tree["order"]
+        params = {
+            **self._credentials.query(),
+            "text": text,
+            "receipents": ",".join(order["message"][0]["receipents"]["number"]),
+            "sender": order["sender"],
+            "iys": order["iys"],
+        }
+        if order.get("iysList"):
+            params["iysList"] = order["iysList"]
+        url = f"{self.base_url}/send-sms/get/?{urlencode(params, quote_via=quote)}"
+
+        def once() -> codec.Tree:
+            try:
+                resp = self._session.get(url, timeout=self.timeout, verify=self.verify_ssl)
+            except requests.RequestException as exc:
+                raise self._transport_error("send-sms/get", exc, summary) from None
+            return wire.read_answer(
+                operation="send-sms/get",
+                fmt=wire.XML,
+                http_status=resp.status_code,
+                body=resp.content,
+                retry_after=resp.headers.get("Retry-After"),
+                send_summary=summary,
+            )
+
+        answer = self._retrying(once, "send-sms/get")
+        order_id = wire.order_id_of(answer, operation="send-sms/get")
+        log.info("İleti Merkezi order %s accepted (GET form): %d recipient(s)", order_id, total)
+        return order_id
+
+    def cancel_order(self, order_id: str | int) -> None:
+        """Cancel a scheduled order (455 when it is unknown or already going out)."""
+        oid = validation.check_order_id(order_id)
+        self._call("cancel-order", wire.order_id_tree(self._auth, oid))
+        log.info("İleti Merkezi order %s cancelled", oid)
+
+    # -- reports -----------------------------------------------------------------------------------
+    def get_report_page(
+        self, order_id: str | int, *, page: int = 1, row_count: int = REPORT_ROW_COUNT
+    ) -> tuple[Order, list[ReportMessage]]:
+        oid = validation.check_order_id(order_id)
+        validation.check_page(page, row_count)
+        answer = self._call("get-report", wire.report_tree(self._auth, oid, page, row_count))
+        return wire.report_page_of(answer, self.timezone)
+
+    def get_order(self, order_id: str | int) -> Order:
+        """An order's state and counts (one light request)."""
+        order, _ = self.get_report_page(order_id, page=1, row_count=STATUS_ROW_COUNT)
+        return order
+
+    def iter_report(
+        self, order_id: str | int, *, row_count: int = REPORT_ROW_COUNT
+    ) -> Iterator[ReportMessage]:
+        """Every recipient's line of an order, page by page, fetched as you iterate."""
+        validation.check_page(1, row_count)
+        page = 1
+        while True:
+            order, lines = self.get_report_page(order_id, page=page, row_count=row_count)
+            yield from lines
+            if not lines or page >= math.ceil(order.total / row_count):
+                return
+            page += 1
+
+    def iter_orders(self, start: Any, end: Any) -> Iterator[Order]:
+        """Orders submitted between ``start`` and ``end`` (days, inclusive), every page.
+
+        The service allows 10 days per request, so a longer range becomes several requests, oldest first.
+        ``get-reports`` exists only as JSON, whatever the connection's format.
+        """
+        first = validation.as_date(start, self.timezone, field="start")
+        last = validation.as_date(end, self.timezone, field="end")
+        validation.check_range(first, last)
+        return self._iter_orders(first, last)
+
+    def _iter_orders(self, first: Any, last: Any) -> Iterator[Order]:
+        for window_start, window_end in validation.split_range(first, last):
+            page = 1
+            while True:
+                answer = self._call(
+                    "get-reports",
+                    wire.reports_tree(self._auth, window_start, window_end, page),
+                    fmt=wire.JSON,
+                )
+                orders = [
+                    wire.order_of(o, self.timezone, operation="get-reports")
+                    for o in codec.as_list(answer.get("orders"))
+                ]
+                yield from orders
+                count = codec.as_int(answer.get("count"), default=0)
+                if not orders or page * wire.REPORTS_PAGE_SIZE >= count:
+                    break
+                page += 1
+
+    # -- account -----------------------------------------------------------------------------------
+    def balance(self) -> Balance:
+        answer = self._call("get-balance", wire.auth_only_tree(self._auth))
+        data = answer.get("balance") if isinstance(answer.get("balance"), dict) else {}
+        return Balance(
+            credits=codec.as_float(data.get("sms")), amount=codec.as_float(data.get("amount")), currency="TRY"
+        )
+
+    def senders(self) -> list[str]:
+        answer = self._call("get-sender", wire.auth_only_tree(self._auth))
+        data = answer.get("senders")
+        if isinstance(data, dict):
+            data = data.get("sender")
+        return [str(s) for s in codec.as_list(data) if str(s)]
+
+    # -- black list --------------------------------------------------------------------------------
+    def iter_blacklist(
+        self, *, start: Any = None, end: Any = None, row_count: int = REPORT_ROW_COUNT
+    ) -> Iterator[str]:
+        """Every black-listed number (optionally those added between ``start`` and ``end``), page by page."""
+        validation.check_page(1, row_count)
+        from airflow_provider_ileti.core.localtime import to_local
+
+        first = to_local(start, self.timezone) if start is not None else None
+        last = to_local(end, self.timezone) if end is not None else None
+        if (first is None) != (last is None):
+            raise ValidationError(
+                "end" if last is None else "start",
+                None,
+                "give both start and end, or neither",
+                service=SERVICE,
+            )
+        if first is not None and last is not None and last < first:
+            raise ValidationError("end", str(end), "must not be before start", service=SERVICE)
+        return self._iter_blacklist(first, last, row_count)
+
+    def _iter_blacklist(self, first: Any, last: Any, row_count: int) -> Iterator[str]:
+        page = 1
+        while True:
+            answer = self._call(
+                "get-blacklist", wire.blacklist_list_tree(self._auth, page, row_count, first, last)
+            )
+            data = answer.get("blacklist") if isinstance(answer.get("blacklist"), dict) else {}
+            numbers = [str(n) for n in codec.as_list(data.get("number"))]
+            yield from numbers
+            if not numbers or page >= math.ceil(codec.as_int(data.get("count")) / row_count):
+                return
+            page += 1
+
+    def add_blacklist(self, numbers: Iterable[str]) -> int:
+        """Put numbers on the account's block list; returns how many were sent."""
+        return self._blacklist_change("add-blacklist", numbers)
+
+    def delete_blacklist(self, numbers: Iterable[str]) -> int:
+        """Take numbers off the block list; returns how many were sent."""
+        return self._blacklist_change("delete-blacklist", numbers)
+
+    def _blacklist_change(self, operation: str, numbers: Iterable[str]) -> int:
+        wired = validation.wire_numbers(list(numbers))
+        for number in wired:  # adding or deleting twice is harmless, so these are retried like reads
+            self._call(operation, wire.blacklist_number_tree(self._auth, number))
+        log.info("İleti Merkezi %s: %d number(s)", operation, len(wired))
+        return len(wired)
+
+    # -- SmsClient ---------------------------------------------------------------------------------
+    def send(self, batch: SendBatch) -> SendReceipt:
+        if batch.validity_minutes is not None or batch.push_url:
+            log.warning(
+                "İleti Merkezi has no per-order validity or push URL (set the webhook in the panel); ignored"
+            )
+        order_id = self.send_messages(
+            [(m.text, m.numbers) for m in batch.messages],
+            sender=batch.sender,
+            send_at=batch.send_at,
+            commercial=batch.commercial,
+            iys_list=batch.iys_recipient_type,
+        )
+        return SendReceipt(
+            service=SERVICE,
+            reference=order_id,
+            recipients=batch.recipient_count,
+            idempotency_key=batch.idempotency_key,
+        )
+
+    def find_sent(self, idempotency_keys: Sequence[str]) -> Mapping[str, SendReceipt]:
+        return {}  # no client-side ids at İleti Merkezi
+
+    def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
+        return [self.get_status(ref) for ref in references]
+
+    def get_status(self, reference: str) -> DeliveryStatus:
+        try:
+            return self.get_order(reference).to_status()
+        except NotChangeableError as exc:
+            if exc.code == "456":  # the report exists only once the send date is reached
+                return DeliveryStatus(
+                    reference=str(reference), phase=DeliveryPhase.SCHEDULED, raw_state="456"
+                )
+            raise
+
+    def cancel(self, reference: str) -> None:
+        self.cancel_order(reference)
+
+    def get_balance(self) -> Balance:
+        return self.balance()
+
+    def list_senders(self) -> list[str]:
+        return self.senders()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> IletiMerkeziClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,167 @@
+"""İleti Merkezi's two envelopes, XML and JSON, as one tree of dicts and lists.
+
+A request is built once as a plain tree (``{"authentication": {...}, "order": {...}}``; a list means a
+repeated element, e.g. ``message`` or ``number``) and written either as ``<request>...</request>`` or as
+``{"request": {...}}``. Answers come back as the same kind of tree, so the client reads both formats with
+one piece of code.
+
+Answers are parsed defensively: a document with a DTD (external entities, "billion laughs") is refused
+before lxml sees it, and the parser itself resolves no entities, loads no DTD and reads no network, so a
+hostile or broken answer becomes a clear ``ProtocolError`` and never a file read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from lxml import etree
+
+from airflow_provider_ileti.core.errors import ProtocolError, ValidationError
+
+SERVICE = "iletimerkezi"
+
+Tree = dict[str, Any]
+
+#: Anything that declares a DTD or entities is refused unread: the service never sends one.
+_DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
+
+def _safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+# -- writing ------------------------------------------------------------------------------------------------
+def _append(parent: etree._Element, name: str, value: Any) -> None:
+    if isinstance(value, list | tuple):
+        for item in value:
+            _append(parent, name, item)
+        return
+    element = etree.SubElement(parent, name)
+    if isinstance(value, Mapping):
+        for child_name, child in value.items():
+            _append(element, child_name, child)
+    elif value is not None:
+        try:
+            element.text = str(value)
+        except ValueError as exc:  # control characters XML 1.0 cannot carry
+            raise ValidationError(
+                name, value, "contains characters XML cannot carry", service=SERVICE
+            ) from exc
+
+
+def to_xml(tree: Tree) -> bytes:
+    """``<request>`` + the tree, UTF-8 with an XML declaration."""
+    root = etree.Element("request")
+    for name, value in tree.items():
+        _append(root, name, value)
+    return b'<?xml version="1.0" encoding="UTF-8"?>' + bytes(etree.tostring(root, encoding="UTF-8"))
+
+
+def to_json(tree: Tree) -> bytes:
+    return json.dumps({"request": tree}, ensure_ascii=False).encode("utf-8")
+
+
+# -- reading ------------------------------------------------------------------------------------------------
+def _element_to_tree(element: etree._Element) -> Any:
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not children:
+        return (element.text or "").strip()
+    result: dict[str, Any] = {}
+    for child in children:
+        value = _element_to_tree(child)
+        if child.tag in result:
+            existing = result[child.tag]
+            if isinstance(existing, list):
+                existing.append(value)
+            else:
+                result[child.tag] = [existing, value]
+        else:
+            result[child.tag] = value
+    return result
+
+
+def parse_xml(body: bytes) -> Tree:
+    """The ``<response>`` document as a tree; ``ProtocolError`` for anything else."""
+    if not body or not body.strip():
+        raise ProtocolError("empty answer where an XML <response> was expected", service=SERVICE)
+    if len(body) > _MAX_ANSWER_BYTES:
+        raise ProtocolError("answer larger than any İleti Merkezi document; refused", service=SERVICE)
+    if _DTD_MARKERS.search(body):
+        raise ProtocolError(
+            "answer declares a DTD or entities (refused unread: the service never sends one)", service=SERVICE
+        )
+    try:
+        root = etree.fromstring(body, parser=_safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise ProtocolError(
+            f"answer is not well-formed XML (truncated or not XML at all): {exc.msg}", service=SERVICE
+        ) from None
+    if root is None or root.tag != "response":
+        tag = getattr(root, "tag", None)
+        raise ProtocolError(f"expected an XML <response> document, got <{tag}>", service=SERVICE)
+    tree = _element_to_tree(root)
+    return tree if isinstance(tree, dict) else {}
+
+
+def parse_json(body: bytes) -> Tree:
+    """The JSON ``{"response": {...}}`` document as a tree; ``ProtocolError`` for anything else."""
+    if not body or not body.strip():
+        raise ProtocolError("empty answer where a JSON response was expected", service=SERVICE)
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise ProtocolError(
+            "answer is not valid JSON (truncated, or an HTML error page)", service=SERVICE
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("response"), dict):
+        raise ProtocolError('expected a JSON object with a "response" member', service=SERVICE)
+    return dict(data["response"])
+
+
+def as_list(value: Any) -> list[Any]:
+    """A repeated element: XML gives one value or a list, JSON a list or a single value, absent is empty."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def as_int(value: Any, default: int = 0) -> int:
+    if value in (None, "", [], {}):
+        return default
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise ProtocolError(
+            f"expected a whole number in the answer, got {str(value)[:20]!r}", service=SERVICE
+        ) from None
+
+
+def as_float(value: Any, default: float | None = None) -> float | None:
+    if value in (None, "", [], {}):
+        return default
+    try:
+        return float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise ProtocolError(
+            f"expected a number in the answer, got {str(value)[:20]!r}", service=SERVICE
+        ) from None
+
+
+def text_of(value: Any) -> str | None:
+    if value in (None, "", [], {}):
+        return None
+    return str(value)

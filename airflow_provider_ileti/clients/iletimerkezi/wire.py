@@ -1,0 +1,247 @@
+"""Requests as trees and answers as errors or trees: the part the sync and async clients share.
+
+Nothing here does I/O. ``read_answer`` decides, from an HTTP status and a body, whether the call
+succeeded, failed for good, may be retried, or — for a send — may have gone out (``AmbiguousSendError``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from airflow_provider_ileti.clients.iletimerkezi import codec
+from airflow_provider_ileti.clients.iletimerkezi.codes import OK, SERVICE, error_for
+from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage
+from airflow_provider_ileti.core.errors import (
+    AmbiguousSendError,
+    ProtocolError,
+    TransientError,
+)
+
+XML = "xml"
+JSON = "json"
+FORMATS = (XML, JSON)
+
+#: Statuses that prove a send was refused before the service accepted it: safe to send again.
+SEND_NOT_ACCEPTED_STATUSES = frozenset({429, 503})
+#: ``sendDateTime`` on the wire: Turkish wall clock, never with seconds (with seconds the service ignores
+#: the schedule and sends at once).
+SEND_DATE_FORMAT = "DD/MM/YYYY HH:mm"
+#: Dates of the ``get-reports`` filter. Guess: the official Python SDK documents ``YYYY-MM-DD``.
+REPORTS_DATE_FORMAT = "%Y-%m-%d"
+#: Dates of the black list filter. Guess: the official Python SDK documents ``YYYY-MM-DD HH:mm:ss``.
+BLACKLIST_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: Orders per ``get-reports`` page. Guess: the official Python SDK pages by 30.
+REPORTS_PAGE_SIZE = 30
+
+
+def content_type(fmt: str) -> str:
+    return "application/json; charset=utf-8" if fmt == JSON else "text/xml; charset=utf-8"
+
+
+def path_for(operation: str, fmt: str) -> str:
+    return f"{operation}/json" if fmt == JSON else operation
+
+
+def encode(tree: codec.Tree, fmt: str) -> bytes:
+    return codec.to_json(tree) if fmt == JSON else codec.to_xml(tree)
+
+
+# -- request trees --------------------------------------------------------------------------------
+def send_tree(
+    auth: dict[str, Any],
+    *,
+    sender: str,
+    messages: Sequence[Message],
+    send_date: str | None,
+    iys: int,
+    iys_list: str | None,
+) -> codec.Tree:
+    """``<order><sender/><sendDateTime/><iys/><iysList/><message>…</message>…</order>`` as the spec shows."""
+    order: dict[str, Any] = {"sender": sender, "sendDateTime": send_date or "", "iys": str(iys)}
+    if iys_list:
+        order["iysList"] = iys_list
+    order["message"] = [{"text": m.text, "receipents": {"number": list(m.numbers)}} for m in messages]
+    return {"authentication": auth, "order": order}
+
+
+def report_tree(auth: dict[str, Any], order_id: str, page: int, row_count: int) -> codec.Tree:
+    return {"authentication": auth, "order": {"id": order_id, "page": str(page), "rowCount": str(row_count)}}
+
+
+def order_id_tree(auth: dict[str, Any], order_id: str) -> codec.Tree:
+    return {"authentication": auth, "order": {"id": order_id}}
+
+
+def auth_only_tree(auth: dict[str, Any]) -> codec.Tree:
+    return {"authentication": auth}
+
+
+def reports_tree(auth: dict[str, Any], start: dt.date, end: dt.date, page: int) -> codec.Tree:
+    return {
+        "authentication": auth,
+        "filter": {"start": start.strftime(REPORTS_DATE_FORMAT), "end": end.strftime(REPORTS_DATE_FORMAT)},
+        "page": page,
+    }
+
+
+def blacklist_list_tree(
+    auth: dict[str, Any], page: int, row_count: int, start: dt.datetime | None, end: dt.datetime | None
+) -> codec.Tree:
+    blacklist: dict[str, Any] = {"page": str(page), "rowCount": str(row_count)}
+    if start is not None and end is not None:
+        blacklist["filter"] = {
+            "start": start.strftime(BLACKLIST_DATE_FORMAT),
+            "end": end.strftime(BLACKLIST_DATE_FORMAT),
+        }
+    return {"authentication": auth, "blacklist": blacklist}
+
+
+def blacklist_number_tree(auth: dict[str, Any], number: str) -> codec.Tree:
+    return {"authentication": auth, "blacklist": {"number": number}}
+
+
+# -- answers --------------------------------------------------------------------------------------
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def _ambiguous(
+    operation: str, why: str, summary: str, *, http_status: int | None = None
+) -> AmbiguousSendError:
+    return AmbiguousSendError(
+        f"{operation}: {why}; the request may have reached İleti Merkezi, so it is not sent again. "
+        f"What may have gone out: {summary}. Check the panel's reports before sending again (the service "
+        "refuses the same text to the same numbers within 10 minutes with 451, but not after).",
+        service=SERVICE,
+        code="ambiguous",
+        http_status=http_status,
+    )
+
+
+def ambiguous_transport(operation: str, exc: BaseException, summary: str) -> AmbiguousSendError:
+    """A send's connection failed after the request may have been written (timeout, reset, drop)."""
+    return _ambiguous(
+        operation, f"the connection failed with {type(exc).__name__} before an answer came", summary
+    )
+
+
+def read_answer(
+    *,
+    operation: str,
+    fmt: str,
+    http_status: int,
+    body: bytes,
+    retry_after: str | None = None,
+    send_summary: str | None = None,
+) -> codec.Tree:
+    """The answer's tree when ``status.code`` is 200; otherwise the right error.
+
+    ``send_summary`` marks a send: then any failure after which the order may exist (a 5xx other than
+    503, an unreadable 2xx body) is an ``AmbiguousSendError`` naming what may have gone out.
+    """
+    sending = send_summary is not None
+    wait = parse_retry_after(retry_after)
+    try:
+        tree = codec.parse_json(body) if fmt == JSON else codec.parse_xml(body)
+    except ProtocolError as exc:
+        if http_status in SEND_NOT_ACCEPTED_STATUSES:
+            raise error_for(
+                http_status, None, operation=operation, http_status=http_status, retry_after=wait
+            ) from None
+        if http_status >= 500:
+            if sending:
+                raise _ambiguous(
+                    operation,
+                    f"HTTP {http_status} with an unreadable body",
+                    send_summary or "",
+                    http_status=http_status,
+                ) from None
+            raise TransientError(
+                f"{operation}: HTTP {http_status} from the server or a proxy ({exc.message})",
+                service=SERVICE,
+                code=str(http_status),
+                http_status=http_status,
+                retry_after=wait,
+            ) from None
+        if sending and 200 <= http_status < 300:
+            raise _ambiguous(
+                operation,
+                f"the answer could not be read ({exc.message})",
+                send_summary or "",
+                http_status=http_status,
+            ) from None
+        if 400 <= http_status < 500:
+            raise error_for(http_status, None, operation=operation, http_status=http_status) from None
+        raise ProtocolError(
+            f"{operation}: {exc.message}", service=SERVICE, code=str(http_status), http_status=http_status
+        ) from None
+    status = tree.get("status") if isinstance(tree.get("status"), dict) else {}
+    code = codec.as_int(status.get("code"), default=http_status)
+    if code == OK:
+        return tree
+    message = codec.text_of(status.get("message"))
+    error = error_for(code, message, operation=operation, http_status=http_status, retry_after=wait)
+    if sending and isinstance(error, TransientError) and code not in SEND_NOT_ACCEPTED_STATUSES:
+        raise _ambiguous(
+            operation, f"status {code} ({error.message})", send_summary or "", http_status=http_status
+        )
+    raise error
+
+
+def order_id_of(tree: codec.Tree, *, operation: str) -> str:
+    order = tree.get("order")
+    order_id = codec.text_of(order.get("id")) if isinstance(order, dict) else None
+    if not order_id:
+        raise ProtocolError(f"{operation}: the answer has no order id", service=SERVICE)
+    return order_id
+
+
+def _date(value: Any, tz: str) -> dt.datetime | None:
+    from airflow_provider_ileti.core.errors import ValidationError
+    from airflow_provider_ileti.core.localtime import parse_local
+
+    text = codec.text_of(value)
+    if not text:
+        return None
+    try:
+        return parse_local(text, tz, field="date")
+    except ValidationError:
+        return None
+
+
+def order_of(data: Any, tz: str, *, operation: str) -> Order:
+    if not isinstance(data, dict):
+        raise ProtocolError(f"{operation}: the answer has no order", service=SERVICE)
+    order_id = codec.text_of(data.get("id"))
+    if not order_id:
+        raise ProtocolError(f"{operation}: the answer's order has no id", service=SERVICE)
+    return Order(
+        id=order_id,
+        status=codec.as_int(data.get("status")),
+        total=codec.as_int(data.get("total")),
+        delivered=codec.as_int(data.get("delivered")),
+        undelivered=codec.as_int(data.get("undelivered")),
+        waiting=codec.as_int(data.get("waiting")),
+        submit_at=_date(data.get("submitAt"), tz),
+        send_at=_date(data.get("sendAt"), tz),
+        sender=codec.text_of(data.get("sender")),
+        price=codec.as_float(data.get("price")),
+    )
+
+
+def report_page_of(tree: codec.Tree, tz: str) -> tuple[Order, list[ReportMessage]]:
+    data = tree.get("order")
+    order = order_of(data, tz, operation="get-report")
+    messages = [
+        ReportMessage(number=str(m.get("number", "")), status=codec.as_int(m.get("status")))
+        for m in codec.as_list(data.get("message") if isinstance(data, dict) else None)
+        if isinstance(m, dict)
+    ]
+    return order, messages

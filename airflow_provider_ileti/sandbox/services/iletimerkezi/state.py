@@ -1,0 +1,190 @@
+"""The sandbox's İleti Merkezi account: orders on the sandbox clock, balance, black list, senders.
+
+Everything time-dependent is derived from ``clock.now()`` when asked, so speeding the clock up or
+advancing it moves every order at once, with no background task:
+
+- an order is 113 (in progress) from acceptance; its messages are 110 until ``send_at + DELIVERY_DELAY``,
+  then 111 (delivered) or 112 (failed) by ``sandbox/outcomes.py``; a number that "times out" stays 110
+  until ``send_at + EXPIRY_DELAY`` and then fails;
+- the order is 114 when every message is final and at least one was delivered, 115 when nothing was
+  delivered, or when it was cancelled before its send time;
+- credits are taken at acceptance (SMS parts x numbers) and given back for failed messages and cancelled
+  orders, as the service does not charge undelivered SMS.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+from typing import Any
+
+from airflow_provider_ileti.core.segments import count_segments
+from airflow_provider_ileti.sandbox.clock import Clock
+from airflow_provider_ileti.sandbox.outcomes import Outcome, outcome_for
+
+DELIVERY_DELAY = dt.timedelta(seconds=20)
+EXPIRY_DELAY = dt.timedelta(seconds=300)
+DUPLICATE_WINDOW = dt.timedelta(minutes=10)
+INITIAL_CREDITS = 100_000
+#: TL per SMS credit, for ``balance.amount`` and the report's ``price``.
+PRICE_PER_SMS = 0.02
+APPROVED_SENDERS = ("APITEST", "SANDBOX", "AIRFLOW", "ILETI TEST")
+FIRST_ORDER_ID = 323223
+
+
+@dataclasses.dataclass
+class Line:
+    number: str  # 5xxxxxxxxx
+    parts: int
+    outcome: Outcome
+
+
+@dataclasses.dataclass
+class SandboxOrder:
+    id: int
+    sender: str
+    submit_at: dt.datetime
+    send_at: dt.datetime
+    scheduled: bool
+    iys: int
+    iys_list: str | None
+    texts: list[str]
+    lines: list[Line]
+    #: How many of ``lines`` belong to each of ``texts``, in order.
+    line_counts: list[int]
+    cancelled_at: dt.datetime | None = None
+
+    def groups(self) -> list[tuple[str, list[Line]]]:
+        out: list[tuple[str, list[Line]]] = []
+        offset = 0
+        for text, count in zip(self.texts, self.line_counts, strict=True):
+            out.append((text, self.lines[offset : offset + count]))
+            offset += count
+        return out
+
+    def line_status(self, line: Line, now: dt.datetime) -> int:
+        if self.cancelled_at is not None or now < self.send_at + DELIVERY_DELAY:
+            return 110
+        if line.outcome is Outcome.DELIVERED:
+            return 111
+        if line.outcome is Outcome.UNDELIVERED:
+            return 112
+        return 112 if now >= self.send_at + EXPIRY_DELAY else 110
+
+    def counts(self, now: dt.datetime) -> dict[str, int]:
+        statuses = [self.line_status(line, now) for line in self.lines]
+        delivered = statuses.count(111)
+        undelivered = statuses.count(112)
+        if self.cancelled_at is not None:
+            return {"total": len(statuses), "delivered": 0, "undelivered": 0, "waiting": 0}
+        return {
+            "total": len(statuses),
+            "delivered": delivered,
+            "undelivered": undelivered,
+            "waiting": len(statuses) - delivered - undelivered,
+        }
+
+    def status(self, now: dt.datetime) -> int:
+        if self.cancelled_at is not None:
+            return 115
+        counts = self.counts(now)
+        if counts["waiting"]:
+            return 113
+        return 114 if counts["delivered"] else 115
+
+    def charged(self, now: dt.datetime) -> int:
+        """Credits this order costs at ``now``: failed messages and cancelled orders are refunded."""
+        if self.cancelled_at is not None:
+            return 0
+        return sum(line.parts for line in self.lines if self.line_status(line, now) != 112)
+
+
+class IletiMerkeziState:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with getattr(self, "lock", threading.Lock()):
+            self.orders: dict[int, SandboxOrder] = {}
+            self.next_id = FIRST_ORDER_ID
+            self.blacklist: dict[str, dt.datetime] = {}
+            self.senders: list[str] = list(APPROVED_SENDERS)
+            self.initial_credits = INITIAL_CREDITS
+
+    # -- balance ------------------------------------------------------------------------------------
+    def credits(self, now: dt.datetime) -> int:
+        return self.initial_credits - sum(order.charged(now) for order in self.orders.values())
+
+    # -- orders -------------------------------------------------------------------------------------
+    def duplicate_of(self, texts_numbers: list[tuple[str, list[str]]], now: dt.datetime) -> int | None:
+        """An order of the last 10 minutes with the same text to the same numbers (code 451)."""
+        wanted = {(text, frozenset(numbers)) for text, numbers in texts_numbers}
+        for order in self.orders.values():
+            if now - order.submit_at >= DUPLICATE_WINDOW:
+                continue
+            by_text: dict[str, set[str]] = {}
+            for text, lines in order.groups():
+                by_text.setdefault(text, set()).update(line.number for line in lines)
+            if any((text, frozenset(nums)) in wanted for text, nums in by_text.items()):
+                return order.id
+        return None
+
+    def create(
+        self,
+        *,
+        sender: str,
+        messages: list[tuple[str, list[str]]],
+        send_at: dt.datetime | None,
+        iys: int,
+        iys_list: str | None,
+    ) -> SandboxOrder:
+        now = self.clock.now()
+        lines: list[Line] = []
+        counts: list[int] = []
+        for text, numbers in messages:
+            parts = count_segments(text).parts
+            lines.extend(Line(number=n, parts=parts, outcome=outcome_for(n)) for n in numbers)
+            counts.append(len(numbers))
+        order = SandboxOrder(
+            id=self.next_id,
+            sender=sender,
+            submit_at=now,
+            send_at=send_at if send_at is not None and send_at > now else now,
+            scheduled=send_at is not None and send_at > now,
+            iys=iys,
+            iys_list=iys_list,
+            texts=[text for text, _ in messages],
+            lines=lines,
+            line_counts=counts,
+        )
+        self.orders[order.id] = order
+        self.next_id += 1
+        return order
+
+    def snapshot(self) -> dict[str, Any]:
+        now = self.clock.now()
+        with self.lock:
+            return {
+                "credits": self.credits(now),
+                "senders": list(self.senders),
+                "blacklist": sorted(self.blacklist),
+                "orders": [
+                    {
+                        "id": o.id,
+                        "sender": o.sender,
+                        "status": o.status(now),
+                        "scheduled": o.scheduled,
+                        "send_at": o.send_at.isoformat(),
+                        "submit_at": o.submit_at.isoformat(),
+                        "cancelled": o.cancelled_at is not None,
+                        "iys": o.iys,
+                        "iys_list": o.iys_list,
+                        "texts": len(o.texts),
+                        **o.counts(now),
+                    }
+                    for o in self.orders.values()
+                ],
+            }
