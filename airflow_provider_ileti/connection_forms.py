@@ -95,6 +95,12 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
                 "schema": {"type": ["string", "null"], "enum": ["xml", "json", None]},
                 "description": "xml (default) or json request bodies.",
             },
+            "auth_method": {
+                "label": "Authentication",
+                "schema": {"type": ["string", "null"], "enum": ["key", "password", None]},
+                "description": "key (default): API key + hash or secret. password: the old username/password "
+                "form (login = username, password = password).",
+            },
             "timezone": _TIMEZONE,
             "timeout": _TIMEOUT,
             "verify_ssl": _VERIFY_SSL,
