@@ -42,9 +42,11 @@ NON_SMS_NUMBER_TYPES = frozenset(
 
 #: A string of bare digits that is not a number of the region (e.g. ``447911123456``) is tried as an
 #: international number without its plus, so that normalising an already-normalised foreign number works
-#: (``normalize_number(normalize_number(x)) == normalize_number(x)``). Only from 11 digits on and never when
-#: the digits start with the region's own country code: a mistyped Turkish number (10 digits, or 90 + 10)
-#: must be rejected, not read as a valid number of another country (``5926101100`` is a Guyana mobile).
+#: (``normalize_number(normalize_number(x)) == normalize_number(x)``; a foreign number of 10 digits that
+#: is also a Turkish mobile, e.g. Cuba's 5353123456, must be passed on in E.164 form). Only from 11 digits
+#: on, never when the digits start with the region's own country code: a mistyped Turkish number
+#: (10 digits, or 90 + 10) must be rejected, not read as a valid number of another country
+#: (``5926101100`` is a Guyana mobile).
 ACCEPT_BARE_INTERNATIONAL = True
 BARE_INTERNATIONAL_MIN_DIGITS = 11
 
@@ -96,33 +98,55 @@ def is_valid_number(number: str, *, region: str = DEFAULT_REGION) -> bool:
 
 
 def format_number(msisdn: str, style: str) -> str:
-    """Spell a number for a service: ``msisdn`` 905551234567, ``e164`` +905551234567, ``national`` 5551234567.
+    """Spell a canonical number for a service: ``msisdn`` 905551234567, ``e164`` +905551234567,
+    ``national`` 5551234567.
 
-    Accepts anything ``normalize_number`` accepts (it normalises first, cheaply for Turkish mobiles).
+    ``msisdn`` is what ``normalize_number`` returns (a leading ``+`` is allowed): it is read as an
+    international number, never re-normalised, because a foreign canonical number can look like a
+    Turkish national one (``5353123456`` is a Cuban mobile, and also ``0535 312 34 56``).
     """
     if style not in FORMAT_STYLES:
         raise ValidationError("style", style, f"must be one of {', '.join(FORMAT_STYLES)}")
-    canonical = normalize_number(msisdn)
+    digits = _canonical_digits(msisdn)
     if style == "msisdn":
-        return canonical
+        return digits
     if style == "e164":
-        return "+" + canonical
-    if canonical.startswith(TR_COUNTRY_CODE) and len(canonical) == 12:
-        return canonical[2:]
+        return "+" + digits
+    if digits.startswith(TR_COUNTRY_CODE) and len(digits) == 12:
+        return digits[2:]
     import phonenumbers
 
-    return str(phonenumbers.national_significant_number(phonenumbers.parse("+" + canonical)))
+    return str(phonenumbers.national_significant_number(_parse_international(digits)))
 
 
 def country_of(msisdn: str) -> str:
-    """ISO 3166 region of a number (``"TR"``, ``"DE"``, ``"US"``), for per-country prices."""
-    canonical = normalize_number(msisdn)
-    if canonical.startswith(TR_COUNTRY_CODE) and len(canonical) == 12 and _FAST_TR.fullmatch(canonical):
+    """ISO 3166 region of a canonical number (``"TR"``, ``"DE"``, ``"US"``), for per-country prices.
+
+    Like ``format_number`` it reads ``msisdn`` as digits with country code (``ZZ`` when unknown).
+    """
+    digits = _canonical_digits(msisdn)
+    if digits.startswith(TR_COUNTRY_CODE) and len(digits) == 12:
         return "TR"
     import phonenumbers
 
-    region = phonenumbers.region_code_for_number(phonenumbers.parse("+" + canonical))
-    return str(region or "ZZ")
+    return str(phonenumbers.region_code_for_number(_parse_international(digits)) or "ZZ")
+
+
+def _canonical_digits(msisdn: str, field: str = "msisdn") -> str:
+    text = str(msisdn or "").strip()
+    digits = text[1:] if text.startswith("+") else text
+    if not digits.isdigit() or not 7 <= len(digits) <= 15:
+        raise ValidationError(field, msisdn, "must be digits with country code, as normalize_number returns")
+    return digits
+
+
+def _parse_international(digits: str) -> Any:
+    import phonenumbers
+
+    try:
+        return phonenumbers.parse("+" + digits)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError("msisdn", digits, "not a number with a known country code") from exc
 
 
 def _normalize_slow(text: str, *, field: str, region: str, original: object) -> str:

@@ -151,6 +151,21 @@ def test_format_number_national_for_a_foreign_number() -> None:
     assert format_number("447911123456", "national") == "7911123456"
 
 
+def test_format_number_accepts_the_e164_form() -> None:
+    assert format_number("+905551234567", "national") == "5551234567"
+
+
+def test_format_number_reads_a_canonical_number_as_international() -> None:
+    # Cuba's +53 5 3123456 is canonically 5353123456, which also looks like a Turkish national number.
+    assert format_number(normalize_number("+53 5 3123456"), "e164") == "+5353123456"
+
+
+@pytest.mark.parametrize("given", ["0555 555 00 01", "abc", "+"])
+def test_format_number_wants_the_canonical_form(given: str) -> None:
+    with pytest.raises(ValidationError, match="digits with country code"):
+        format_number(given, "e164")
+
+
 def test_format_number_rejects_an_unknown_style() -> None:
     with pytest.raises(ValidationError) as info:
         format_number("905551234567", "intl")
@@ -159,7 +174,13 @@ def test_format_number_rejects_an_unknown_style() -> None:
 
 @pytest.mark.parametrize(
     ("number", "country"),
-    [("905551234567", "TR"), ("+4915123456789", "DE"), ("+12025550143", "US"), ("+33612345678", "FR")],
+    [
+        ("905551234567", "TR"),
+        ("+4915123456789", "DE"),
+        ("12025550143", "US"),
+        ("+33612345678", "FR"),
+        ("5353123456", "CU"),
+    ],
 )
 def test_country_of(number: str, country: str) -> None:
     assert country_of(number) == country
