@@ -249,9 +249,10 @@ class IletiMerkeziClient:
             iys=iys,
             iys_list=checked_list,
         )
+        masked = mask_numbers("90" + n for m in built for n in m.numbers)  # spelt as msisdn for masking
         summary = (
             f"an order of {len(built)} message(s) to {total} recipient(s) "
-            f"({mask_numbers(n for m in built for n in m.numbers)}), sender {checked_sender}, "
+            f"({masked}), sender {checked_sender}, "
             f"{'scheduled for ' + send_date + ' ' + self.timezone if send_date else 'to go at once'}, "
             f"texts {', '.join(mask_text(m.text) for m in built[:3])}{'…' if len(built) > 3 else ''}"
         )

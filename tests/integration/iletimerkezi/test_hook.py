@@ -1,0 +1,71 @@
+"""The hook builds the client from the sandbox's connections (hash, and secret -> hash) and tests them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from airflow_provider_ileti.hooks.iletimerkezi import IletiMerkeziHook
+from airflow_provider_ileti.hooks.registry import get_sms_hook
+from airflow_provider_ileti.sandbox import credentials
+from tests.integration.iletimerkezi.conftest import im_requests
+
+
+@pytest.mark.parametrize(("conn_id", "fmt"), [("iletimerkezi_default", "xml"), ("iletimerkezi_json", "json")])
+def test_connections_work(conn_id, fmt, ileti_sandbox_env):
+    hook = get_sms_hook(conn_id)
+    assert isinstance(hook, IletiMerkeziHook)
+    client = hook.get_client()
+    assert client.format == fmt and client.default_sender == "APITEST"
+    ok, message = hook.test_connection()
+    assert ok and "credits" in message
+    order_id = client.send_sms("Merhaba", ["5555550001"])
+    assert client.get_statuses([order_id])[0].reference == order_id
+    assert credentials.ILETIMERKEZI_HASH not in repr(client) and credentials.ILETIMERKEZI_SECRET not in repr(
+        client
+    )
+    hook.close()
+
+
+def test_default_conn_id_and_async_client(ileti_sandbox_env):
+    hook = IletiMerkeziHook()
+    assert hook.conn_id == "iletimerkezi_default"
+    aclient = hook.get_async_client()
+    assert aclient.service == "iletimerkezi"
+
+
+def test_test_connection_reports_failure_without_the_secret(ileti_sandbox_env, monkeypatch):
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_IM_BAD",
+        json.dumps(
+            {
+                "conn_type": "iletimerkezi",
+                "host": f"{ileti_sandbox_env.url}/iletimerkezi/v1",
+                "login": "sandbox-key",
+                "password": "wrong-hash-value",
+            }
+        ),
+    )
+    ok, message = IletiMerkeziHook("im_bad").test_connection()
+    assert not ok and "401" in message and "wrong-hash-value" not in message
+    assert im_requests(ileti_sandbox_env, "/get-balance")
+
+
+def test_old_username_password_connection(ileti_sandbox_env, monkeypatch):
+    from airflow_provider_ileti.sandbox.services.iletimerkezi import LEGACY_PASSWORD, LEGACY_USERNAME
+
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_IM_OLD",
+        json.dumps(
+            {
+                "conn_type": "iletimerkezi",
+                "host": f"{ileti_sandbox_env.url}/iletimerkezi/v1",
+                "login": LEGACY_USERNAME,
+                "password": LEGACY_PASSWORD,
+                "extra": {"auth_method": "password"},
+            }
+        ),
+    )
+    ok, _ = IletiMerkeziHook("im_old").test_connection()
+    assert ok

@@ -1,0 +1,136 @@
+"""Hostile or broken answers from a server posing as İleti Merkezi, served on loopback by http.server.
+
+Each gives a clear error, reads no file, and a send whose answer cannot be read is ambiguous (the order
+may exist), never retried.
+"""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
+from airflow_provider_ileti.core.errors import AmbiguousSendError, ProtocolError, TransientError
+
+MARKER = "FILE-CONTENT-MARKER-7f3a"
+
+
+class _Server:
+    def __init__(self) -> None:
+        self.status = 200
+        self.body = b""
+        self.content_type = "text/xml"
+        self.hits = 0
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(length)
+                server.hits += 1
+                self.send_response(server.status)
+                self.send_header("Content-Type", server.content_type)
+                self.send_header("Content-Length", str(len(server.body)))
+                self.end_headers()
+                self.wfile.write(server.body)
+
+            do_POST = _answer
+            do_GET = _answer
+
+            def log_message(self, *args: object) -> None:
+                return None
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture
+def hostile() -> Iterator[_Server]:
+    server = _Server()
+    yield server
+    server.close()
+
+
+def _client(server: _Server, fmt: str = "xml") -> IletiMerkeziClient:
+    return IletiMerkeziClient(
+        server.url, key="k", api_hash="h", format=fmt, default_sender="APITEST", retries=1, backoff=0.0
+    )
+
+
+def test_external_entity_reads_no_file(hostile, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(MARKER)
+    hostile.body = (
+        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>'
+        "<response><status><code>200</code><message>ok</message></status>"
+        "<senders><sender>&x;</sender></senders></response>"
+    ).encode()
+    with pytest.raises(ProtocolError, match="DTD") as info:
+        _client(hostile).list_senders()
+    assert MARKER not in str(info.value)
+
+
+def test_billion_laughs(hostile):
+    hostile.body = (
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+        b"<response><status><code>200</code><message>&d;</message></status></response>"
+    )
+    with pytest.raises(ProtocolError, match="DTD"):
+        _client(hostile).get_balance()
+
+
+def test_html_error_page_with_200(hostile):
+    hostile.content_type = "text/html"
+    hostile.body = b"<html><head><title>Login</title></head><body><p>Please sign in</p></body></html>"
+    with pytest.raises(ProtocolError, match="<html>"):
+        _client(hostile).get_balance()
+    with pytest.raises(ProtocolError, match="not valid JSON"):
+        _client(hostile, "json").get_balance()
+
+
+def test_html_error_page_with_502_is_transient_for_reads(hostile):
+    hostile.status = 502
+    hostile.content_type = "text/html"
+    hostile.body = b"<html><body><h1>502 Bad Gateway</h1><hr></body></html>"
+    with pytest.raises(TransientError, match="HTTP 502"):
+        _client(hostile).get_balance()
+    assert hostile.hits == 2  # retried once
+
+
+def test_truncated_body(hostile):
+    hostile.body = b'<?xml version="1.0" encoding="UTF-8"?><response><status><code>200</code><mes'
+    with pytest.raises(ProtocolError, match="well-formed"):
+        _client(hostile).get_balance()
+
+
+def test_unreadable_answer_to_a_send_is_ambiguous(hostile):
+    hostile.body = b'<?xml version="1.0" encoding="UTF-8"?><response><status><code>200</code><mes'
+    with pytest.raises(AmbiguousSendError, match="could not be read"):
+        _client(hostile).send_sms("Merhaba", ["5555550001"])
+    assert hostile.hits == 1
+
+
+def test_html_502_to_a_send_is_ambiguous(hostile):
+    hostile.status = 502
+    hostile.content_type = "text/html"
+    hostile.body = b"<html><body>Bad Gateway</body></html>"
+    with pytest.raises(AmbiguousSendError, match="HTTP 502"):
+        _client(hostile).send_sms("Merhaba", ["5555550001"])
+    assert hostile.hits == 1
+
+
+def test_answer_without_order_id_is_a_protocol_error(hostile):
+    hostile.body = b"<response><status><code>200</code><message>ok</message></status></response>"
+    with pytest.raises(ProtocolError, match="no order id"):
+        _client(hostile).send_sms("Merhaba", ["5555550001"])

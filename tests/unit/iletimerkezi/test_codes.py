@@ -1,0 +1,69 @@
+"""Every documented status code maps to our hierarchy with the vendor's meaning."""
+
+from __future__ import annotations
+
+import pytest
+
+from airflow_provider_ileti.clients.iletimerkezi.codes import ERRORS, error_for
+from airflow_provider_ileti.core.errors import (
+    AuthenticationError,
+    DuplicateError,
+    InsufficientCreditError,
+    NotChangeableError,
+    NotFoundError,
+    ServiceError,
+    TransientError,
+)
+
+DOCUMENTED = [400, 401, 402, 404, 422, *range(450, 471), 503]
+
+
+@pytest.mark.parametrize("code", DOCUMENTED)
+def test_every_documented_code_has_a_meaning(code):
+    assert code in ERRORS
+    error = error_for(code, "servis mesajı", operation="send-sms", http_status=code)
+    assert error.code == str(code)
+    assert error.service == "iletimerkezi"
+    assert ERRORS[code][1] in error.message
+    assert "servis mesajı" in error.message
+
+
+@pytest.mark.parametrize(
+    ("code", "cls"),
+    [
+        (401, AuthenticationError),
+        (402, InsufficientCreditError),
+        (451, DuplicateError),
+        (455, NotFoundError),
+        (456, NotChangeableError),
+        (450, ServiceError),
+        (453, ServiceError),
+        (503, TransientError),
+        (429, TransientError),
+        (502, TransientError),
+        (599, TransientError),
+    ],
+)
+def test_classes(code, cls):
+    assert isinstance(error_for(code, None, operation="get-report"), cls)
+
+
+def test_final_vs_transient():
+    assert not error_for(451, None, operation="send-sms").retryable
+    assert error_for(503, None, operation="send-sms").retryable
+
+
+def test_455_on_cancel_means_already_going():
+    error = error_for(455, None, operation="cancel-order")
+    assert isinstance(error, NotChangeableError)
+    assert "already being sent" in error.message
+
+
+def test_unknown_code_is_a_service_error_saying_so():
+    error = error_for(499, "?", operation="get-balance")
+    assert type(error) is ServiceError and "unknown status code" in error.message
+
+
+def test_retry_after_is_kept():
+    error = error_for(429, None, operation="get-balance", retry_after=7)
+    assert isinstance(error, TransientError) and error.retry_after == 7
