@@ -1,0 +1,566 @@
+"""Client for a WISECP panel's international SMS API (one text to many numbers, priced per country).
+
+Usable without Airflow. Every call is ``POST <api url>/<function>`` with a JSON body carrying ``user_token``.
+
+Wire shapes — the one place they are written down. Only ``submit`` and the error envelope are public;
+the answers of ``report``, ``balance`` and ``prices`` are our guess (the sandbox produces exactly these,
+``sandbox/services/wisecp.py``); the ``_parse_*`` functions below are the only code that reads them::
+
+    submit  {user_token, origin, message, numbers: ["+44..."]}
+            -> {"status": "successful", "report_id": 1001}
+    report  {user_token, report_id}
+            -> {"status": "successful", "report_id": 1001, "state": "processing" | "completed",
+                "created_at": "YYYY-MM-DD HH:mm:ss", "origin", "parts", "cost",
+                "total", "delivered", "undelivered", "waiting",
+                "numbers": [{"number": "+44...", "status": "waiting" | "delivered" | "undelivered"}]}
+    balance {user_token}  -> {"status": "successful", "balance": 12.5, "currency": "EUR"}
+    prices  {user_token}  -> {"status": "successful", "currency": "EUR", "prices": {"US": 0.062, ...}}
+    any error             -> {"status": "error", "message": "..."}  (HTTP 200 from the panel, or 4xx/5xx)
+
+Exactly once: WISECP has no client-side id, so a submit is retried only when it surely did not reach the
+panel (connection refused, 429, 503); anything else after the body went out raises ``AmbiguousSendError``
+naming what may have gone out. Reads are retried with backoff that honours ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import requests
+import tenacity
+import urllib3
+
+from airflow_provider_ileti.core.errors import (
+    AmbiguousSendError,
+    AuthenticationError,
+    IletiError,
+    InsufficientCreditError,
+    NotChangeableError,
+    NotFoundError,
+    ProtocolError,
+    ServiceError,
+    TransientError,
+    ValidationError,
+)
+from airflow_provider_ileti.core.masking import mask_numbers, mask_text
+from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus, SendBatch, SendReceipt
+from airflow_provider_ileti.core.phone import country_of, normalize_number
+from airflow_provider_ileti.core.segments import count_segments
+
+log = logging.getLogger(__name__)
+
+SERVICE = "wisecp"
+SUBMIT, REPORT, BALANCE, PRICES = "submit", "report", "balance", "prices"
+
+#: Most numbers in one submit. Guess: WISECP publishes no limit; 1000 keeps a request small and lets the
+#: operator's chunks (and the error naming what may have gone out) stay readable.
+MAX_RECIPIENTS_PER_SUBMIT = 1000
+#: Reference of a send that needed several submits (several texts): the report ids joined by this.
+REFERENCE_SEPARATOR = ","
+#: Sender IDs: alphanumeric up to 11 latin characters (GSM), or a number of up to 15 digits.
+ORIGIN_ALPHANUMERIC = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 .&_-]{1,11}")
+ORIGIN_NUMERIC = re.compile(r"\+?[0-9]{1,15}")
+
+#: Attempts of a read (and of a submit that surely did not arrive) before the error surfaces.
+READ_ATTEMPTS = 4
+BACKOFF_INITIAL_SECONDS = 0.5
+BACKOFF_MAX_SECONDS = 30.0
+#: The longest ``Retry-After`` we wait for inside one task; a longer one surfaces as TransientError.
+MAX_RETRY_AFTER_SECONDS = 60.0
+#: HTTP statuses that prove a submit was refused before the panel accepted it: safe to send again.
+SEND_NOT_ACCEPTED_STATUSES = frozenset({429, 503})
+
+#: The panel's error messages are free text: our error class by a lower-case fragment, first match wins.
+#: Guess, from the messages a WISECP panel shows (and the sandbox answers).
+ERROR_PATTERNS: tuple[tuple[str, type[IletiError]], ...] = (
+    ("maintenance", TransientError),
+    ("try again", TransientError),
+    ("token", AuthenticationError),
+    ("unauthori", AuthenticationError),
+    ("insufficient", InsufficientCreditError),
+    ("balance", InsufficientCreditError),
+    ("credit", InsufficientCreditError),
+    ("not found", NotFoundError),
+)
+_MAX_SERVER_MESSAGE = 200
+
+#: report ``state`` -> our phase (given the counts, see ``WisecpReport.phase``).
+REPORT_STATE_COMPLETED = "completed"
+
+T = TypeVar("T")
+
+
+@dataclasses.dataclass(frozen=True)
+class WisecpReport:
+    """One submit's delivery report."""
+
+    report_id: str
+    state: str
+    total: int
+    delivered: int
+    undelivered: int
+    waiting: int
+    created_at: str | None = None
+    parts: int | None = None
+    cost: float | None = None
+    #: (E.164 number, "waiting" | "delivered" | "undelivered")
+    numbers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def phase(self) -> DeliveryPhase:
+        if self.state == REPORT_STATE_COMPLETED or (self.total and not self.waiting):
+            return DeliveryPhase.COMPLETE
+        if self.delivered or self.undelivered:
+            return DeliveryPhase.SENT
+        return DeliveryPhase.PENDING
+
+    def to_status(self) -> DeliveryStatus:
+        return DeliveryStatus(
+            reference=self.report_id,
+            phase=self.phase,
+            total=self.total,
+            delivered=self.delivered,
+            undelivered=self.undelivered,
+            pending=self.waiting,
+            raw_state=self.state,
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class CountryCost:
+    country: str
+    recipients: int
+    price: float
+    cost: float
+
+
+@dataclasses.dataclass(frozen=True)
+class CostEstimate:
+    """What a text to some numbers costs: parts x the price of each recipient's country."""
+
+    total: float
+    currency: str | None
+    parts: int
+    encoding: str
+    recipients: int
+    by_country: tuple[CountryCost, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class WisecpClient:
+    """The WISECP international SMS API over one pooled ``requests`` session. Implements ``SmsClient``."""
+
+    service = SERVICE
+    max_recipients_per_send = MAX_RECIPIENTS_PER_SUBMIT
+    max_status_batch = 1  # ``report`` takes one id
+    supports_idempotency = False
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        default_sender: str | None = None,
+        timeout: float = 30.0,
+        verify: bool = True,
+        session: requests.Session | None = None,
+        attempts: int = READ_ATTEMPTS,
+        backoff: float = BACKOFF_INITIAL_SECONDS,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        if not token:
+            raise ValidationError("user_token", "", "the WISECP user token is required (connection password)")
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self.default_sender = default_sender
+        self.timeout = timeout
+        self.verify = verify
+        self.attempts = max(1, attempts)
+        self.backoff = backoff
+        self._sleep = sleep if sleep is not None else tenacity.nap.sleep
+        self._session = session or requests.Session()
+        #: Currency of the last ``prices`` answer.
+        self.currency: str | None = None
+
+    def __repr__(self) -> str:
+        return f"WisecpClient(base_url={self.base_url!r})"
+
+    # -- the API's four functions -------------------------------------------------------------------------
+    def submit(self, numbers: Iterable[str], message: str, *, origin: str | None = None) -> str:
+        """Send ``message`` to ``numbers`` once; the report id. Validates everything before the request."""
+        sender = self._origin(origin)
+        text = _message(message)
+        msisdns = [normalize_number(n, field=f"numbers[{i}]") for i, n in enumerate(_as_list(numbers))]
+        if not msisdns:
+            raise ValidationError("numbers", [], "at least one number is required", service=SERVICE)
+        if len(msisdns) > self.max_recipients_per_send:
+            raise ValidationError(
+                "numbers", f"{len(msisdns)} numbers", f"at most {self.max_recipients_per_send} per submit"
+            )
+        return self._submit(msisdns, text, sender)
+
+    def report(self, report_id: str | int) -> WisecpReport:
+        """The delivery report of one submit (read; retried when transient)."""
+        rid = _report_id(report_id)
+        body = self._read(REPORT, {"report_id": int(rid)})
+        return _parse_report(body, rid)
+
+    def balance(self) -> Balance:
+        return _parse_balance(self._read(BALANCE, {}))
+
+    def get_prices(self) -> dict[str, float]:
+        """Price of one SMS part per country (ISO 3166 alpha-2 -> amount in ``self.currency``)."""
+        currency, prices = _parse_prices(self._read(PRICES, {}))
+        self.currency = currency
+        return prices
+
+    def estimate_cost(
+        self, numbers: Iterable[str], text: str, *, prices: Mapping[str, float] | None = None
+    ) -> CostEstimate:
+        """Parts of ``text`` x the price of each recipient's country (one ``prices`` request unless given).
+
+        A number of a country without a price is a ``ValidationError``: the panel would refuse the submit.
+        """
+        message = _message(text)
+        msisdns = [normalize_number(n, field=f"numbers[{i}]") for i, n in enumerate(_as_list(numbers))]
+        segments = count_segments(message)
+        table = dict(prices) if prices is not None else self.get_prices()
+        counts: dict[str, int] = {}
+        for index, msisdn in enumerate(msisdns):
+            country = country_of(msisdn)
+            if country not in table:
+                raise ValidationError(
+                    f"numbers[{index}]", msisdn, f"WISECP has no price for {country}", service=SERVICE
+                )
+            counts[country] = counts.get(country, 0) + 1
+        by_country = tuple(
+            CountryCost(c, n, float(table[c]), round(n * segments.parts * float(table[c]), 6))
+            for c, n in counts.items()
+        )
+        return CostEstimate(
+            total=round(sum(c.cost for c in by_country), 6),
+            currency=self.currency if prices is None else None,
+            parts=segments.parts,
+            encoding=segments.encoding,
+            recipients=len(msisdns),
+            by_country=by_country,
+        )
+
+    # -- SmsClient ------------------------------------------------------------------------------------------
+    def send(self, batch: SendBatch) -> SendReceipt:
+        """One submit per distinct text (numbers of the same text are merged), never repeated.
+
+        The receipt's reference is the report id, or the ids joined by ``,`` when the batch had several
+        texts. If a later submit fails after earlier ones went out, ``AmbiguousSendError`` names them.
+        """
+        sender = self._origin(batch.sender)
+        _refuse_unsupported(batch)
+        groups: dict[str, list[str]] = {}
+        for m_index, message in enumerate(batch.messages):
+            text = _message(message.text, field=f"messages[{m_index}].text")
+            numbers = groups.setdefault(text, [])
+            for n_index, number in enumerate(message.numbers):
+                numbers.append(normalize_number(number, field=f"messages[{m_index}].numbers[{n_index}]"))
+        if not groups or not any(groups.values()):
+            raise ValidationError(
+                "messages", batch.messages, "at least one number is required", service=SERVICE
+            )
+        total = sum(len(n) for n in groups.values())
+        if total > self.max_recipients_per_send:
+            raise ValidationError(
+                "messages", f"{total} recipients", f"at most {self.max_recipients_per_send} per send"
+            )
+        sent: list[str] = []
+        for text, numbers in groups.items():
+            if not numbers:
+                continue
+            try:
+                sent.append(self._submit(numbers, text, sender))
+            except IletiError as exc:
+                if not sent:
+                    raise
+                raise AmbiguousSendError(
+                    f"partly sent: report(s) {', '.join(sent)} went out, then a submit to "
+                    f"{mask_numbers(numbers)} failed ({exc}). Do not retry the whole batch; check the panel",
+                    service=SERVICE,
+                ) from exc
+        return SendReceipt(
+            service=SERVICE,
+            reference=REFERENCE_SEPARATOR.join(sent),
+            recipients=total,
+            idempotency_key=batch.idempotency_key,
+            item_references=tuple(sent),
+        )
+
+    def find_sent(self, idempotency_keys: Sequence[str]) -> Mapping[str, SendReceipt]:
+        """WISECP keeps no client ids: nothing can be found (and sends are never retried blindly)."""
+        return {}
+
+    def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
+        """One ``report`` request per report id; a multi-submit reference sums its reports."""
+        statuses = []
+        for reference in references:
+            ids = [part for part in str(reference).split(REFERENCE_SEPARATOR) if part.strip()]
+            if not ids:
+                raise ValidationError("references", reference, "empty reference", service=SERVICE)
+            reports = [self.report(rid) for rid in ids]
+            statuses.append(_combine(str(reference), reports))
+        return statuses
+
+    def cancel(self, reference: str) -> None:
+        raise NotChangeableError(
+            f"report {reference}: WISECP's API cannot cancel a submitted SMS",
+            service=SERVICE,
+            code="no_cancel",
+        )
+
+    def get_balance(self) -> Balance:
+        return self.balance()
+
+    def list_senders(self) -> list[str]:
+        """The API lists no sender IDs (most countries need no approval); empty."""
+        return []
+
+    def close(self) -> None:
+        self._session.close()
+
+    # -- transport ------------------------------------------------------------------------------------------
+    def _submit(self, msisdns: list[str], text: str, sender: str) -> str:
+        payload = {"origin": sender, "message": text, "numbers": ["+" + n for n in msisdns]}
+        what = f"{mask_numbers(msisdns)} from {sender!r}, {mask_text(text)}"
+        log.info("WISECP submit: %s", what)
+        body = self._retrying(lambda: self._post(SUBMIT, payload, sending=what))
+        report_id = body.get("report_id")
+        if report_id in (None, ""):
+            raise AmbiguousSendError(
+                f"submit answered success without a report_id; it may have gone out to {what}. "
+                "Check the panel before sending again",
+                service=SERVICE,
+            )
+        log.info("WISECP submit accepted: report %s, %d recipients", report_id, len(msisdns))
+        return str(report_id)
+
+    def _read(self, function: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return self._retrying(lambda: self._post(function, payload))
+
+    def _retrying(self, call: Callable[[], T]) -> T:
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.attempts),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception_type(TransientError),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        return retrying(call)
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, TransientError) and exc.retry_after is not None:
+            return min(exc.retry_after, MAX_RETRY_AFTER_SECONDS)
+        return float(min(BACKOFF_MAX_SECONDS, self.backoff * 2 ** (state.attempt_number - 1)))
+
+    def _post(self, function: str, payload: dict[str, Any], *, sending: str | None = None) -> dict[str, Any]:
+        url = f"{self.base_url}/{function}"
+        try:
+            response = self._session.post(
+                url, json={"user_token": self._token, **payload}, timeout=self.timeout, verify=self.verify
+            )
+        except requests.RequestException as exc:
+            if _never_reached(exc):
+                raise TransientError(
+                    f"{function}: could not connect ({type(exc).__name__}); nothing was sent", service=SERVICE
+                ) from None
+            if sending is not None:
+                raise _ambiguous(function, f"no answer ({type(exc).__name__})", sending) from None
+            raise TransientError(f"{function}: no answer ({type(exc).__name__})", service=SERVICE) from None
+        return self._answer(function, response, sending)
+
+    def _answer(self, function: str, response: requests.Response, sending: str | None) -> dict[str, Any]:
+        status = response.status_code
+        body = _json_object(response)
+        message = _server_message(body)
+        if status == 429 or status == 503:
+            raise TransientError(
+                f"{function}: HTTP {status}{': ' + message if message else ''}",
+                service=SERVICE,
+                http_status=status,
+                retry_after=_retry_after(response.headers.get("Retry-After")),
+            )
+        if status >= 500:
+            if sending is not None:
+                raise _ambiguous(function, f"HTTP {status}", sending, http_status=status)
+            raise TransientError(f"{function}: HTTP {status}", service=SERVICE, http_status=status)
+        if body is not None and body.get("status") == "successful":
+            return body
+        if body is not None and body.get("status") == "error":
+            raise _error_for(function, message or "error without a message", status)
+        if status in (401, 403):
+            raise AuthenticationError(f"{function}: HTTP {status}", service=SERVICE, http_status=status)
+        if status == 404:
+            raise ServiceError(
+                f"{function}: HTTP 404 — is the connection's host the panel's SMS API URL?",
+                service=SERVICE,
+                http_status=status,
+            )
+        if sending is not None and 200 <= status < 300:
+            raise _ambiguous(function, f"unreadable answer (HTTP {status})", sending, http_status=status)
+        raise ProtocolError(
+            f"{function}: unreadable answer (HTTP {status})", service=SERVICE, http_status=status
+        )
+
+    def _origin(self, origin: str | None) -> str:
+        sender = (origin or self.default_sender or "").strip()
+        if not sender:
+            raise ValidationError(
+                "sender", origin, "a sender ID or number is required (or the connection's default_sender)"
+            )
+        if not (ORIGIN_NUMERIC.fullmatch(sender) or ORIGIN_ALPHANUMERIC.fullmatch(sender)):
+            raise ValidationError(
+                "sender", sender, "must be up to 11 latin letters/digits (with a letter) or up to 15 digits"
+            )
+        return sender
+
+
+# -- answers: the only code that reads the guessed shapes ----------------------------------------
+def _parse_report(body: dict[str, Any], report_id: str) -> WisecpReport:
+    try:
+        rows = tuple((str(r["number"]), str(r["status"])) for r in body.get("numbers") or ())
+        counted = {s: sum(1 for _, st in rows if st == s) for s in ("delivered", "undelivered", "waiting")}
+        return WisecpReport(
+            report_id=str(body.get("report_id", report_id)),
+            state=str(body.get("state") or ""),
+            total=int(body.get("total", len(rows))),
+            delivered=int(body.get("delivered", counted["delivered"])),
+            undelivered=int(body.get("undelivered", counted["undelivered"])),
+            waiting=int(body.get("waiting", counted["waiting"])),
+            created_at=body.get("created_at"),
+            parts=int(body["parts"]) if body.get("parts") is not None else None,
+            cost=float(body["cost"]) if body.get("cost") is not None else None,
+            numbers=rows,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProtocolError(f"report {report_id}: unexpected answer ({exc})", service=SERVICE) from None
+
+
+def _parse_balance(body: dict[str, Any]) -> Balance:
+    try:
+        return Balance(amount=float(body["balance"]), currency=body.get("currency"))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ProtocolError(f"balance: unexpected answer ({exc})", service=SERVICE) from None
+
+
+def _parse_prices(body: dict[str, Any]) -> tuple[str | None, dict[str, float]]:
+    prices = body.get("prices")
+    if not isinstance(prices, dict):
+        raise ProtocolError("prices: unexpected answer (no prices object)", service=SERVICE)
+    try:
+        return body.get("currency"), {str(k).upper(): float(v) for k, v in prices.items()}
+    except (TypeError, ValueError) as exc:
+        raise ProtocolError(f"prices: unexpected answer ({exc})", service=SERVICE) from None
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+def _combine(reference: str, reports: list[WisecpReport]) -> DeliveryStatus:
+    if len(reports) == 1:
+        status = reports[0].to_status()
+        return dataclasses.replace(status, reference=reference)
+    phases = {r.phase for r in reports}
+    if phases == {DeliveryPhase.COMPLETE}:
+        phase = DeliveryPhase.COMPLETE
+    elif phases == {DeliveryPhase.PENDING}:
+        phase = DeliveryPhase.PENDING
+    else:
+        phase = DeliveryPhase.SENT
+    return DeliveryStatus(
+        reference=reference,
+        phase=phase,
+        total=sum(r.total for r in reports),
+        delivered=sum(r.delivered for r in reports),
+        undelivered=sum(r.undelivered for r in reports),
+        pending=sum(r.waiting for r in reports),
+        raw_state=",".join(r.state for r in reports),
+    )
+
+
+def _refuse_unsupported(batch: SendBatch) -> None:
+    """Options WISECP's submit cannot carry: refusing beats silently sending at the wrong time."""
+    if batch.send_at is not None:
+        raise ValidationError("send_at", batch.send_at, "WISECP cannot schedule a send", service=SERVICE)
+    if batch.validity_minutes is not None:
+        raise ValidationError(
+            "validity_minutes", batch.validity_minutes, "WISECP takes no validity period", service=SERVICE
+        )
+    if batch.push_url is not None:
+        raise ValidationError("push_url", batch.push_url, "WISECP has no delivery callbacks", service=SERVICE)
+
+
+def _message(text: object, *, field: str = "message") -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError(field, text, "must be a non-empty text", service=SERVICE)
+    return text
+
+
+def _as_list(numbers: Iterable[str] | str) -> list[str]:
+    return [numbers] if isinstance(numbers, str) else list(numbers)
+
+
+def _report_id(report_id: object) -> str:
+    text = str(report_id).strip()
+    if isinstance(report_id, bool) or not text.isdigit():
+        raise ValidationError("report_id", report_id, "must be a report id (digits)", service=SERVICE)
+    return text
+
+
+def _json_object(response: requests.Response) -> dict[str, Any] | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _server_message(body: dict[str, Any] | None) -> str:
+    if not body:
+        return ""
+    return str(body.get("message") or "")[:_MAX_SERVER_MESSAGE]
+
+
+def _error_for(function: str, message: str, http_status: int) -> IletiError:
+    lowered = message.lower()
+    for fragment, cls in ERROR_PATTERNS:
+        if fragment in lowered:
+            return cls(f"{function}: {message}", service=SERVICE, http_status=http_status)
+    return ServiceError(f"{function}: {message}", service=SERVICE, http_status=http_status)
+
+
+def _ambiguous(function: str, why: str, what: str, *, http_status: int | None = None) -> AmbiguousSendError:
+    return AmbiguousSendError(
+        f"{function}: {why} after the request was sent; it may have reached WISECP, so it is not sent again. "
+        f"What may have gone out: {what}. Check the panel's SMS reports before sending again",
+        service=SERVICE,
+        http_status=http_status,
+    )
+
+
+def _never_reached(exc: requests.RequestException) -> bool:
+    """True when the request surely did not reach the server (no connection was made)."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError)
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None

@@ -1,0 +1,54 @@
+"""Airflow hook for a WISECP panel's international SMS API.
+
+Cheap to import: the client (requests, phonenumbers) is imported inside ``_build_client``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow_provider_ileti.hooks.base import IletiHook
+
+if TYPE_CHECKING:
+    from airflow_provider_ileti.clients.wisecp import CostEstimate, WisecpClient
+
+
+class WisecpHook(IletiHook):
+    """A connection of type ``wisecp`` -> a configured ``WisecpClient``.
+
+    Host: the panel's SMS API URL (each reseller runs its own panel, so there is no public default);
+    password: the client's user token; extras: ``default_sender``, ``timeout``, ``verify_ssl``.
+    """
+
+    conn_name_attr: ClassVar[str] = "wisecp_conn_id"
+    default_conn_name: ClassVar[str] = "wisecp_default"
+    conn_type: ClassVar[str] = "wisecp"
+    hook_name: ClassVar[str] = "WISECP International SMS"
+    #: A placeholder: WISECP is self-hosted, every panel has its own URL; set the connection's host.
+    default_url: ClassVar[str] = "https://panel.example.com/api/sms"
+
+    def __init__(self, wisecp_conn_id: str | None = None, **kwargs: Any) -> None:
+        super().__init__(conn_id=wisecp_conn_id or kwargs.pop("conn_id", None), **kwargs)
+
+    def _build_client(self) -> WisecpClient:
+        from airflow_provider_ileti.clients.wisecp import WisecpClient
+
+        token = self.connection.password or self.extra("token")
+        return WisecpClient(
+            self.base_url,
+            str(token or ""),
+            default_sender=self.default_sender,
+            timeout=self.timeout,
+            verify=self.verify_ssl,
+        )
+
+    def get_client(self) -> WisecpClient:
+        return super().get_client()  # type: ignore[return-value]
+
+    def get_prices(self) -> dict[str, float]:
+        """Price of one SMS part per country (ISO alpha-2 -> amount in the panel's currency)."""
+        return self.get_client().get_prices()
+
+    def estimate_cost(self, numbers: list[str], text: str) -> CostEstimate:
+        """Parts of ``text`` x the price of each recipient's country."""
+        return self.get_client().estimate_cost(numbers, text)

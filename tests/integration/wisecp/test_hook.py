@@ -1,0 +1,76 @@
+"""WisecpHook: the sandbox connection -> a working client; test_connection is a balance read."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from airflow_provider_ileti.clients.wisecp import WisecpClient
+from airflow_provider_ileti.hooks.registry import get_sms_hook
+from airflow_provider_ileti.hooks.wisecp import WisecpHook
+from airflow_provider_ileti.sandbox.credentials import WISECP_TOKEN
+
+
+def test_hook_attributes() -> None:
+    assert (WisecpHook.conn_type, WisecpHook.default_conn_name, WisecpHook.conn_name_attr) == (
+        "wisecp",
+        "wisecp_default",
+        "wisecp_conn_id",
+    )
+
+
+def test_no_network_in_init(ileti_sandbox_env: Any) -> None:
+    WisecpHook()
+    assert ileti_sandbox_env.requests(service="wisecp") == []
+
+
+def test_the_sandbox_connection_builds_a_configured_client(ileti_sandbox_env: Any) -> None:
+    hook = WisecpHook()
+    client = hook.get_client()
+    assert isinstance(client, WisecpClient)
+    assert client.base_url == ileti_sandbox_env.url + "/wisecp/api/sms"
+    assert (client.default_sender, client.timeout) == ("ILETI", 10.0)
+    assert hook.get_client() is client  # cached
+
+
+def test_test_connection_reads_the_balance(ileti_sandbox_env: Any) -> None:
+    ok, message = WisecpHook().test_connection()
+    assert ok, message
+    assert '"amount": 100.0' in message
+    [entry] = ileti_sandbox_env.requests(service="wisecp")
+    assert entry["path"].endswith("/balance")
+
+
+def test_test_connection_with_a_wrong_token_fails_without_showing_it(
+    ileti_sandbox_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conn = dict(ileti_sandbox_env.connections()["wisecp_default"], password="not-the-token")
+    monkeypatch.setenv("AIRFLOW_CONN_WISECP_BAD", json.dumps(conn))
+    ok, message = WisecpHook("wisecp_bad").test_connection()
+    assert not ok
+    assert "token" in message.lower()
+    assert "not-the-token" not in message
+
+
+def test_the_registry_finds_the_hook_by_conn_type(ileti_sandbox_env: Any) -> None:
+    hook = get_sms_hook("wisecp_default")
+    assert isinstance(hook, WisecpHook)
+    assert hook.get_client().get_balance().currency == "EUR"
+
+
+def test_prices_and_cost_through_the_hook(ileti_sandbox_env: Any) -> None:
+    hook = WisecpHook()
+    assert hook.get_prices()["US"] == 0.062
+    estimate = hook.estimate_cost(["+1 202 555 0143"], "hello")
+    assert estimate.total == pytest.approx(0.062)
+
+
+def test_the_token_never_shows_in_the_clients_repr(ileti_sandbox_env: Any) -> None:
+    assert WISECP_TOKEN not in repr(WisecpHook().get_client())
+
+
+def test_the_connection_without_host_uses_the_placeholder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_WISECP_NOHOST", json.dumps({"conn_type": "wisecp", "password": "t"}))
+    assert WisecpHook("wisecp_nohost").base_url == WisecpHook.default_url
