@@ -406,7 +406,7 @@ class IletiMerkeziClient:
     # -- account -----------------------------------------------------------------------------------
     def balance(self) -> Balance:
         answer = self._call("get-balance", wire.auth_only_tree(self._auth))
-        data = answer.get("balance") if isinstance(answer.get("balance"), dict) else {}
+        data = codec.section(answer, "balance")
         return Balance(
             credits=codec.as_float(data.get("sms")), amount=codec.as_float(data.get("amount")), currency="TRY"
         )
@@ -445,7 +445,7 @@ class IletiMerkeziClient:
             answer = self._call(
                 "get-blacklist", wire.blacklist_list_tree(self._auth, page, row_count, first, last)
             )
-            data = answer.get("blacklist") if isinstance(answer.get("blacklist"), dict) else {}
+            data = codec.section(answer, "blacklist")
             numbers = [str(n) for n in codec.as_list(data.get("number"))]
             yield from numbers
             if not numbers or page >= math.ceil(codec.as_int(data.get("count")) / row_count):

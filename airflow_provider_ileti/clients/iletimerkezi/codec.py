@@ -130,6 +130,12 @@ def parse_json(body: bytes) -> Tree:
     return dict(data["response"])
 
 
+def section(tree: Tree, name: str) -> Tree:
+    """A child element that holds others (``status``, ``balance``…), or ``{}`` when absent or empty."""
+    value = tree.get(name)
+    return value if isinstance(value, dict) else {}
+
+
 def as_list(value: Any) -> list[Any]:
     """A repeated element: XML gives one value or a list, JSON a list or a single value, absent is empty."""
     if value is None or value == "":

@@ -182,7 +182,7 @@ def read_answer(
         raise ProtocolError(
             f"{operation}: {exc.message}", service=SERVICE, code=str(http_status), http_status=http_status
         ) from None
-    status = tree.get("status") if isinstance(tree.get("status"), dict) else {}
+    status = codec.section(tree, "status")
     code = codec.as_int(status.get("code"), default=http_status)
     if code == OK:
         return tree
