@@ -69,3 +69,20 @@ def test_client_get_send_keeps_the_hash_out_of_logs_and_errors(xml_client, ileti
     assert credentials.ILETIMERKEZI_HASH not in caplog.text
     assert credentials.ILETIMERKEZI_HASH not in error_text
     assert "send-sms/get/?key=***&hash=***" in caplog.text  # urllib3 DEBUG request line, redacted
+
+
+def test_get_send_dropped_after_commit_is_ambiguous_without_the_url(xml_client, ileti_sandbox):
+    import traceback
+
+    from airflow_provider_ileti.core.errors import AmbiguousSendError
+
+    ileti_sandbox.admin.add_fault(PREFIX + "/send-sms/get/", "drop_after_commit", times=1)
+    try:
+        xml_client.send_via_get("Merhaba", ["5555550001"])
+    except AmbiguousSendError as exc:
+        shown = "".join(traceback.format_exception(exc))
+    else:
+        raise AssertionError("a dropped GET send must be ambiguous")
+    assert credentials.ILETIMERKEZI_HASH not in shown  # neither the message nor a chained requests error
+    assert "1 recipient(s)" in shown
+    assert len(im_requests(ileti_sandbox, "/send-sms/get/")) == 1

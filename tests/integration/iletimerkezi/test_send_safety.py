@@ -115,3 +115,17 @@ def test_ambiguous_then_retry_by_a_person_is_refused_by_451(xml_client, ileti_sa
     with pytest.raises(DuplicateError):
         xml_client.send_sms("Kampanya", ["5555550001"])
     assert len(ileti_sandbox.admin.state("iletimerkezi")["orders"]) == 1
+
+
+def test_dropped_before_the_handler_is_still_ambiguous_for_a_send(xml_client, ileti_sandbox):
+    """The client cannot tell a drop before the handler from one after it: it must not guess."""
+    ileti_sandbox.admin.add_fault(SEND, "drop", times=1)
+    with pytest.raises(AmbiguousSendError):
+        xml_client.send_sms("Merhaba", ["5555550001"])
+    assert len(im_requests(ileti_sandbox, "/send-sms")) == 1
+
+
+def test_dropped_read_is_retried(xml_client, ileti_sandbox):
+    ileti_sandbox.admin.add_fault(PREFIX + "/get-sender", "drop", times=1)
+    assert "APITEST" in xml_client.list_senders()
+    assert len(im_requests(ileti_sandbox, "/get-sender")) == 2
