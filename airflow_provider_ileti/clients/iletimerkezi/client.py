@@ -23,7 +23,7 @@ import urllib3.exceptions
 from airflow_provider_ileti.clients.iletimerkezi import codec, validation, wire
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
 from airflow_provider_ileti.clients.iletimerkezi.codes import SERVICE
-from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage
+from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage, phase_of
 from airflow_provider_ileti.core.errors import NotChangeableError, TransientError, ValidationError
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
 from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus, SendBatch, SendReceipt
@@ -341,9 +341,20 @@ class IletiMerkeziClient:
         return order_id
 
     def cancel_order(self, order_id: str | int) -> None:
-        """Cancel a scheduled order (455 when it is unknown or already going out)."""
+        """Cancel a scheduled order; ``NotChangeableError`` (455) when it is unknown or already going out.
+
+        Cancelling an order that is already cancelled succeeds, so the call can be retried safely.
+        """
         oid = validation.check_order_id(order_id)
-        self._call("cancel-order", wire.order_id_tree(self._auth, oid))
+        try:
+            self._call("cancel-order", wire.order_id_tree(self._auth, oid))
+        except NotChangeableError:
+            # 455 also answers a cancel whose first attempt got through but whose answer was lost (and a
+            # second cancel): an order that is 115 with nothing sent is cancelled, which is what was asked.
+            if phase_of(self.get_order(oid)) is not DeliveryPhase.CANCELLED:
+                raise
+            log.info("İleti Merkezi order %s was already cancelled", oid)
+            return
         log.info("İleti Merkezi order %s cancelled", oid)
 
     # -- reports -----------------------------------------------------------------------------------

@@ -75,8 +75,16 @@ def test_schedule_cancel_and_statuses(client, ileti_sandbox):
     client.cancel(order_id)
     [status] = client.get_statuses([order_id])
     assert status.phase is DeliveryPhase.CANCELLED and status.raw_state == "115"
-    with pytest.raises(NotChangeableError, match="already being sent"):
-        client.cancel(order_id)
+    client.cancel(order_id)  # already cancelled: nothing to do, no error (a retried cancel is safe)
+
+
+def test_cancel_whose_answer_was_lost_is_retried_and_succeeds(xml_client, ileti_sandbox):
+    send_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    order_id = xml_client.send_sms("Yarın", ["5555550001"], send_at=send_at)
+    ileti_sandbox.admin.add_fault(PREFIX + "/cancel-order", "drop_after_commit", times=1)
+    xml_client.cancel_order(order_id)
+    assert [e["status"] for e in im_requests(ileti_sandbox, "/cancel-order")] == [200, 455]
+    assert xml_client.get_status(order_id).phase is DeliveryPhase.CANCELLED
 
 
 def test_cancel_of_an_order_already_going_is_refused(client):
