@@ -209,7 +209,7 @@ class WisecpClient:
         """The delivery report of one submit (read; retried when transient)."""
         rid = _report_id(report_id)
         body = self._read(REPORT, {"report_id": int(rid)})
-        return _parse_report(body, rid)
+        return parse_report(body, rid)
 
     def balance(self) -> Balance:
         return _parse_balance(self._read(BALANCE, {}))
@@ -306,11 +306,9 @@ class WisecpClient:
         """One ``report`` request per report id; a multi-submit reference sums its reports."""
         statuses = []
         for reference in references:
-            ids = [part for part in str(reference).split(REFERENCE_SEPARATOR) if part.strip()]
-            if not ids:
-                raise ValidationError("references", reference, "empty reference", service=SERVICE)
+            ids = split_reference(reference)
             reports = [self.report(rid) for rid in ids]
-            statuses.append(_combine(str(reference), reports))
+            statuses.append(combine_reports(str(reference), reports))
         return statuses
 
     def cancel(self, reference: str) -> None:
@@ -379,39 +377,12 @@ class WisecpClient:
             if sending is not None:
                 raise _ambiguous(function, f"no answer ({type(exc).__name__})", sending) from None
             raise TransientError(f"{function}: no answer ({type(exc).__name__})", service=SERVICE) from None
-        return self._answer(function, response, sending)
-
-    def _answer(self, function: str, response: requests.Response, sending: str | None) -> dict[str, Any]:
-        status = response.status_code
-        body = _json_object(response)
-        message = _server_message(body)
-        if status == 429 or status == 503:
-            raise TransientError(
-                f"{function}: HTTP {status}{': ' + message if message else ''}",
-                service=SERVICE,
-                http_status=status,
-                retry_after=_retry_after(response.headers.get("Retry-After")),
-            )
-        if status >= 500:
-            if sending is not None:
-                raise _ambiguous(function, f"HTTP {status}", sending, http_status=status)
-            raise TransientError(f"{function}: HTTP {status}", service=SERVICE, http_status=status)
-        if body is not None and body.get("status") == "successful":
-            return body
-        if body is not None and body.get("status") == "error":
-            raise _error_for(function, message or "error without a message", status)
-        if status in (401, 403):
-            raise AuthenticationError(f"{function}: HTTP {status}", service=SERVICE, http_status=status)
-        if status == 404:
-            raise ServiceError(
-                f"{function}: HTTP 404 — is the connection's host the panel's SMS API URL?",
-                service=SERVICE,
-                http_status=status,
-            )
-        if sending is not None and 200 <= status < 300:
-            raise _ambiguous(function, f"unreadable answer (HTTP {status})", sending, http_status=status)
-        raise ProtocolError(
-            f"{function}: unreadable answer (HTTP {status})", service=SERVICE, http_status=status
+        return interpret_answer(
+            function,
+            response.status_code,
+            _json_object(response),
+            retry_after=response.headers.get("Retry-After"),
+            sending=sending,
         )
 
     def _origin(self, origin: str | None) -> str:
@@ -428,7 +399,49 @@ class WisecpClient:
 
 
 # -- answers: the only code that reads the guessed shapes ----------------------------------------
-def _parse_report(body: dict[str, Any], report_id: str) -> WisecpReport:
+def interpret_answer(
+    function: str,
+    status: int,
+    body: dict[str, Any] | None,
+    *,
+    retry_after: str | None = None,
+    sending: str | None = None,
+) -> dict[str, Any]:
+    """The successful answer, or the error it means (shared by the sync and async clients).
+
+    ``sending`` describes what a submit carried (masked): set, a failure that may come after the panel
+    accepted the request becomes ``AmbiguousSendError`` instead of a retryable error.
+    """
+    message = _server_message(body)
+    if status in SEND_NOT_ACCEPTED_STATUSES:
+        raise TransientError(
+            f"{function}: HTTP {status}{': ' + message if message else ''}",
+            service=SERVICE,
+            http_status=status,
+            retry_after=_retry_after(retry_after),
+        )
+    if status >= 500:
+        if sending is not None:
+            raise _ambiguous(function, f"HTTP {status}", sending, http_status=status)
+        raise TransientError(f"{function}: HTTP {status}", service=SERVICE, http_status=status)
+    if body is not None and body.get("status") == "successful":
+        return body
+    if body is not None and body.get("status") == "error":
+        raise _error_for(function, message or "error without a message", status)
+    if status in (401, 403):
+        raise AuthenticationError(f"{function}: HTTP {status}", service=SERVICE, http_status=status)
+    if status == 404:
+        raise ServiceError(
+            f"{function}: HTTP 404 — is the connection's host the panel's SMS API URL?",
+            service=SERVICE,
+            http_status=status,
+        )
+    if sending is not None and 200 <= status < 300:
+        raise _ambiguous(function, f"unreadable answer (HTTP {status})", sending, http_status=status)
+    raise ProtocolError(f"{function}: unreadable answer (HTTP {status})", service=SERVICE, http_status=status)
+
+
+def parse_report(body: dict[str, Any], report_id: str) -> WisecpReport:
     try:
         rows = tuple((str(r["number"]), str(r["status"])) for r in body.get("numbers") or ())
         counted = {s: sum(1 for _, st in rows if st == s) for s in ("delivered", "undelivered", "waiting")}
@@ -466,7 +479,8 @@ def _parse_prices(body: dict[str, Any]) -> tuple[str | None, dict[str, float]]:
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-def _combine(reference: str, reports: list[WisecpReport]) -> DeliveryStatus:
+def combine_reports(reference: str, reports: list[WisecpReport]) -> DeliveryStatus:
+    """One delivery state for a reference that may span several submits (report ids joined by ``,``)."""
     if len(reports) == 1:
         status = reports[0].to_status()
         return dataclasses.replace(status, reference=reference)
@@ -508,6 +522,14 @@ def _message(text: object, *, field: str = "message") -> str:
 
 def _as_list(numbers: Iterable[str] | str) -> list[str]:
     return [numbers] if isinstance(numbers, str) else list(numbers)
+
+
+def split_reference(reference: str) -> list[str]:
+    """The report ids of a send's reference (``1001`` or ``1001,1002``), validated."""
+    ids = [_report_id(part.strip()) for part in str(reference).split(REFERENCE_SEPARATOR) if part.strip()]
+    if not ids:
+        raise ValidationError("references", reference, "empty reference", service=SERVICE)
+    return ids
 
 
 def _report_id(report_id: object) -> str:

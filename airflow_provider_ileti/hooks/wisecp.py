@@ -11,6 +11,7 @@ from airflow_provider_ileti.hooks.base import IletiHook
 
 if TYPE_CHECKING:
     from airflow_provider_ileti.clients.wisecp import CostEstimate, WisecpClient
+    from airflow_provider_ileti.clients.wisecp_async import AsyncWisecpStatusClient
 
 
 class WisecpHook(IletiHook):
@@ -33,14 +34,26 @@ class WisecpHook(IletiHook):
     def _build_client(self) -> WisecpClient:
         from airflow_provider_ileti.clients.wisecp import WisecpClient
 
-        token = self.connection.password or self.extra("token")
         return WisecpClient(
             self.base_url,
-            str(token or ""),
+            self._token,
             default_sender=self.default_sender,
             timeout=self.timeout,
             verify=self.verify_ssl,
         )
+
+    def get_async_client(self) -> AsyncWisecpStatusClient:
+        """A new async status client for a trigger (close it with ``aclose()``)."""
+        from airflow_provider_ileti.clients.wisecp_async import AsyncWisecpStatusClient
+
+        return AsyncWisecpStatusClient(
+            self.base_url, self._token, timeout=self.timeout, verify=self.verify_ssl
+        )
+
+    @property
+    def _token(self) -> str:
+        """The user token: the connection's password (or an extra named ``token``, which Airflow masks)."""
+        return str(self.connection.password or self.extra("token") or "")
 
     def get_client(self) -> WisecpClient:
         return super().get_client()  # type: ignore[return-value]

@@ -30,7 +30,12 @@ CORE_MODULES = (
 )
 
 #: Hook modules (they import Airflow): our import may add none of HEAVY, nor the client module.
-HOOK_MODULES = {"airflow_provider_ileti.hooks.wisecp": "airflow_provider_ileti.clients.wisecp"}
+HOOK_MODULES = {
+    "airflow_provider_ileti.hooks.wisecp": (
+        "airflow_provider_ileti.clients.wisecp",
+        "airflow_provider_ileti.clients.wisecp_async",
+    ),
+}
 
 
 def _run(code: str) -> dict[str, list[str]]:
@@ -61,7 +66,7 @@ def test_core_module_imports_nothing_heavy(module: str) -> None:
 
 @pytest.mark.parametrize("module", sorted(HOOK_MODULES))
 def test_hook_module_adds_nothing_heavy_to_airflows_own_imports(module: str) -> None:
-    client_module = HOOK_MODULES[module]
+    client_modules = HOOK_MODULES[module]
     got = _run(
         f"""
         import json, sys, importlib
@@ -69,7 +74,7 @@ def test_hook_module_adds_nothing_heavy_to_airflows_own_imports(module: str) -> 
         baseline = set({_loaded(HEAVY)})
         importlib.import_module({module!r})
         added = sorted(set({_loaded(HEAVY)}) - baseline)
-        print(json.dumps({{"added": added, "client": {_loaded((client_module,))}}}))
+        print(json.dumps({{"added": added, "client": {_loaded(client_modules)}}}))
         """
     )
     assert got == {"added": [], "client": []}
