@@ -1,0 +1,135 @@
+"""How the WISECP client reads answers (pure: no HTTP), including the guessed shapes."""
+
+from __future__ import annotations
+
+import pytest
+
+from airflow_provider_ileti.clients.wisecp import (
+    combine_reports,
+    interpret_answer,
+    parse_report,
+    split_reference,
+)
+from airflow_provider_ileti.core.errors import (
+    AmbiguousSendError,
+    AuthenticationError,
+    InsufficientCreditError,
+    NotFoundError,
+    ProtocolError,
+    ServiceError,
+    TransientError,
+    ValidationError,
+)
+from airflow_provider_ileti.core.models import DeliveryPhase
+
+WHAT = "1 number: 44740***3456"
+
+
+def test_a_successful_answer_is_returned() -> None:
+    body = {"status": "successful", "report_id": 7}
+    assert interpret_answer("submit", 200, body, sending=WHAT) is body
+
+
+@pytest.mark.parametrize(
+    ("message", "error"),
+    [
+        ("Invalid user token.", AuthenticationError),
+        ("Insufficient balance.", InsufficientCreditError),
+        ("Report not found: 9", NotFoundError),
+        ("The system is under maintenance. Please try again later.", TransientError),
+        ("Only numeric sender IDs can be used for US.", ServiceError),
+    ],
+)
+def test_error_messages_map_to_our_errors(message: str, error: type[Exception]) -> None:
+    with pytest.raises(error) as info:
+        interpret_answer("balance", 200, {"status": "error", "message": message})
+    assert type(info.value) is error
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_refusals_before_acceptance_are_transient_even_for_a_submit(status: int) -> None:
+    with pytest.raises(TransientError) as info:
+        interpret_answer("submit", status, None, retry_after="5", sending=WHAT)
+    assert (info.value.http_status, info.value.retry_after) == (status, 5.0)
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_5xx_is_transient_for_a_read(status: int) -> None:
+    with pytest.raises(TransientError):
+        interpret_answer("report", status, None)
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+def test_5xx_is_ambiguous_for_a_submit(status: int) -> None:
+    with pytest.raises(AmbiguousSendError, match="44740\\*\\*\\*3456"):
+        interpret_answer("submit", status, None, sending=WHAT)
+
+
+def test_an_unreadable_200_is_ambiguous_for_a_submit() -> None:
+    with pytest.raises(AmbiguousSendError):
+        interpret_answer("submit", 200, None, sending=WHAT)
+
+
+def test_an_unreadable_200_is_a_protocol_error_for_a_read() -> None:
+    with pytest.raises(ProtocolError):
+        interpret_answer("balance", 200, {"unexpected": True})
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_http_auth_statuses(status: int) -> None:
+    with pytest.raises(AuthenticationError):
+        interpret_answer("balance", status, None)
+
+
+def test_404_points_at_the_connection_host() -> None:
+    with pytest.raises(ServiceError, match="connection's host"):
+        interpret_answer("balance", 404, None, sending=None)
+
+
+def test_a_bad_retry_after_is_ignored() -> None:
+    with pytest.raises(TransientError) as info:
+        interpret_answer("balance", 429, None, retry_after="soon")
+    assert info.value.retry_after is None
+
+
+def test_parse_report_counts_from_the_rows_when_totals_are_missing() -> None:
+    report = parse_report(
+        {
+            "status": "successful",
+            "numbers": [
+                {"number": "+1", "status": "delivered"},
+                {"number": "+2", "status": "waiting"},
+            ],
+        },
+        "5",
+    )
+    assert (report.report_id, report.total, report.delivered, report.waiting) == ("5", 2, 1, 1)
+    assert report.phase is DeliveryPhase.SENT
+
+
+def test_parse_report_rejects_a_hostile_shape() -> None:
+    with pytest.raises(ProtocolError):
+        parse_report({"status": "successful", "total": "many"}, "5")
+
+
+def test_combine_reports_sums_and_takes_the_least_advanced_phase() -> None:
+    done = parse_report(
+        {"state": "completed", "total": 2, "delivered": 2, "undelivered": 0, "waiting": 0}, "1"
+    )
+    going = parse_report(
+        {"state": "processing", "total": 1, "delivered": 0, "undelivered": 0, "waiting": 1}, "2"
+    )
+    status = combine_reports("1,2", [done, going])
+    assert (status.reference, status.phase, status.total, status.pending) == ("1,2", DeliveryPhase.SENT, 3, 1)
+
+
+@pytest.mark.parametrize(("reference", "ids"), [("1001", ["1001"]), ("1001, 1002", ["1001", "1002"])])
+def test_split_reference(reference: str, ids: list[str]) -> None:
+    assert split_reference(reference) == ids
+
+
+@pytest.mark.parametrize("reference", ["", ",", "abc", "1001,x"])
+def test_split_reference_rejects_what_is_not_report_ids(reference: str) -> None:
+    with pytest.raises(ValidationError):
+        split_reference(reference)
