@@ -1,0 +1,526 @@
+"""``SendSmsOperator``: one text to many numbers, or one text per number, through any of our services.
+
+The connection picks the service (``hooks.registry.get_sms_hook``) and the operator speaks only the
+``SmsClient`` protocol, the way the common-sql operators speak DB-API to any database.
+
+Recipients are streamed (see ``recipients.py``) in chunks of ``client.max_recipients_per_send`` (or a smaller
+``chunk_size``), each chunk one request with its own deterministic idempotency key, so the send goes out
+exactly once however often Airflow retries the task (see ``exactly_once.py``).
+
+Personalisation: ``message`` is one text for everyone and is templated by Airflow like any field.
+``message_template`` is a per-recipient Jinja template (``"Merhaba {{ r.first_name }}"``) rendered for each
+recipient in a sandbox; it is deliberately *not* a template field, so Airflow's own rendering never eats the
+per-recipient placeholders (no ``{% raw %}`` needed).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from airflow.providers.common.compat.sdk import (
+    AirflowException,
+    AirflowFailException,
+    BaseOperator,
+    ResumableJobMixin,
+    conf,
+)
+
+from airflow_provider_ileti.core.chunking import enumerate_chunks
+from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, ValidationError
+from airflow_provider_ileti.core.masking import mask_numbers
+from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SendReceipt, SmsMessage, summarise
+from airflow_provider_ileti.operators.delivery_policy import DeliveryPolicy
+from airflow_provider_ileti.operators.exactly_once import (
+    Progress,
+    ProgressStore,
+    SentLookup,
+    TaskIdentity,
+    progress_store_for,
+    short_list,
+)
+from airflow_provider_ileti.operators.failures import airflow_failures
+from airflow_provider_ileti.operators.recipients import (
+    MessageRenderer,
+    RecipientSource,
+    parse_recipients_value,
+    to_recipient,
+    validate_all,
+)
+from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
+
+if TYPE_CHECKING:
+    from airflow_provider_ileti.core.protocol import SmsClient
+    from airflow_provider_ileti.hooks.base import IletiHook
+
+IYS_RECIPIENT_TYPES = ("BIREYSEL", "TACIR")
+ON_AMBIGUOUS = ("fail", "skip", "resend")
+#: The status the resumable-job mixin sees: all chunks sent / delivery final / still being delivered.
+JOB_SENT, JOB_FINAL, JOB_DELIVERING = "SENT", "FINAL", "DELIVERING"
+
+
+class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
+    """Send SMS through the service of ``conn_id``, exactly once across retries.
+
+    :param conn_id: any of our SMS connections (node_sms, iletimerkezi, iletiniz, wisecp).
+    :param message: one text for every recipient (templated by Airflow).
+    :param message_template: a Jinja template rendered per recipient with ``r`` = its fields
+        (``"Merhaba {{ r.first_name }}"``); not templated by Airflow. Give exactly one of the two.
+    :param recipients: numbers or mappings of fields: a list, any iterable, or a template such as
+        ``"{{ ti.xcom_pull('load') }}"`` (a rendered string is read as JSON, a Python literal, or
+        comma/newline separated numbers).
+    :param recipients_csv: path of a CSV file with a header line, streamed row by row.
+    :param number_field: the field holding the number in mapping recipients (default: the first of
+        phone, number, gsm, msisdn, mobile, telefon).
+    :param chunk_size: recipients per request (at most the service's limit, which is the default).
+    :param send_at: schedule (datetime, pendulum or ISO 8601; naive means UTC).
+    :param validity: validity period in minutes (or a timedelta).
+    :param commercial: a commercial message (İYS rules apply); ``iys_recipient_type`` BIREYSEL or TACIR.
+    :param wait_for_delivery: after sending, wait until every package is final (deferred when
+        ``deferrable``) and apply ``fail_on_failed`` / ``min_delivered_ratio``.
+    :param on_ambiguous: what a retry does after a chunk *may* have gone out on a service without client
+        ids: ``"fail"`` (default: a person checks the panel), ``"skip"`` (count it as sent), ``"resend"``.
+    :param persist_progress: record progress across tries (task_state_store on 3.3+, else a Variable).
+    """
+
+    template_fields: Sequence[str] = (
+        "conn_id",
+        "message",
+        "recipients",
+        "recipients_csv",
+        "sender",
+        "send_at",
+        "validity",
+        "title",
+        "push_url",
+        "iys_recipient_type",
+    )
+    external_id_key = "ileti_send_result"
+    ui_color = "#e8f4ea"
+
+    def __init__(
+        self,
+        *,
+        conn_id: str,
+        message: str | None = None,
+        message_template: str | None = None,
+        recipients: Any = None,
+        recipients_csv: str | None = None,
+        number_field: str | None = None,
+        csv_delimiter: str = ",",
+        chunk_size: int | None = None,
+        sender: str | None = None,
+        send_at: Any = None,
+        validity: int | timedelta | None = None,
+        commercial: bool = False,
+        iys_recipient_type: str | None = None,
+        push_url: str | None = None,
+        title: str | None = None,
+        region: str = "TR",
+        validate_first: bool = True,
+        wait_for_delivery: bool = False,
+        poll_interval: float = 60.0,
+        fail_on_failed: bool = True,
+        min_delivered_ratio: float | None = None,
+        on_ambiguous: str = "fail",
+        persist_progress: bool = True,
+        deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**with_default_retry_policy(kwargs))
+        self.conn_id = conn_id
+        self.message = message
+        self.message_template = message_template
+        self.recipients = recipients
+        self.recipients_csv = recipients_csv
+        self.number_field = number_field
+        self.csv_delimiter = csv_delimiter
+        self.chunk_size = chunk_size
+        self.sender = sender
+        self.send_at = send_at
+        self.validity = validity
+        self.commercial = commercial
+        self.iys_recipient_type = iys_recipient_type
+        self.push_url = push_url
+        self.title = title
+        self.region = region
+        self.validate_first = validate_first
+        self.wait_for_delivery = wait_for_delivery
+        self.poll_interval = poll_interval
+        self.fail_on_failed = fail_on_failed
+        self.min_delivered_ratio = min_delivered_ratio
+        self.on_ambiguous = on_ambiguous
+        self.persist_progress = persist_progress
+        self.deferrable = deferrable
+        self._sent_references: list[str] = []
+        self._delivery_summary: dict[str, int] | None = None
+        self._hook_obj: IletiHook | None = None
+
+    # -- validation: every argument, before any request ---------------------------------------------
+    def validate_arguments(self) -> dict[str, Any]:
+        """Check the (rendered) arguments; return the normalised ones. Raises ``ValidationError``."""
+        if not isinstance(self.conn_id, str) or not self.conn_id.strip():
+            raise ValidationError("conn_id", self.conn_id, "must be a connection id")
+        if (self.message is None) == (self.message_template is None):
+            raise ValidationError(
+                "message", self.message, "give exactly one of message (same text) or message_template"
+            )
+        if self.message is not None and (not isinstance(self.message, str) or not self.message.strip()):
+            raise ValidationError("message", self.message, "must be a non-empty text")
+        renderer = None
+        if self.message_template is not None:
+            renderer = MessageRenderer(self.message_template)
+        if self.recipients is None and self.recipients_csv is None:
+            raise ValidationError("recipients", None, "give recipients or recipients_csv")
+        parse_recipients_value(self.recipients)  # the type check; a generator is not consumed here
+        if self.recipients_csv is not None and (
+            not isinstance(self.recipients_csv, str) or not self.recipients_csv.strip()
+        ):
+            raise ValidationError("recipients_csv", self.recipients_csv, "must be a file path")
+        if not isinstance(self.csv_delimiter, str) or len(self.csv_delimiter) != 1:
+            raise ValidationError("csv_delimiter", self.csv_delimiter, "must be one character")
+        if self.number_field is not None and (
+            not isinstance(self.number_field, str) or not self.number_field
+        ):
+            raise ValidationError("number_field", self.number_field, "must be a field name")
+        if self.chunk_size is not None and (
+            isinstance(self.chunk_size, bool) or not isinstance(self.chunk_size, int) or self.chunk_size < 1
+        ):
+            raise ValidationError("chunk_size", self.chunk_size, "must be an integer >= 1")
+        if self.sender is not None and (not isinstance(self.sender, str) or not self.sender.strip()):
+            raise ValidationError("sender", self.sender, "must be a non-empty sender name (or None)")
+        send_at = None
+        if self.send_at not in (None, ""):
+            from airflow_provider_ileti.core.localtime import ensure_aware
+
+            send_at = ensure_aware(self.send_at, field="send_at")
+        validity = self._validity_minutes()
+        if not isinstance(self.commercial, bool):
+            raise ValidationError("commercial", self.commercial, "must be True or False")
+        iys = self.iys_recipient_type
+        if iys not in (None, ""):
+            if not isinstance(iys, str) or iys.upper() not in IYS_RECIPIENT_TYPES:
+                raise ValidationError(
+                    "iys_recipient_type", iys, f"must be one of {', '.join(IYS_RECIPIENT_TYPES)}"
+                )
+            if not self.commercial:
+                raise ValidationError("iys_recipient_type", iys, "only for commercial=True messages")
+            iys = iys.upper()
+        else:
+            iys = None
+        if self.push_url not in (None, "") and (
+            not isinstance(self.push_url, str) or not self.push_url.startswith(("http://", "https://"))
+        ):
+            raise ValidationError("push_url", self.push_url, "must be an http:// or https:// URL")
+        if self.title is not None and not isinstance(self.title, str):
+            raise ValidationError("title", self.title, "must be a text")
+        if not isinstance(self.region, str) or len(self.region) != 2:
+            raise ValidationError("region", self.region, "must be a two-letter region code such as TR")
+        for name in ("validate_first", "wait_for_delivery", "persist_progress", "deferrable"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValidationError(name, getattr(self, name), "must be True or False")
+        if (
+            isinstance(self.poll_interval, bool)
+            or not isinstance(self.poll_interval, int | float)
+            or self.poll_interval <= 0
+        ):
+            raise ValidationError("poll_interval", self.poll_interval, "must be a number of seconds > 0")
+        if self.on_ambiguous not in ON_AMBIGUOUS:
+            raise ValidationError(
+                "on_ambiguous", self.on_ambiguous, f"must be one of {', '.join(ON_AMBIGUOUS)}"
+            )
+        policy = DeliveryPolicy(
+            fail_on_failed=self.fail_on_failed, min_delivered_ratio=self.min_delivered_ratio
+        )
+        return {
+            "renderer": renderer,
+            "send_at": send_at,
+            "validity": validity,
+            "iys": iys,
+            "push_url": self.push_url or None,
+            "policy": policy,
+            "source": RecipientSource(
+                items=self.recipients, csv_path=self.recipients_csv or None, csv_delimiter=self.csv_delimiter
+            ),
+        }
+
+    def _validity_minutes(self) -> int | None:
+        value = self.validity
+        if value in (None, ""):
+            return None
+        if isinstance(value, timedelta):
+            minutes = value.total_seconds() / 60
+            if minutes != int(minutes) or minutes < 1:
+                raise ValidationError("validity", value, "must be a whole number of minutes >= 1")
+            return int(minutes)
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError("validity", value, "must be a number of minutes >= 1 (or a timedelta)")
+        return value
+
+    # -- execution ----------------------------------------------------------------------------------
+    def execute(self, context: Any) -> Any:
+        with airflow_failures("send SMS"):
+            self._args = self.validate_arguments()
+        return self.execute_resumable(context)
+
+    def _hook(self) -> IletiHook:
+        if self._hook_obj is None:
+            from airflow_provider_ileti.hooks.registry import get_sms_hook
+
+            self._hook_obj = get_sms_hook(self.conn_id)
+        return self._hook_obj
+
+    # ResumableJobMixin: the "job" is the whole chunked send; its id is the JSON-safe result.
+    def submit_job(self, context: Any) -> dict[str, Any]:
+        with airflow_failures("send SMS"):
+            return self._send_all(context)
+
+    def get_job_status(self, external_id: Any, context: Any) -> str:
+        if not self.wait_for_delivery:
+            return JOB_SENT
+        with airflow_failures("read SMS delivery"):
+            statuses = self._read_statuses(list(external_id.get("references", [])))
+        return JOB_FINAL if all(s.final for s in statuses) else JOB_DELIVERING
+
+    def is_job_active(self, status: str) -> bool:
+        # when waiting for delivery, a send whose packages are all final is "reconnected" too, so that
+        # poll_until_complete applies the delivery policy to it (the send itself never goes out again)
+        return status in (JOB_DELIVERING, JOB_FINAL)
+
+    def is_job_succeeded(self, status: str) -> bool:
+        return status == JOB_SENT
+
+    def poll_until_complete(self, external_id: Any, context: Any) -> Any:
+        result = dict(external_id)
+        if not self.wait_for_delivery or not result.get("references"):
+            return self._finish(result, context)
+        policy: DeliveryPolicy = self._policy()
+        if self.deferrable:
+            from airflow_provider_ileti.triggers.delivery import SmsDeliveryTrigger
+
+            self.defer(
+                trigger=SmsDeliveryTrigger(
+                    conn_id=self.conn_id,
+                    references=result["references"],
+                    poll_interval=float(self.poll_interval),
+                    fail_on_failed=self.fail_on_failed,
+                ),
+                method_name="execute_complete",
+                kwargs={"result": result},
+            )
+        refs = list(result["references"])
+        while True:
+            with airflow_failures("read SMS delivery"):
+                statuses = self._read_statuses(refs)
+            reason = policy.early_failure(statuses)
+            if reason:
+                raise AirflowFailException(f"SMS delivery failed: {reason}")
+            if all(s.final for s in statuses):
+                summary = summarise(statuses)
+                reason = policy.final_failure(summary)
+                if reason:
+                    raise AirflowFailException(f"SMS delivery below policy: {reason}")
+                self._delivery_summary = summary
+                return self._finish(result, context)
+            self.log.info("%d of %d package(s) final", sum(s.final for s in statuses), len(refs))
+            time.sleep(float(self.poll_interval))
+
+    def get_job_result(self, external_id: Any, context: Any) -> Any:
+        return self._finish(dict(external_id), context)
+
+    def execute_complete(
+        self, context: Any, event: Mapping[str, Any] | None = None, result: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        from airflow_provider_ileti.sensors.delivery import complete_from_event
+
+        self._delivery_summary = complete_from_event(self._policy(), event, log=self.log)
+        return self._finish(dict(result or {}), context)
+
+    def _policy(self) -> DeliveryPolicy:
+        return DeliveryPolicy(
+            fail_on_failed=self.fail_on_failed, min_delivered_ratio=self.min_delivered_ratio
+        )
+
+    def _finish(self, result: dict[str, Any], context: Any) -> dict[str, Any]:
+        if self._delivery_summary is not None:
+            result["delivery"] = self._delivery_summary
+        if self.persist_progress and context is not None and "ti" in context:
+            # the send is complete and its result is with Airflow: the retry record is no longer needed
+            progress_store_for(context, TaskIdentity.from_context(context)).clear()
+        if self._hook_obj is not None:
+            self._hook_obj.close()
+        return result
+
+    def _read_statuses(self, refs: list[str]) -> list[Any]:
+        from airflow_provider_ileti.sensors.delivery import read_statuses
+
+        return read_statuses(self._hook().get_client(), refs)
+
+    # -- the chunked send ---------------------------------------------------------------------------
+    def _send_all(self, context: Any) -> dict[str, Any]:
+        args = getattr(self, "_args", None) or self.validate_arguments()
+        source: RecipientSource = args["source"]
+        renderer: MessageRenderer | None = args["renderer"]
+        identity = TaskIdentity.from_context(context)
+        try_number = int(getattr(context["ti"], "try_number", 1) or 1)
+        if self.validate_first and source.rereadable:
+            count = validate_all(
+                source, number_field=self.number_field, renderer=renderer, region=self.region
+            )
+            if count == 0:
+                raise ValidationError("recipients", self.recipients, "no recipients to send to")
+            self.log.info("%d recipient(s) checked before sending", count)
+        client: SmsClient = self._hook().get_client()
+        limit = int(client.max_recipients_per_send)
+        size = min(self.chunk_size or limit, limit)
+        store = progress_store_for(context, identity, persist=self.persist_progress)
+        progress = store.load()
+        self._resolve_ambiguous(progress, store)
+        lookup = None
+        if client.supports_idempotency and (try_number > 1 or progress.next_chunk > 0):
+            lookup = SentLookup(client, identity)
+        if progress.next_chunk:
+            self.log.info(
+                "Try %d resumes at chunk %d: %d chunk(s) with %d recipient(s) went out before",
+                try_number,
+                progress.next_chunk,
+                progress.next_chunk,
+                progress.recipients,
+            )
+        self._sent_references = list(progress.references)
+        rows = enumerate_chunks(source.iterate(), size, start=progress.next_chunk)
+        for chunk_no, chunk_rows in rows:
+            receipt = lookup.existing(chunk_no) if lookup is not None else None
+            first = chunk_no * size
+            recipients = [
+                to_recipient(
+                    row, first + i, number_field=self.number_field, renderer=renderer, region=self.region
+                )
+                for i, row in enumerate(chunk_rows)
+            ]
+            if receipt is not None:
+                self.log.info("Chunk %d went out in an earlier try: package %s", chunk_no, receipt.reference)
+                progress.replayed_chunks += 1
+            else:
+                receipt = self._send_chunk(client, args, identity, chunk_no, recipients, progress, store)
+                if receipt.replayed:
+                    progress.replayed_chunks += 1
+            progress.next_chunk = chunk_no + 1
+            progress.references.append(str(receipt.reference))
+            progress.recipients += len(recipients)
+            store.save(progress)
+            self._sent_references.append(str(receipt.reference))
+        if progress.next_chunk == 0:
+            raise ValidationError("recipients", self.recipients, "no recipients to send to")
+        if lookup is not None:
+            self.log.info("Looked up earlier chunks in %d request(s)", lookup.requests)
+        result = {
+            "service": str(client.service),
+            "references": list(progress.references),
+            "chunks": progress.next_chunk,
+            "recipients": progress.recipients,
+            "replayed_chunks": progress.replayed_chunks,
+        }
+        self.log.info(
+            "Sent %d recipient(s) in %d chunk(s) (%d from earlier tries) via %s: %s",
+            result["recipients"],
+            result["chunks"],
+            result["replayed_chunks"],
+            result["service"],
+            short_list(result["references"]),
+        )
+        return result
+
+    def _send_chunk(
+        self,
+        client: SmsClient,
+        args: dict[str, Any],
+        identity: TaskIdentity,
+        chunk_no: int,
+        recipients: list[Any],
+        progress: Progress,
+        store: ProgressStore,
+    ) -> SendReceipt:
+        if args["renderer"] is not None:
+            messages = tuple(SmsMessage(text=r.text, numbers=(r.number,)) for r in recipients)
+        else:
+            messages = (SmsMessage(text=self.message or "", numbers=tuple(r.number for r in recipients)),)
+        key = identity.chunk_key(chunk_no)
+        batch = SendBatch(
+            messages=messages,
+            sender=self.sender or None,
+            send_at=args["send_at"],
+            validity_minutes=args["validity"],
+            commercial=self.commercial,
+            iys_recipient_type=args["iys"],
+            push_url=args["push_url"],
+            title=self.title or None,
+            idempotency_key=key,
+        )
+        try:
+            receipt = client.send(batch)
+        except AmbiguousSendError as exc:
+            progress.ambiguous_chunk = chunk_no
+            progress.ambiguous_message = (
+                f"chunk {chunk_no} ({mask_numbers(r.number for r in recipients)}): {exc}"
+            )
+            store.save(progress)
+            before = (
+                f"chunks 0..{chunk_no - 1} surely went out (packages {short_list(progress.references)})"
+                if chunk_no
+                else "no earlier chunk went out"
+            )
+            raise AirflowFailException(
+                f"send SMS: chunk {chunk_no} of {len(recipients)} recipient(s) may have gone out "
+                f"(key {key}): {exc}. {before}. Check the panel; then clear the task with "
+                f"on_ambiguous='skip' (it went out) or 'resend' (it did not)"
+            ) from exc
+        self.log.info(
+            "Chunk %d: %s -> package %s%s",
+            chunk_no,
+            mask_numbers(r.number for r in recipients),
+            receipt.reference,
+            " (already there: replayed)" if receipt.replayed else "",
+        )
+        return receipt
+
+    def _resolve_ambiguous(self, progress: Progress, store: ProgressStore) -> None:
+        chunk = progress.ambiguous_chunk
+        if chunk is None:
+            return
+        if self.on_ambiguous == "fail":
+            raise AirflowFailException(
+                f"send SMS: an earlier try left chunk {chunk} ambiguous ({progress.ambiguous_message}); "
+                f"it may have gone out. Check the panel, then set on_ambiguous='skip' or 'resend'"
+            )
+        if self.on_ambiguous == "skip":
+            self.log.warning("Chunk %d counted as sent (on_ambiguous='skip')", chunk)
+            progress.next_chunk = chunk + 1
+        else:
+            self.log.warning("Chunk %d sent again (on_ambiguous='resend')", chunk)
+            progress.next_chunk = chunk
+        progress.ambiguous_chunk = None
+        progress.ambiguous_message = None
+        store.save(progress)
+
+    # -- on_kill: cancel what has not started going out ----------------------------------------------
+    def on_kill(self) -> None:
+        refs = list(self._sent_references)
+        if not refs:
+            return
+        try:
+            client = self._hook().get_client()
+            statuses = self._read_statuses(refs)
+            scheduled = [s.reference for s in statuses if s.phase is DeliveryPhase.SCHEDULED]
+            for ref in scheduled:
+                try:
+                    client.cancel(ref)
+                except IletiError as exc:
+                    self.log.warning("Could not cancel package %s: %s", ref, exc)
+            self.log.info("on_kill: cancelled %d scheduled package(s) of %d", len(scheduled), len(refs))
+        except (IletiError, AirflowException) as exc:
+            self.log.warning("on_kill could not cancel packages: %s", exc)

@@ -1,0 +1,170 @@
+"""Wait until SMS packages (any of our services) reach a final state, then apply a success policy.
+
+One status request per poke for up to ``client.max_status_batch`` packages (1000 for Node); poke,
+reschedule or deferrable (the triggerer polls, no worker slot is held). Returns the counts of
+``summarise()`` to XCom: packages, delivered, undelivered, pending, failed packages...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from airflow.providers.common.compat.sdk import (
+    AirflowException,
+    AirflowFailException,
+    BaseSensorOperator,
+    PokeReturnValue,
+    conf,
+)
+
+from airflow_provider_ileti.core.errors import ValidationError
+from airflow_provider_ileti.core.models import DeliveryStatus, summarise
+from airflow_provider_ileti.operators.delivery_policy import DeliveryPolicy
+from airflow_provider_ileti.operators.failures import airflow_failures
+from airflow_provider_ileti.operators.recipients import parse_recipients_value
+from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
+
+if TYPE_CHECKING:
+    from airflow_provider_ileti.hooks.base import IletiHook
+
+
+class SmsDeliverySensor(BaseSensorOperator):
+    """Succeeds when every package in ``references`` is final and the policy accepts the outcome.
+
+    :param conn_id: any of our SMS connections (node_sms, iletimerkezi, iletiniz, wisecp).
+    :param references: package/order ids: a list, one id, or a template such as
+        ``"{{ ti.xcom_pull('send')['references'] }}"``.
+    :param fail_on_failed: fail as soon as a package is failed or cancelled.
+    :param min_delivered_ratio: once all are final, delivered/total must be at least this (0.0–1.0).
+    :param deferrable: poll in the triggerer (default ``[operators] default_deferrable``).
+    """
+
+    template_fields: Sequence[str] = ("conn_id", "references")
+
+    def __init__(
+        self,
+        *,
+        conn_id: str,
+        references: Any,
+        fail_on_failed: bool = True,
+        min_delivered_ratio: float | None = None,
+        deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**with_default_retry_policy(kwargs))
+        self.conn_id = conn_id
+        self.references = references
+        self.fail_on_failed = fail_on_failed
+        self.min_delivered_ratio = min_delivered_ratio
+        self.deferrable = deferrable
+        self._policy = DeliveryPolicy(fail_on_failed=fail_on_failed, min_delivered_ratio=min_delivered_ratio)
+
+    # -- arguments ----------------------------------------------------------------------------------
+    def _reference_list(self) -> list[str]:
+        refs = [str(r).strip() for r in parse_recipients_value(self.references)]
+        if not refs or any(not r for r in refs):
+            raise ValidationError("references", self.references, "needs at least one non-empty package id")
+        return list(dict.fromkeys(refs))
+
+    def _check_conn_id(self) -> None:
+        if not isinstance(self.conn_id, str) or not self.conn_id.strip():
+            raise ValidationError("conn_id", self.conn_id, "must be a connection id")
+
+    def _hook(self) -> IletiHook:
+        from airflow_provider_ileti.hooks.registry import get_sms_hook
+
+        return get_sms_hook(self.conn_id)
+
+    # -- execution ----------------------------------------------------------------------------------
+    def execute(self, context: Any) -> Any:
+        with airflow_failures("watch SMS delivery"):
+            self._check_conn_id()
+            refs = self._reference_list()
+        if not self.deferrable:
+            return super().execute(context)
+        # one poke first: packages that are already final need no trigger
+        done = self.poke(context)
+        if done.is_done:
+            return done.xcom_value
+        from airflow_provider_ileti.triggers.delivery import SmsDeliveryTrigger
+
+        self.defer(
+            trigger=SmsDeliveryTrigger(
+                conn_id=self.conn_id,
+                references=refs,
+                poll_interval=float(self.poke_interval),
+                fail_on_failed=self.fail_on_failed,
+            ),
+            method_name="execute_complete",
+            timeout=timedelta(seconds=float(self.timeout)) if self.timeout else None,
+        )
+
+    def poke(self, context: Any) -> PokeReturnValue:
+        with airflow_failures("watch SMS delivery"):
+            self._check_conn_id()
+            refs = self._reference_list()
+            hook = self._hook()
+            try:
+                statuses = read_statuses(hook.get_client(), refs)
+            finally:
+                hook.close()
+        final = sum(1 for s in statuses if s.final)
+        reason = self._policy.early_failure(statuses)
+        if reason:
+            raise AirflowFailException(f"SMS delivery failed: {reason}")
+        self.log.info("%d of %d package(s) final", final, len(refs))
+        if final < len(refs):
+            return PokeReturnValue(is_done=False)
+        summary = summarise(statuses)
+        self._check_final(summary)
+        return PokeReturnValue(is_done=True, xcom_value=summary)
+
+    def execute_complete(self, context: Any, event: Mapping[str, Any] | None = None) -> dict[str, int]:
+        return complete_from_event(self._policy, event, log=self.log)
+
+    def _check_final(self, summary: Mapping[str, Any]) -> None:
+        reason = self._policy.final_failure(summary)
+        if reason:
+            raise AirflowFailException(f"SMS delivery below policy: {reason}")
+        self.log.info(
+            "Delivery final: %d delivered, %d undelivered of %d in %d package(s)",
+            summary["delivered"],
+            summary["undelivered"],
+            summary["total"],
+            summary["packages"],
+        )
+
+
+def read_statuses(client: Any, refs: Sequence[str]) -> list[DeliveryStatus]:
+    """Statuses of ``refs`` in requests of at most ``client.max_status_batch`` references."""
+    size = max(1, int(client.max_status_batch))
+    statuses: list[DeliveryStatus] = []
+    for start in range(0, len(refs), size):
+        statuses.extend(client.get_statuses(list(refs[start : start + size])))
+    return statuses
+
+
+def complete_from_event(
+    policy: DeliveryPolicy, event: Mapping[str, Any] | None, *, log: Any
+) -> dict[str, int]:
+    """Turn a ``SmsDeliveryTrigger`` event into the XCom summary or the right Airflow exception."""
+    if not event:
+        raise AirflowException("SMS delivery trigger ended without an event")
+    status = event.get("status")
+    if status == "error":
+        message = f"watching SMS delivery failed: {event.get('message')}"
+        if event.get("retryable"):
+            raise AirflowException(message)
+        raise AirflowFailException(message)
+    if status == "failed":
+        raise AirflowFailException(f"SMS delivery failed: {event.get('message')}")
+    if status != "final":
+        raise AirflowException(f"SMS delivery trigger sent an unknown event status {status!r}")
+    summary = dict(event.get("summary") or {})
+    reason = policy.final_failure(summary)
+    if reason:
+        raise AirflowFailException(f"SMS delivery below policy: {reason}")
+    log.info("Delivery final: %s", summary)
+    return summary

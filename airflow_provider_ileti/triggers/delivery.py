@@ -1,0 +1,139 @@
+"""The trigger behind the deferrable delivery sensor and ``SendSmsOperator(wait_for_delivery=True)``.
+
+It runs in the triggerer's event loop next to thousands of others, so nothing in it may block: the
+connection is read with ``aget_connection`` (Airflow 3) or in a worker thread (``sync_to_async``, Airflow 2),
+and the service is polled with the hook's async client (httpx). One status request per poll carries up to
+``client.max_status_batch`` references (1000 for Node ``/sms/list`` with ``ids``); references that reached a
+final state are not asked again. ``serialize()`` holds plain values only, and the event carries counts, not
+statuses, so a thousand packages make a small event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+from airflow_provider_ileti.core.errors import IletiError, ValidationError
+from airflow_provider_ileti.core.models import DeliveryStatus, summarise
+from airflow_provider_ileti.operators.delivery_policy import DeliveryPolicy
+
+log = logging.getLogger(__name__)
+
+#: Transient errors in a row (5xx, 429, timeouts) the trigger rides out before it gives up.
+MAX_TRANSIENT_ERRORS = 5
+
+
+class SmsDeliveryTrigger(BaseTrigger):
+    """Poll the delivery state of ``references`` until every one is final (or one fails).
+
+    Events (plain dicts): ``{"status": "final", "summary": {...}}`` when all are final;
+    ``{"status": "failed", "message": ..., "summary": {...}}`` when a package failed and ``fail_on_failed``;
+    ``{"status": "error", "message": ..., "retryable": bool}`` when the service could not be read.
+    """
+
+    def __init__(
+        self,
+        conn_id: str,
+        references: Sequence[str],
+        poll_interval: float = 60.0,
+        fail_on_failed: bool = True,
+        max_transient_errors: int = MAX_TRANSIENT_ERRORS,
+    ) -> None:
+        super().__init__()
+        self.conn_id = conn_id
+        self.references = [str(r) for r in references]
+        self.poll_interval = float(poll_interval)
+        self.fail_on_failed = bool(fail_on_failed)
+        self.max_transient_errors = int(max_transient_errors)
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return (
+            f"{type(self).__module__}.{type(self).__qualname__}",
+            {
+                "conn_id": self.conn_id,
+                "references": list(self.references),
+                "poll_interval": self.poll_interval,
+                "fail_on_failed": self.fail_on_failed,
+                "max_transient_errors": self.max_transient_errors,
+            },
+        )
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        try:
+            client = await self._open_client()
+        except IletiError as exc:
+            yield TriggerEvent({"status": "error", "message": str(exc), "retryable": exc.retryable})
+            return
+        policy = DeliveryPolicy(fail_on_failed=self.fail_on_failed)
+        final: dict[str, DeliveryStatus] = {}
+        latest: dict[str, DeliveryStatus] = {}
+        errors = 0
+        try:
+            while True:
+                pending = [r for r in self.references if r not in final]
+                try:
+                    for start in range(0, len(pending), max(1, int(client.max_status_batch))):
+                        batch = pending[start : start + max(1, int(client.max_status_batch))]
+                        for status in await client.get_statuses(batch):
+                            latest[status.reference] = status
+                            if status.final:
+                                final[status.reference] = status
+                    errors = 0
+                except IletiError as exc:
+                    errors += 1
+                    if not exc.retryable or errors > self.max_transient_errors:
+                        yield TriggerEvent(
+                            {"status": "error", "message": str(exc), "retryable": exc.retryable}
+                        )
+                        return
+                    log.warning("Delivery poll failed (%d in a row), trying again: %s", errors, exc)
+                    await asyncio.sleep(self.poll_interval)
+                    continue
+                statuses = list(latest.values())
+                reason = policy.early_failure(statuses)
+                if reason:
+                    yield TriggerEvent(
+                        {"status": "failed", "message": reason, "summary": summarise(statuses)}
+                    )
+                    return
+                if len(final) >= len(self.references):
+                    yield TriggerEvent({"status": "final", "summary": summarise(statuses)})
+                    return
+                log.info(
+                    "%d of %d package(s) final; next poll in %gs",
+                    len(final),
+                    len(self.references),
+                    self.poll_interval,
+                )
+                await asyncio.sleep(self.poll_interval)
+        finally:
+            await client.aclose()
+
+    async def _open_client(self) -> Any:
+        """The hook's async client, with the connection read without blocking the event loop."""
+        from airflow_provider_ileti.hooks.registry import hook_class_for
+
+        connection = await aget_connection(self.conn_id)
+        conn_type = str(connection.conn_type or "").replace("-", "_")
+        try:
+            hook = hook_class_for(conn_type)(conn_id=self.conn_id)
+        except ValueError as exc:
+            raise ValidationError("conn_id", self.conn_id, str(exc)) from exc
+        hook.__dict__["connection"] = connection  # prime the hook's cached property: no second lookup
+        return hook.get_async_client()
+
+
+async def aget_connection(conn_id: str) -> Any:
+    """Airflow 3's async connection lookup, or the sync one in a worker thread (Airflow 2)."""
+    from airflow.providers.common.compat.sdk import BaseHook
+
+    getter = getattr(BaseHook, "aget_connection", None)
+    if getter is not None:
+        return await getter(conn_id)
+    from asgiref.sync import sync_to_async
+
+    return await sync_to_async(BaseHook.get_connection)(conn_id)
