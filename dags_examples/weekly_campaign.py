@@ -1,0 +1,108 @@
+"""Tutorial 1 — a weekly personalised SMS campaign, sent exactly once, watched until delivered.
+
+What it shows
+-------------
+1. **Recipients from a CSV** (``data/customers.csv``: first_name, last_name, phone, city, points). The
+   operator streams the file row by row, so a million-row file costs no more memory than fifty rows.
+2. **Personalised texts**: ``message_template`` is rendered once per customer with ``r`` = that row
+   (``{{ r.first_name }}``). It is *not* an Airflow template field, so Airflow leaves the placeholders alone.
+3. **Exactly once**: ``SendSmsOperator`` derives a customID per chunk from dag/task/run (never the try
+   number). If the worker dies after the service accepted a chunk, the retry finds it and does not resend.
+4. **Waiting without holding a worker**: ``SmsDeliverySensor(deferrable=True)`` hands polling to the
+   triggerer. (Under ``airflow dags test`` both Airflow 2.11 and 3.x run the trigger in-process.)
+5. **Counts, not bodies**: the last task logs and returns delivered/undelivered counts (XCom), never a
+   message text or a full number (KVKK).
+
+The same DAG is built twice: on the Node SMS API (``node_sms_default``) and on İleti Merkezi
+(``iletimerkezi_default``) — the generic operators take any of our connections.
+
+Knobs for tests and demos (environment variables, read at parse time, cheap):
+``ILETI_EXAMPLE_POKE_SECONDS`` (default 60) and ``ILETI_EXAMPLE_DEFERRABLE`` (default ``true``).
+
+Parse cost: this file imports only Airflow's SDK names and our operator modules, which import no HTTP/SOAP
+library at module level.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pendulum
+from airflow.providers.common.compat.sdk import DAG, task
+
+from airflow_provider_ileti.operators.send import SendSmsOperator
+from airflow_provider_ileti.sensors.delivery import SmsDeliverySensor
+
+CUSTOMERS_CSV = str(Path(__file__).parent / "data" / "customers.csv")
+POKE_SECONDS = float(os.environ.get("ILETI_EXAMPLE_POKE_SECONDS", "60"))
+DEFERRABLE = os.environ.get("ILETI_EXAMPLE_DEFERRABLE", "true").lower() in ("1", "true", "yes")
+
+# Per-customer text. Turkish characters are fine: the client picks the cheapest encoding that fits.
+MESSAGE_TEMPLATE = (
+    "Merhaba {{ r.first_name }}, {{ r.city }} mağazamızda bu hafta {{ r.points }} puanınız "
+    "%20 indirimle geçerli. Çıkmak için RET yazın."
+)
+
+
+def build_weekly_campaign(dag_id: str, conn_id: str) -> DAG:
+    """One campaign DAG on ``conn_id``; a function so both services share the tutorial."""
+    with DAG(
+        dag_id=dag_id,
+        description=f"Weekly personalised campaign via {conn_id}",
+        schedule="0 9 * * MON",  # Monday 09:00 UTC = 12:00 in Türkiye
+        start_date=pendulum.datetime(2026, 1, 5, tz="UTC"),
+        catchup=False,
+        max_active_runs=1,  # two overlapping campaigns would message the same people twice
+        tags=["ileti", "example", "campaign"],
+        default_args={"retries": 2, "retry_delay": pendulum.duration(seconds=30)},
+    ) as dag:
+        # Step 1+2+3: read the CSV, render one text per customer, send in chunks, exactly once.
+        send = SendSmsOperator(
+            task_id="send",
+            conn_id=conn_id,
+            recipients_csv=CUSTOMERS_CSV,
+            number_field="phone",
+            message_template=MESSAGE_TEMPLATE,
+            commercial=True,
+            iys_recipient_type="BIREYSEL",  # commercial SMS in Türkiye must be checked against İYS
+        )
+
+        # Step 4: wait for the delivery reports. The references come from the send task's XCom.
+        wait = SmsDeliverySensor(
+            task_id="wait_for_delivery",
+            conn_id=conn_id,
+            references="{{ ti.xcom_pull(task_ids='send')['references'] }}",
+            fail_on_failed=True,  # a cancelled/failed package fails the run
+            min_delivered_ratio=0.5,  # below half delivered, something is wrong: fail loudly
+            poke_interval=POKE_SECONDS,
+            timeout=6 * 3600,
+            deferrable=DEFERRABLE,
+        )
+
+        # Step 5: counts to the log and XCom (the sensor's XCom holds the summary).
+        @task
+        def report(summary: dict[str, Any], sent: dict[str, Any]) -> dict[str, Any]:
+            counts = {
+                "recipients": int(sent["recipients"]),
+                "packages": len(sent["references"]),
+                "delivered": int(summary.get("delivered", 0)),
+                "undelivered": int(summary.get("undelivered", 0)),
+                "pending": int(summary.get("pending", 0)),
+            }
+            print(
+                f"Campaign: {counts['recipients']} sent in {counts['packages']} package(s); "
+                f"{counts['delivered']} delivered, {counts['undelivered']} undelivered"
+            )
+            return counts
+
+        send >> wait
+        report(wait.output, send.output)
+    return dag
+
+
+weekly_campaign = build_weekly_campaign("ileti_weekly_campaign", "node_sms_default")
+weekly_campaign_iletimerkezi = build_weekly_campaign(
+    "ileti_weekly_campaign_iletimerkezi", "iletimerkezi_default"
+)
