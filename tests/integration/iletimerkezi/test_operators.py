@@ -218,3 +218,41 @@ def test_send_and_wait_for_delivery(ileti_sandbox_env):
     )
     result = op.execute(context("send"))
     assert result["delivery"]["delivered"] == 1 and result["delivery"]["final"] == 1
+
+
+def test_balance_gate(ileti_sandbox_env):
+    from airflow_provider_ileti.operators.balance import SmsBalanceGateOperator
+
+    ok = SmsBalanceGateOperator(
+        task_id="gate", conn_id=CONN, planned_recipients=1000, planned_message="x" * 200
+    )
+    result = ok.execute(context("gate"))
+    assert result["service"] == "iletimerkezi" and result["needed_credits"] == 2000
+    assert result["balance"]["currency"] == "TRY"
+    ileti_sandbox_env.sandbox.services["iletimerkezi"].initial_credits = 10
+    with pytest.raises(AirflowFailException, match="too low"):
+        SmsBalanceGateOperator(task_id="gate", conn_id=CONN, planned_recipients=11).execute(context("gate"))
+
+
+def test_on_ambiguous_resend_within_10_minutes_meets_451(ileti_sandbox_env):
+    """A person chose to resend after an ambiguous send: the service's 451 still stops a double send."""
+    ileti_sandbox_env.admin.add_fault(PREFIX + "/send-sms", "drop_after_commit", times=1)
+    store = _Store()
+    with pytest.raises(AirflowFailException):
+        send_operator(message="Kampanya", recipients=["5555550001"]).execute(context("send", store))
+    retry = send_operator(message="Kampanya", recipients=["5555550001"], on_ambiguous="resend")
+    with pytest.raises(AirflowFailException, match="451|within 10 minutes"):
+        retry.execute(context("send", store, try_number=2))
+    assert len(orders(ileti_sandbox_env)) == 1
+
+
+def test_on_ambiguous_skip_counts_it_as_sent_and_goes_on(ileti_sandbox_env):
+    ileti_sandbox_env.admin.add_fault(PREFIX + "/send-sms", "drop_after_commit", times=1)
+    store = _Store()
+    numbers = ["5555550001", "5555550002", "5555550003"]
+    with pytest.raises(AirflowFailException):
+        send_operator(message="Parça", recipients=numbers, chunk_size=1).execute(context("send", store))
+    retry = send_operator(message="Parça", recipients=numbers, chunk_size=1, on_ambiguous="skip")
+    result = retry.execute(context("send", store, try_number=2))
+    assert len(orders(ileti_sandbox_env)) == 3  # chunk 0 went out once; chunks 1 and 2 after the skip
+    assert len(result["references"]) == 2 and result["chunks"] == 3
