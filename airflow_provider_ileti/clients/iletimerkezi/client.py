@@ -210,9 +210,9 @@ class IletiMerkeziClient:
     def _send_date(self, send_at: Any) -> str | None:
         if send_at is None or send_at == "":
             return None
-        from airflow_provider_ileti.core.localtime import to_local
+        from airflow_provider_ileti.core.localtime import ensure_aware, to_local
 
-        local = to_local(send_at, self.timezone)
+        local = to_local(ensure_aware(send_at, field="send_at"), self.timezone)
         # Seconds would make the service ignore the schedule; the minute is the schedule's resolution.
         return str(local.format(wire.SEND_DATE_FORMAT))
 

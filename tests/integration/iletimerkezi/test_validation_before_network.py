@@ -20,7 +20,7 @@ CASES = {
     "eight_parts": ({"text": "a" * (153 * 7 + 1)}, "messages[0].text"),
     "iys_list_missing": ({"commercial": True}, "iys_list"),
     "iys_list_wrong": ({"commercial": True, "iys_list": "HERKES"}, "iys_list"),
-    "bad_date": ({"send_at": "yarın öğlen"}, "date"),
+    "bad_date": ({"send_at": "yarın öğlen"}, "send_at"),
     "control_character": ({"text": "zil\x07"}, "text"),
 }
 
