@@ -43,8 +43,27 @@ def get_provider_info() -> dict[str, Any]:
                 ],
             }
         ],
-        "operators": [{"integration-name": "Node SMS API", "python-modules": []}],
-        "sensors": [{"integration-name": "Node SMS API", "python-modules": []}],
-        "triggers": [{"integration-name": "Node SMS API", "python-modules": []}],
-        "notifications": [],
+        "operators": [
+            {
+                "integration-name": "Node SMS API",
+                "python-modules": [
+                    "airflow_provider_ileti.operators.send",
+                    "airflow_provider_ileti.operators.cancel",
+                    "airflow_provider_ileti.operators.balance",
+                ],
+            }
+        ],
+        "sensors": [
+            {
+                "integration-name": "Node SMS API",
+                "python-modules": ["airflow_provider_ileti.sensors.delivery"],
+            }
+        ],
+        "triggers": [
+            {
+                "integration-name": "Node SMS API",
+                "python-modules": ["airflow_provider_ileti.triggers.delivery"],
+            }
+        ],
+        "notifications": ["airflow_provider_ileti.notifications.sms.SmsNotifier"],
     }
