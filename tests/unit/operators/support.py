@@ -25,6 +25,10 @@ class FakeTI:
     try_number: int = 1
     stats_tags: dict[str, str] = dataclasses.field(default_factory=dict)
     xcoms: dict[str, Any] = dataclasses.field(default_factory=dict)
+    max_tries: int = 0
+
+    def get_first_reschedule_date(self, context: Any) -> Any:  # Airflow 3 sensors in reschedule mode
+        return None
 
     def xcom_push(self, key: str, value: Any, **_: Any) -> None:
         self.xcoms[key] = value
@@ -59,7 +63,9 @@ def make_context(ti: FakeTI | None = None, store: FakeStateStore | None = None) 
     return context
 
 
-def run_with_retries(operator: Any, *, tries: int, store: FakeStateStore | None = None, ti: FakeTI | None = None):
+def run_with_retries(
+    operator: Any, *, tries: int, store: FakeStateStore | None = None, ti: FakeTI | None = None
+):
     """Run ``operator.execute`` like Airflow would with ``retries=tries-1``: returns (result, errors)."""
     ti = ti or FakeTI(task_id=operator.task_id)
     errors: list[BaseException] = []
@@ -135,7 +141,9 @@ class FakeSmsClient:
         if not self.supports_idempotency:
             return {}
         return {
-            k: SendReceipt(self.service, self.by_key[k], self.packages[self.by_key[k]].recipient_count, k, True)
+            k: SendReceipt(
+                self.service, self.by_key[k], self.packages[self.by_key[k]].recipient_count, k, True
+            )
             for k in idempotency_keys
             if k in self.by_key
         }

@@ -108,9 +108,12 @@ def test_recipients_from_a_rendered_xcom_string(fake_client: FakeSmsClient) -> N
     assert op(message="x", recipients=as_json).execute(make_context())["recipients"] == 2
     as_repr = "[{'gsm': '05555550003', 'ad': 'Ali'}]"
     assert op(message="x", recipients=as_repr).execute(make_context())["recipients"] == 1
-    assert op(message="x", recipients="05555550004, 05555550005\n05555550006").execute(make_context())[
-        "recipients"
-    ] == 3
+    assert (
+        op(message="x", recipients="05555550004, 05555550005\n05555550006").execute(make_context())[
+            "recipients"
+        ]
+        == 3
+    )
 
 
 def test_recipients_from_a_csv_file(fake_client: FakeSmsClient, tmp_path) -> None:
