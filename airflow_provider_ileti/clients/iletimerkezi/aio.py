@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from airflow_provider_ileti.clients.iletimerkezi import validation, wire
+from airflow_provider_ileti.clients.iletimerkezi import codec, validation, wire
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
 from airflow_provider_ileti.clients.iletimerkezi.client import (
     DEFAULT_TIMEZONE,
@@ -67,7 +67,14 @@ class AsyncIletiMerkeziStatusClient:
         url = f"{self.base_url}/{wire.path_for(operation, self.format)}"
         headers = {"Content-Type": wire.content_type(self.format), "Accept": wire.content_type(self.format)}
         try:
-            resp = await self._http.post(url, content=wire.encode(tree, self.format), headers=headers)
+            async with self._http.stream(
+                "POST", url, content=wire.encode(tree, self.format), headers=headers
+            ) as resp:
+                body = bytearray()
+                async for chunk in resp.aiter_bytes():
+                    body.extend(chunk)
+                    if len(body) > codec.MAX_ANSWER_BYTES:  # refused by the parser; stop reading
+                        break
         except httpx.HTTPError as exc:
             raise TransientError(
                 f"{operation}: could not reach İleti Merkezi ({type(exc).__name__})",
@@ -78,7 +85,7 @@ class AsyncIletiMerkeziStatusClient:
             operation=operation,
             fmt=self.format,
             http_status=resp.status_code,
-            body=resp.content,
+            body=bytes(body),
             retry_after=resp.headers.get("Retry-After"),
         )
 

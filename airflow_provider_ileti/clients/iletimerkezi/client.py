@@ -86,6 +86,22 @@ def _surely_not_sent(exc: requests.RequestException) -> bool:
     return False
 
 
+def _read_capped(resp: requests.Response) -> bytes:
+    """The body, read no further than one byte past ``codec.MAX_ANSWER_BYTES`` (decompressed), so a
+    hostile or runaway answer cannot fill memory; the parser then refuses the oversized body."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        for chunk in resp.iter_content(64 * 1024):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > codec.MAX_ANSWER_BYTES:
+                break
+    finally:
+        resp.close()
+    return b"".join(chunks)
+
+
 class IletiMerkeziClient:
     """İleti Merkezi API client (implements ``SmsClient``).
 
@@ -169,14 +185,16 @@ class IletiMerkeziClient:
                 headers=headers,
                 timeout=self.timeout,
                 verify=self.verify_ssl,
+                stream=True,
             )
+            body = _read_capped(resp)
         except requests.RequestException as exc:
             raise self._transport_error(operation, exc, send_summary) from None
         return wire.read_answer(
             operation=operation,
             fmt=fmt,
             http_status=resp.status_code,
-            body=resp.content,
+            body=body,
             retry_after=resp.headers.get("Retry-After"),
             send_summary=send_summary,
         )
@@ -323,14 +341,15 @@ class IletiMerkeziClient:
 
         def once() -> codec.Tree:
             try:
-                resp = self._session.get(url, timeout=self.timeout, verify=self.verify_ssl)
+                resp = self._session.get(url, timeout=self.timeout, verify=self.verify_ssl, stream=True)
+                body = _read_capped(resp)
             except requests.RequestException as exc:
                 raise self._transport_error("send-sms/get", exc, summary) from None
             return wire.read_answer(
                 operation="send-sms/get",
                 fmt=wire.XML,
                 http_status=resp.status_code,
-                body=resp.content,
+                body=body,
                 retry_after=resp.headers.get("Retry-After"),
                 send_summary=summary,
             )

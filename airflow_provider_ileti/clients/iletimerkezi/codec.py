@@ -27,7 +27,8 @@ Tree = dict[str, Any]
 
 #: Anything that declares a DTD or entities is refused unread: the service never sends one.
 _DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_MAX_ANSWER_BYTES = 64 * 1024 * 1024
+#: No İleti Merkezi answer comes near this (a 1000-row report page is ~60 KB); bigger is hostile.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
 
 
 def _safe_parser() -> etree.XMLParser:
@@ -96,7 +97,7 @@ def parse_xml(body: bytes) -> Tree:
     """The ``<response>`` document as a tree; ``ProtocolError`` for anything else."""
     if not body or not body.strip():
         raise ProtocolError("empty answer where an XML <response> was expected", service=SERVICE)
-    if len(body) > _MAX_ANSWER_BYTES:
+    if len(body) > MAX_ANSWER_BYTES:
         raise ProtocolError("answer larger than any İleti Merkezi document; refused", service=SERVICE)
     if _DTD_MARKERS.search(body):
         raise ProtocolError(

@@ -24,6 +24,8 @@ class _Server:
         self.body = b""
         self.content_type = "text/xml"
         self.hits = 0
+        #: Content-Length to announce; None = the body's true length.
+        self.declared_length: int | None = None
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -33,7 +35,8 @@ class _Server:
                 server.hits += 1
                 self.send_response(server.status)
                 self.send_header("Content-Type", server.content_type)
-                self.send_header("Content-Length", str(len(server.body)))
+                length = server.declared_length if server.declared_length is not None else len(server.body)
+                self.send_header("Content-Length", str(length))
                 self.end_headers()
                 self.wfile.write(server.body)
 
@@ -134,3 +137,22 @@ def test_answer_without_order_id_is_a_protocol_error(hostile):
     hostile.body = b"<response><status><code>200</code><message>ok</message></status></response>"
     with pytest.raises(ProtocolError, match="no order id"):
         _client(hostile).send_sms("Merhaba", ["5555550001"])
+
+
+def test_oversized_answer_is_refused_without_reading_it_all(hostile, monkeypatch):
+    from airflow_provider_ileti.clients.iletimerkezi import codec
+
+    monkeypatch.setattr(codec, "MAX_ANSWER_BYTES", 1024)
+    hostile.body = (
+        b"<response><status><code>200</code><message>" + b"a" * 200_000 + b"</message></status></response>"
+    )
+    with pytest.raises(ProtocolError, match="larger than"):
+        _client(hostile).get_balance()
+
+
+def test_body_cut_short_on_a_send_is_ambiguous(hostile):
+    hostile.body = b"<response><status><code>200</code></status><order><id>1</id></order></response>"
+    hostile.declared_length = len(hostile.body) + 100  # the connection ends mid-body
+    with pytest.raises(AmbiguousSendError):
+        _client(hostile).send_sms("Merhaba", ["5555550001"])
+    assert hostile.hits == 1
