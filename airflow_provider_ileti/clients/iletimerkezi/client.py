@@ -24,6 +24,7 @@ from airflow_provider_ileti.clients.iletimerkezi import codec, validation, wire
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
 from airflow_provider_ileti.clients.iletimerkezi.codes import SERVICE
 from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage, phase_of
+from airflow_provider_ileti.core.chunking import chunked
 from airflow_provider_ileti.core.errors import NotChangeableError, TransientError, ValidationError
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
 from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus, SendBatch, SendReceipt
@@ -492,8 +493,9 @@ class IletiMerkeziClient:
 
     def _blacklist_change(self, operation: str, numbers: Iterable[str]) -> int:
         wired = validation.wire_numbers(list(numbers))
-        for number in wired:  # adding or deleting twice is harmless, so these are retried like reads
-            self._call(operation, wire.blacklist_number_tree(self._auth, number))
+        # adding or deleting twice is harmless, so these are retried like reads
+        for chunk in chunked(wired, BLACKLIST_NUMBERS_PER_REQUEST):
+            self._call(operation, wire.blacklist_number_tree(self._auth, chunk))
         log.info("İleti Merkezi %s: %d number(s)", operation, len(wired))
         return len(wired)
 

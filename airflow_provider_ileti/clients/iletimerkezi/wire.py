@@ -98,8 +98,12 @@ def blacklist_list_tree(
     return {"authentication": auth, "blacklist": blacklist}
 
 
-def blacklist_number_tree(auth: dict[str, Any], number: str) -> codec.Tree:
-    return {"authentication": auth, "blacklist": {"number": number}}
+def blacklist_number_tree(auth: dict[str, Any], numbers: Sequence[str]) -> codec.Tree:
+    """``<blacklist><number/></blacklist>``: one number as the SDKs send it, or a repeated element."""
+    return {
+        "authentication": auth,
+        "blacklist": {"number": numbers[0] if len(numbers) == 1 else list(numbers)},
+    }
 
 
 # -- answers --------------------------------------------------------------------------------------

@@ -224,3 +224,13 @@ def test_unknown_method_is_404(xml_client):
     with pytest.raises(ServiceError, match="no such API method") as info:
         xml_client._call("get-nothing", {"authentication": xml_client._auth})
     assert info.value.code == "404"
+
+
+def test_blacklist_numbers_per_request_is_one_knob(client, ileti_sandbox, monkeypatch):
+    monkeypatch.setattr(
+        "airflow_provider_ileti.clients.iletimerkezi.client.BLACKLIST_NUMBERS_PER_REQUEST", 50
+    )
+    client.add_blacklist(["5555550001", "5555550002", "5555550003"])
+    path = "/add-blacklist/json" if client.format == "json" else "/add-blacklist"
+    assert len(im_requests(ileti_sandbox, path)) == 1
+    assert sorted(client.iter_blacklist()) == ["5555550001", "5555550002", "5555550003"]
