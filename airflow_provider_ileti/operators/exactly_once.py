@@ -142,10 +142,9 @@ class VariableProgressStore:
         from airflow.providers.common.compat.sdk import Variable
 
         try:
+            getter: Any = Variable.get  # the default's keyword differs: default_var (2.x), default (3.x)
             value = (
-                Variable.get(self.key, default_var=None)
-                if _old_variable_api()
-                else Variable.get(self.key, default=None)
+                getter(self.key, default_var=None) if _old_variable_api() else getter(self.key, default=None)
             )
         except Exception as exc:  # no metadata database (a unit test, a bare script): nothing persisted
             log.warning("Send progress cannot be read from Variable %s (%s)", self.key, type(exc).__name__)

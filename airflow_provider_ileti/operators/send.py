@@ -418,7 +418,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             raise ValidationError("recipients", self.recipients, "no recipients to send to")
         if lookup is not None:
             self.log.info("Looked up earlier chunks in %d request(s)", lookup.requests)
-        result = {
+        result: dict[str, Any] = {
             "service": str(client.service),
             "references": list(progress.references),
             "chunks": progress.next_chunk,
