@@ -1,0 +1,170 @@
+"""The sandbox's Node account: credit, senders, packages, contacts, groups, imports and MO requests.
+
+Everything is in memory and starts again on ``reset()``. Ids and uuids come from a seeded generator, so a
+test run sees the same values every time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+import threading
+import uuid as uuidlib
+from typing import Any
+
+from airflow_provider_ileti.sandbox.clock import Clock
+from airflow_provider_ileti.sandbox.services.node.packages import Package
+
+INITIAL_CREDIT = 100_000
+FIRST_PACKAGE_ID = 222961
+FIRST_ITEM_ID = 12345678910
+USERNAME_SHOWN = "sandbox"
+#: (title, status): 0 pending, 1 approved, 2 rejected, 3 banned. Only approved senders may send.
+SENDERS = (
+    ("SANDBOX", 1),
+    ("AIRFLOW", 1),
+    ("ILETI TEST", 1),
+    ("BASLIK", 1),
+    ("PENDING", 0),
+    ("REJECTED", 2),
+    ("BANNED", 3),
+)
+#: How long (virtual) an accepted contact import stays pending before it is applied.
+IMPORT_DURATION = dt.timedelta(seconds=5)
+#: How long (virtual) a group deletion runs; another one meanwhile gets SMS50.
+DELETE_GROUP_DURATION = dt.timedelta(seconds=1)
+#: IYS: a new record waits (-1) this long, then is accepted (2).
+IYS_SYNC = dt.timedelta(seconds=10)
+SNAPSHOT_PACKAGES = 50
+
+
+@dataclasses.dataclass
+class Contact:
+    uuid: str
+    gsm: str
+    first_name: str | None
+    last_name: str | None
+    details: dict[str, str]
+    groups: set[str]
+    blacklisted: bool
+    iys: dict[str, Any] | None
+    created: dt.datetime
+    query_call: bool | None = None
+    query_email: bool | None = None
+    exit_type: int | None = None
+    archived: bool = False
+
+
+@dataclasses.dataclass
+class Group:
+    uuid: str
+    title: str
+    parent: str | None
+
+
+@dataclasses.dataclass
+class PendingImport:
+    ready_at: dt.datetime
+    rows: list[dict[str, str]]
+    overwrite: bool
+    blacklisted: bool | None
+    group_uuids: list[str]
+
+
+@dataclasses.dataclass
+class MoRequest:
+    uuid: str
+    gsm: int
+    msg: str
+    state: int
+    keyword: str
+    short_nr: int
+    date: dt.datetime
+
+
+class NodeState:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.random = random.Random(1853)
+            self.user_uuid = self.new_uuid()
+            self.credit = INITIAL_CREDIT
+            self.senders = [{"uuid": self.new_uuid(), "status": s, "title": t} for t, s in SENDERS]
+            self.packages: dict[int, Package] = {}
+            self.by_uuid: dict[str, int] = {}
+            self.by_custom_id: dict[str, int] = {}
+            self.next_package_id = FIRST_PACKAGE_ID
+            self.next_item_id = FIRST_ITEM_ID
+            self.contacts: dict[str, Contact] = {}
+            self.contact_by_gsm: dict[str, str] = {}
+            self.groups: dict[str, Group] = {}
+            self.pending_import: PendingImport | None = None
+            self.imports_done = 0
+            self.delete_group_until: dt.datetime | None = None
+            self.mo_requests = self._seed_mo()
+
+    def new_uuid(self) -> str:
+        return str(uuidlib.UUID(int=self.random.getrandbits(128), version=4))
+
+    def set_credit(self, credit: int) -> None:
+        with self.lock:
+            self.credit = credit
+
+    def _seed_mo(self) -> list[MoRequest]:
+        now = self.clock.now()
+        rows = (
+            (905551110001, "RED mesaj almak istemiyorum", 2, "RED"),
+            (905551110002, "IPTAL", 2, "IPTAL"),
+            (905551110003, "merhaba", -1, ""),
+            (905551110004, "RED", 0, "RED"),
+            (905551110005, "STOP kampanya", 1, "STOP"),
+        )
+        return [
+            MoRequest(self.new_uuid(), gsm, msg, state, keyword, 2222, now - dt.timedelta(days=i, hours=1))
+            for i, (gsm, msg, state, keyword) in enumerate(rows)
+        ]
+
+    def package(
+        self, *, pkg_id: int | None = None, uuid: str | None = None, custom_id: str | None = None
+    ) -> Package | None:
+        if pkg_id is not None:
+            return self.packages.get(pkg_id)
+        if uuid is not None:
+            found = self.by_uuid.get(uuid)
+            return self.packages.get(found) if found is not None else None
+        if custom_id is not None:
+            found = self.by_custom_id.get(custom_id)
+            return self.packages.get(found) if found is not None else None
+        return None
+
+    def snapshot(self) -> dict[str, Any]:
+        now = self.clock.now()
+        with self.lock:
+            recent = list(self.packages.values())[-SNAPSHOT_PACKAGES:]
+            return {
+                "credit": self.credit,
+                "package_count": len(self.packages),
+                "recipient_count": sum(len(p.numbers) for p in self.packages.values()),
+                "packages": [
+                    {
+                        "id": p.id,
+                        "uuid": p.uuid,
+                        "customID": p.custom_id,
+                        "state": p.state(now),
+                        "title": p.title,
+                        "sender": p.sender,
+                        "scheduled": p.scheduled,
+                        "statistics": p.statistics(now),
+                    }
+                    for p in recent
+                ],
+                "contact_count": sum(1 for c in self.contacts.values() if not c.archived),
+                "group_count": len(self.groups),
+                "import_pending": self.pending_import is not None and now < self.pending_import.ready_at,
+                "imports_done": self.imports_done,
+            }
