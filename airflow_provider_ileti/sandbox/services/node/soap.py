@@ -1,16 +1,145 @@
-"""SOAP front end (placeholder until the WSDL lands)."""
+"""The SOAP front end: ``GET /node/soap?wsdl`` and ``POST /node/soap`` for the seven operations.
+
+The request is parsed with a safe lxml parser (no entities, no network), turned into the same parameter
+mapping REST gets (element local names; ``<item>`` children become lists; empty elements are absent, as the
+vendor's samples send every optional field empty) and handed to the same functions. Auth: HTTP Basic, or
+``<username>``/``<password>`` in the body. Answers are ``<tns:<op>Response><result><err/><data/></result>``
+with HTTP 200 also for refusals: a success leaves ``err`` out, a refusal fills ``err`` and leaves ``data``
+out, so zeep returns either typed with the other ``None``;
+a malformed envelope or an unknown operation gets a SOAP fault (HTTP 500).
+"""
 
 from __future__ import annotations
 
-from aiohttp import web
+from typing import Any
 
-from airflow_provider_ileti.sandbox.services.node.codes import NodeError
+from aiohttp import web
+from lxml import etree
+
+from airflow_provider_ileti.sandbox.services.node.codes import NodeError, auth_failure
+from airflow_provider_ileti.sandbox.services.node.functions import SOAP_OPERATIONS
+from airflow_provider_ileti.sandbox.services.node.rest import basic_auth, check_credentials
+from airflow_provider_ileti.sandbox.services.node.schema import ARRAYS, OPERATIONS, SIMPLE, TYPES
 from airflow_provider_ileti.sandbox.services.node.state import NodeState
+from airflow_provider_ileti.sandbox.services.node.wsdl import namespace, render_wsdl
+
+SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+_NIL = f"{{{XSI}}}nil"
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, remove_comments=True)
+
+
+class SoapFault(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _envelope(body_child: etree._Element) -> bytes:
+    envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV, "xsi": XSI})
+    body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
+    body.append(body_child)
+    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+
+
+def _serialise(parent: etree._Element, name: str, kind: str, value: Any) -> None:
+    element = etree.SubElement(parent, name)
+    if value is None:
+        element.set(_NIL, "true")
+    elif kind in ARRAYS:
+        for entry in value:
+            _serialise(element, "item", ARRAYS[kind], entry)
+    elif kind in TYPES:
+        for field, field_kind in TYPES[kind]:
+            _serialise(element, field, field_kind, value.get(field))
+    elif kind == "boolean":
+        element.text = "true" if value else "false"
+    else:
+        assert kind in SIMPLE
+        element.text = str(value)
 
 
 def fault_body(code: str, message: str, err: NodeError | None = None) -> bytes:
-    return b""
+    fault = etree.Element(f"{{{SOAP_ENV}}}Fault")
+    etree.SubElement(fault, "faultcode").text = code
+    etree.SubElement(fault, "faultstring").text = message
+    if err is not None:
+        detail = etree.SubElement(fault, "detail")
+        _serialise(detail, "err", "Err", err.to_err())
+    return _envelope(fault)
+
+
+def _fault(code: str, message: str) -> web.Response:
+    return web.Response(body=fault_body(code, message), status=500, content_type="text/xml", charset="utf-8")
+
+
+def _value(element: etree._Element) -> Any:
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not children:
+        text = (element.text or "").strip()
+        return text if text else None
+    if all(etree.QName(c).localname == "item" for c in children):
+        return [_value(c) for c in children]
+    return {etree.QName(c).localname: _value(c) for c in children}
+
+
+def _answer(host: str, operation: str, data: dict[str, Any] | None, err: NodeError | None) -> web.Response:
+    ns = namespace(host)
+    response = etree.Element(f"{{{ns}}}{operation}Response", nsmap={"tns": ns})
+    result = etree.SubElement(response, "result")
+    if err is not None:
+        _serialise(result, "err", "Err", err.to_err())
+    else:
+        _serialise(result, "data", OPERATIONS[operation][1], data)
+    return web.Response(body=_envelope(response), content_type="text/xml", charset="utf-8")
+
+
+def _operation(request: web.Request, raw: bytes) -> tuple[str, dict[str, Any]]:
+    try:
+        root = etree.fromstring(raw, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise SoapFault("soap:Client", f"the request is not XML: {exc}") from None
+    if etree.QName(root).localname != "Envelope":
+        raise SoapFault("soap:Client", "the request is not a SOAP envelope")
+    body = next((c for c in root if isinstance(c.tag, str) and etree.QName(c).localname == "Body"), None)
+    call = next((c for c in body if isinstance(c.tag, str)), None) if body is not None else None
+    if call is None:
+        raise SoapFault("soap:Client", "the envelope has no Body with an operation")
+    operation = etree.QName(call).localname
+    if operation not in SOAP_OPERATIONS:
+        raise SoapFault("soap:Client", f"unknown operation {operation!r}")
+    action = request.headers.get("SOAPAction", "").strip().strip('"')
+    if action and action.rsplit("/", 1)[-1].rsplit("#", 1)[-1] != operation:
+        raise SoapFault("soap:Client", f"SOAPAction {action!r} does not match the operation {operation!r}")
+    params = _value(call)
+    return operation, params if isinstance(params, dict) else {}
 
 
 async def handle(request: web.Request, state: NodeState) -> web.StreamResponse:
-    return web.Response(status=501)
+    host = request.host
+    if request.method == "GET":
+        if "wsdl" in {k.lower() for k in request.query}:
+            location = f"{request.scheme}://{host}{request.path}"
+            return web.Response(text=render_wsdl(host, location), content_type="text/xml", charset="utf-8")
+        return _fault("soap:Client", "GET serves only ?wsdl; POST a SOAP envelope")
+    if request.method != "POST":
+        return _fault("soap:Client", f"{request.method} is not allowed")
+    try:
+        operation, params = _operation(request, await request.read())
+    except SoapFault as fault:
+        return _fault(fault.code, fault.message)
+    username, password = params.pop("username", None), params.pop("password", None)
+    found = basic_auth(request.headers.get("Authorization"))
+    try:
+        if not (found is not None and check_credentials(*found)) and not check_credentials(
+            username, password
+        ):
+            raise auth_failure()
+        data = SOAP_OPERATIONS[operation](state, params)
+    except NodeError as exc:
+        return _answer(host, operation, None, exc)
+    return _answer(host, operation, data, None)
