@@ -1,0 +1,81 @@
+"""Node creations that go out once however often Airflow retries the task.
+
+A package created with a ``customID`` can be recognised: the id is derived from what a retry shares and a
+new run does not (dag, task, run, map index, an item number — never the try number). On a retry the id is
+looked up first (``/sms/list`` with ``customIDs``); a create that still meets an existing id answers SMS42,
+which is resolved to the package that exists instead of failing. Functions without a ``customID`` (KVKK,
+recreate) keep a progress record across tries instead (see ``exactly_once.progress_store_for``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from airflow_provider_ileti.core.errors import DuplicateError, IletiError
+from airflow_provider_ileti.core.idempotency import make_custom_id
+from airflow_provider_ileti.operators.exactly_once import TaskIdentity
+from airflow_provider_ileti.operators.node_base import field_of
+
+#: The Node error code of a duplicate customID.
+DUPLICATE_CUSTOM_ID = "SMS42"
+
+
+@dataclass(frozen=True)
+class Created:
+    package_id: int
+    custom_id: str
+    replayed: bool
+
+
+def custom_id_for(context: Mapping[str, Any], kind: str, item: object = None) -> str:
+    """The deterministic customID of this task instance's ``kind`` creation (``item``: its number)."""
+    who = TaskIdentity.from_context(context)
+    parts: list[object] = [who.dag_id, who.task_id, who.run_id, who.map_index]
+    if item is not None:
+        parts.append(item)
+    return make_custom_id(*parts, prefix=kind)
+
+
+def is_retry(context: Mapping[str, Any]) -> bool:
+    ti = context.get("ti") or context.get("task_instance")
+    try:
+        return int(getattr(ti, "try_number", 1) or 1) > 1
+    except (TypeError, ValueError):
+        return False
+
+
+def existing_package(client: Any, custom_id: str) -> int | None:
+    """The id of the package created with ``custom_id``, if any (one request)."""
+    for package in client.get_packages(custom_ids=[custom_id]):
+        if str(field_of(package, "custom_id", "customID", default=custom_id)) == custom_id:
+            return int(field_of(package, "id", "pkg_id", "package_id"))
+    return None
+
+
+def create_once(client: Any, custom_id: str, create: Callable[[str], Any], *, retry: bool) -> Created:
+    """Run ``create(custom_id) -> pkgID`` unless a package with ``custom_id`` exists.
+
+    ``retry``: look the id up before creating (an earlier try may have created it and lost the answer).
+    """
+    if retry:
+        found = existing_package(client, custom_id)
+        if found is not None:
+            return Created(found, custom_id, replayed=True)
+    try:
+        result = create(custom_id)
+    except DuplicateError as exc:
+        if exc.code not in (None, DUPLICATE_CUSTOM_ID, "ERR_SMS_PKG_CUSTOM_ID_DUPLICATION"):
+            raise
+        found = existing_package(client, custom_id)
+        if found is None:
+            raise IletiError(
+                f"the service says customID {custom_id} exists (SMS42) but no package has it",
+                service="node",
+                code=DUPLICATE_CUSTOM_ID,
+            ) from exc
+        return Created(found, custom_id, replayed=True)
+    replayed = bool(field_of(result, "replayed", default=False))
+    package_id = field_of(result, "package_id", "pkg_id", "id", "reference", default=result)
+    return Created(int(package_id), custom_id, replayed=replayed)

@@ -1,0 +1,213 @@
+"""``NodeKvkkConsentOperator``: KVKK consent links (``/sms/create-kvkk``), one package per person, once.
+
+``create-kvkk`` takes no ``customID``, so a retry cannot ask the service what went out. Instead a progress
+record (Airflow 3.3 ``task_state_store``, else a Variable; see ``exactly_once.py``) holds the persons
+already served, written after every package; a retry resumes at the next person. A request that may have
+reached the server without an answer (``AmbiguousSendError``) is recorded and the task fails until a person
+decides (``on_ambiguous="skip"`` if the link went out, ``"resend"`` if it did not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from airflow.providers.common.compat.sdk import AirflowFailException
+
+from airflow_provider_ileti.core.errors import AmbiguousSendError, ValidationError
+from airflow_provider_ileti.core.masking import mask_number
+from airflow_provider_ileti.operators.exactly_once import Progress, TaskIdentity, progress_store_for
+from airflow_provider_ileti.operators.node_base import (
+    NodeBaseOperator,
+    optional_encoding,
+    optional_int,
+    optional_text,
+    optional_url,
+    require_bool,
+    require_text,
+)
+from airflow_provider_ileti.operators.recipients import parse_recipients_value
+
+#: The tag the server replaces with the consent link; a KVKK text without it is refused.
+SHORT_LINK_TAG = "SHORT_LINK"
+#: Field names read from each recipient mapping, first match wins (case-insensitive).
+NUMBER_FIELDS = ("number", "nr", "gsm", "phone", "msisdn")
+FIRST_NAME_FIELDS = ("first_name", "firstname", "FIRST_NAME", "ad")
+LAST_NAME_FIELDS = ("last_name", "lastname", "LAST_NAME", "soyad")
+#: Validity of a non-OTP package, in minutes.
+VALIDITY_RANGE = (60, 1440)
+ON_AMBIGUOUS = ("fail", "skip", "resend")
+
+
+@dataclass(frozen=True)
+class Person:
+    number: str
+    first_name: str
+    last_name: str
+
+
+class NodeKvkkConsentOperator(NodeBaseOperator):
+    """Send each person a KVKK consent link (one ``create-kvkk`` package per person), exactly once.
+
+    :param recipients: mappings with a number and ``first_name``/``last_name`` (also ``FIRST_NAME``,
+        ``LAST_NAME``, ``gsm``, ``phone``...); a list, an iterable or a rendered JSON string (XCom).
+    :param content: the text; must contain ``SHORT_LINK`` (the link) and may contain ``FIRST_NAME`` and
+        ``LAST_NAME`` (filled in by the server).
+    :param on_ambiguous: after a request that may have gone out without an answer: ``"fail"`` (default),
+        ``"skip"`` (count it as sent) or ``"resend"``.
+    :param persist_progress: keep the served persons across tries (turn off only in tests).
+
+    Returns ``{"package_ids": [...], "persons", "sent", "from_earlier_tries"}``.
+    """
+
+    template_fields: Sequence[str] = ("node_sms_conn_id", "recipients", "content", "sender", "push_url")
+    failure_action = "send KVKK consent links"
+
+    def __init__(
+        self,
+        *,
+        recipients: Any,
+        content: str,
+        sender: str | None = None,
+        encoding: int | str | None = None,
+        validity: int | None = None,
+        push_url: str | None = None,
+        on_ambiguous: str = "fail",
+        persist_progress: bool = True,
+        region: str = "TR",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.recipients = recipients
+        self.content = content
+        self.sender = sender
+        self.encoding = encoding
+        self.validity = validity
+        self.push_url = push_url
+        self.on_ambiguous = on_ambiguous
+        self.persist_progress = persist_progress
+        self.region = region
+
+    def validate(self) -> dict[str, Any]:
+        content = require_text("content", self.content)
+        if SHORT_LINK_TAG not in content:
+            raise ValidationError("content", "<text>", f"must contain the tag {SHORT_LINK_TAG} (the link)")
+        if self.on_ambiguous not in ON_AMBIGUOUS:
+            raise ValidationError(
+                "on_ambiguous", self.on_ambiguous, f"must be one of {', '.join(ON_AMBIGUOUS)}"
+            )
+        low, high = VALIDITY_RANGE
+        return {
+            "persons": self._persons(),
+            "content": content,
+            "sender": optional_text("sender", self.sender),
+            "encoding": optional_encoding("encoding", self.encoding),
+            "validity": optional_int("validity", self.validity, minimum=low, maximum=high),
+            "push_url": optional_url("push_url", self.push_url),
+            "persist": require_bool("persist_progress", self.persist_progress),
+        }
+
+    def _persons(self) -> list[Person]:
+        from airflow_provider_ileti.core.phone import normalize_number
+
+        try:
+            items = list(parse_recipients_value(self.recipients))
+        except ValidationError:
+            raise ValidationError(
+                "recipients", type(self.recipients).__name__, "must be a list of mappings"
+            ) from None
+        if not items:
+            raise ValidationError("recipients", self.recipients, "needs at least one person")
+        persons: list[Person] = []
+        for index, item in enumerate(items):
+            where = f"recipients[{index}]"
+            if not isinstance(item, Mapping):
+                raise ValidationError(
+                    where, "<value>", "must be a mapping with number, first_name, last_name"
+                )
+            number = _pick(item, NUMBER_FIELDS)
+            if number in (None, ""):
+                raise ValidationError(f"{where}.number", None, f"missing (one of {', '.join(NUMBER_FIELDS)})")
+            persons.append(
+                Person(
+                    number=normalize_number(str(number), field=f"{where}.number", region=self.region),
+                    first_name=require_text(f"{where}.first_name", _pick(item, FIRST_NAME_FIELDS)),
+                    last_name=require_text(f"{where}.last_name", _pick(item, LAST_NAME_FIELDS)),
+                )
+            )
+        return persons
+
+    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+        persons: list[Person] = args["persons"]
+        identity = TaskIdentity.from_context(context)
+        store = progress_store_for(context, identity, persist=args["persist"])
+        progress = store.load()
+        self._resolve_ambiguous(progress, store)
+        earlier = progress.next_chunk
+        if earlier:
+            self.log.info("%d person(s) served by earlier tries; resuming at person %d", earlier, earlier)
+        for index in range(progress.next_chunk, len(persons)):
+            person = persons[index]
+            try:
+                package_id = client.create_kvkk(
+                    person.number,
+                    person.first_name,
+                    person.last_name,
+                    args["content"],
+                    sender=args["sender"],
+                    encoding=args["encoding"],
+                    validity=args["validity"],
+                    push_url=args["push_url"],
+                )
+            except AmbiguousSendError as exc:
+                progress.ambiguous_chunk = index
+                progress.ambiguous_message = f"person {index} ({mask_number(person.number)})"
+                store.save(progress)
+                raise AirflowFailException(
+                    f"{self.failure_action}: the link to person {index} ({mask_number(person.number)}) "
+                    f"may have gone out: {exc}. {index} earlier person(s) surely served. Check the panel, "
+                    f"then clear the task with on_ambiguous='skip' (it went out) or 'resend' (it did not)"
+                ) from exc
+            progress.next_chunk = index + 1
+            progress.references.append(str(package_id))
+            progress.recipients += 1
+            store.save(progress)
+            self.log.info("KVKK link to %s: package %s", mask_number(person.number), package_id)
+        result = {
+            "package_ids": [int(r) if r.isdigit() else r for r in progress.references],
+            "persons": len(persons),
+            "sent": len(persons) - earlier,
+            "from_earlier_tries": earlier,
+        }
+        store.clear()
+        self.log.info("KVKK consent links: %d package(s), %d from earlier tries", len(persons), earlier)
+        return result
+
+    def _resolve_ambiguous(self, progress: Progress, store: Any) -> None:
+        index = progress.ambiguous_chunk
+        if index is None:
+            return
+        if self.on_ambiguous == "fail":
+            raise AirflowFailException(
+                f"{self.failure_action}: an earlier try left {progress.ambiguous_message} ambiguous; "
+                f"it may have gone out. Check the panel, then set on_ambiguous='skip' or 'resend'"
+            )
+        if self.on_ambiguous == "skip":
+            self.log.warning("Person %d counted as served (on_ambiguous='skip')", index)
+            progress.next_chunk = index + 1
+            progress.references.append("unknown")
+        else:
+            self.log.warning("Person %d served again (on_ambiguous='resend')", index)
+            progress.next_chunk = index
+        progress.ambiguous_chunk = None
+        progress.ambiguous_message = None
+        store.save(progress)
+
+
+def _pick(item: Mapping[str, Any], names: Sequence[str]) -> Any:
+    lowered = {str(k).lower(): v for k, v in item.items()}
+    for name in names:
+        if name.lower() in lowered:
+            return lowered[name.lower()]
+    return None

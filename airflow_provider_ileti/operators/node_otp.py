@@ -1,0 +1,137 @@
+"""``NodeOtpOperator``: one one-time password SMS (``/sms/create-otp``), sent once across retries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from airflow_provider_ileti.core.masking import mask_number
+from airflow_provider_ileti.operators.node_base import (
+    NodeBaseOperator,
+    optional_bool,
+    optional_datetime,
+    optional_encoding,
+    optional_int,
+    optional_text,
+    optional_url,
+    require_text,
+)
+from airflow_provider_ileti.operators.node_exactly_once import create_once, custom_id_for, is_retry
+
+#: OTP validity in minutes the Node API accepts (other package types: 60..1440).
+OTP_VALIDITY_RANGE = (3, 6)
+#: Prefix of the OTP customIDs (``otp.<dag>.<task>.<run>.<map index>``).
+OTP_ID_PREFIX = "otp"
+
+
+class NodeOtpOperator(NodeBaseOperator):
+    """Send a one-time password SMS to ``number``; a retried task never sends a second one.
+
+    The package gets a ``customID`` derived from dag/task/run/map index: a retry finds the package the first
+    try made (or meets SMS42, resolved to it) and returns it instead of sending again. Map the operator over
+    numbers (``.expand(number=...)``) to send many: each map index is its own OTP.
+
+    :param number: the recipient (``0555 555 00 01``, ``+90 555 555 0001``...).
+    :param content: the text, code included (templated: ``"Kodunuz: {{ ti.xcom_pull('code') }}"``).
+    :param validity: minutes the code is valid, 3..6 (the server's default when None).
+    :param trust_date: SIM-change check: refuse if the SIM changed after this moment (datetime, pendulum or
+        ISO 8601; naive means UTC); sent as ``yyyy-MM-dd HH:mm:ss`` in the connection's zone. May need an
+        extra permission on the account.
+    :param sender: an approved sender title (the connection's default sender when None).
+    :param encoding: 0/``"default"``, 1/``"turkish"``, 2/``"utf8"``.
+    :param push_url: URL the server calls with the delivery report.
+    :param commercial: a commercial message (IYS rules apply).
+    :param custom_id: your own customID instead of the derived one (then *you* make it unique per send).
+
+    Returns ``{"package_id", "custom_id", "replayed"}`` (no number, no text).
+    """
+
+    template_fields: Sequence[str] = (
+        "node_sms_conn_id",
+        "number",
+        "content",
+        "validity",
+        "trust_date",
+        "sender",
+        "push_url",
+        "custom_id",
+    )
+    failure_action = "send OTP"
+
+    def __init__(
+        self,
+        *,
+        number: str,
+        content: str,
+        validity: int | None = None,
+        trust_date: Any = None,
+        sender: str | None = None,
+        encoding: int | str | None = None,
+        push_url: str | None = None,
+        commercial: bool | None = None,
+        custom_id: str | None = None,
+        region: str = "TR",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.number = number
+        self.content = content
+        self.validity = validity
+        self.trust_date = trust_date
+        self.sender = sender
+        self.encoding = encoding
+        self.push_url = push_url
+        self.commercial = commercial
+        self.custom_id = custom_id
+        self.region = region
+
+    def validate(self) -> dict[str, Any]:
+        from airflow_provider_ileti.core.idempotency import validate_custom_id
+        from airflow_provider_ileti.core.phone import normalize_number
+
+        low, high = OTP_VALIDITY_RANGE
+        if not isinstance(self.number, str):
+            require_text("number", self.number)
+        return {
+            "number": normalize_number(self.number, field="number", region=self.region),
+            "content": require_text("content", self.content),
+            "validity": optional_int("validity", self.validity, minimum=low, maximum=high),
+            "trust_date": optional_datetime("trust_date", self.trust_date),
+            "sender": optional_text("sender", self.sender),
+            "encoding": optional_encoding("encoding", self.encoding),
+            "push_url": optional_url("push_url", self.push_url),
+            "commercial": optional_bool("commercial", self.commercial),
+            "custom_id": None
+            if self.custom_id in (None, "")
+            else validate_custom_id(self.custom_id, field="custom_id"),
+        }
+
+    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+        custom_id = args["custom_id"] or custom_id_for(context, OTP_ID_PREFIX)
+
+        def create(cid: str) -> Any:
+            return client.create_otp(
+                args["number"],
+                args["content"],
+                sender=args["sender"],
+                encoding=args["encoding"],
+                validity=args["validity"],
+                push_url=args["push_url"],
+                commercial=args["commercial"],
+                custom_id=cid,
+                trust_date=args["trust_date"],
+            )
+
+        created = create_once(client, custom_id, create, retry=is_retry(context))
+        self.log.info(
+            "OTP to %s: package %s (customID %s)%s",
+            mask_number(args["number"]),
+            created.package_id,
+            created.custom_id,
+            " — sent by an earlier try, not sent again" if created.replayed else "",
+        )
+        return {
+            "package_id": created.package_id,
+            "custom_id": created.custom_id,
+            "replayed": created.replayed,
+        }
