@@ -1,0 +1,517 @@
+"""Client for the İletiniz API (``/v1/...``) over one pooled ``requests`` session. Implements ``SmsClient``.
+
+Usable without Airflow. Unlike the official SDK, a send (``/v1/messages``, ``/v1/messages/bulk``) is never
+repeated once its request may have reached the server: İletiniz has no idempotency key, so a timeout, a
+dropped connection or a 5xx after the body went out raises ``AmbiguousSendError`` naming what may have gone
+out. Only a refusal that proves nothing was accepted (connection refused, 429 with ``Retry-After``,
+maintenance 503) is retried. Reads are retried with backoff that honours ``Retry-After``.
+
+Receipts: ``send(batch)`` makes ONE bulk request (``max_recipients_per_send`` = 200, the bulk limit, so an
+operator chunk is a single request and is either surely unsent or possibly sent, never half of each); the
+reference is the accepted job ids joined by ``,`` so ``get_statuses`` can read every job back with no
+server-side batch id (İletiniz has none).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import requests
+import tenacity
+import urllib3
+
+from airflow_provider_ileti.clients.iletiniz_answers import (
+    REFERENCE_SEPARATOR,
+    QuotaEstimate,
+    ambiguous,
+    combine_jobs,
+    interpret,
+    is_transient,
+    split_reference,
+)
+from airflow_provider_ileti.clients.iletiniz_wire import (
+    API_KEY_PATTERN,
+    MAX_BULK_ITEMS,
+    SERVICE,
+    Account,
+    Provider,
+    parse_account,
+    parse_senders,
+)
+from airflow_provider_ileti.core.chunking import chunked
+from airflow_provider_ileti.core.errors import (
+    AmbiguousSendError,
+    IletiError,
+    InsufficientCreditError,
+    NotChangeableError,
+    ServiceError,
+    TransientError,
+    ValidationError,
+)
+from airflow_provider_ileti.core.masking import mask_numbers, mask_text
+from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatch, SendReceipt
+from airflow_provider_ileti.core.phone import format_number, normalize_number
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.iletiniz.com"
+READ_ATTEMPTS = 4
+BACKOFF_INITIAL_SECONDS = 0.5
+BACKOFF_MAX_SECONDS = 30.0
+MAX_RETRY_AFTER_SECONDS = 60.0
+#: Jobs read in parallel by ``get_statuses`` (İletiniz has one GET per job and no batch read).
+STATUS_CONCURRENCY = 8
+BODY_MAX = 1600
+USER_AGENT = "airflow-provider-ileti"
+
+T = TypeVar("T")
+
+
+def validate_api_key(key: object) -> str:
+    """The key if it looks like an İletiniz key; the error never shows it."""
+    if not isinstance(key, str) or not API_KEY_PATTERN.match(key):
+        raise ValidationError(
+            "api_key",
+            "<hidden>",
+            "must match iltz_(live|test)_… (run: ileti-connect iletiniz)",
+            service=SERVICE,
+        )
+    return key
+
+
+@dataclasses.dataclass(frozen=True)
+class JobResult:
+    """One item of a send: the number and its job id, or the error that kept it from being queued."""
+
+    to: str
+    status: str
+    job_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class BulkResult:
+    """Every item of a bulk send across its requests (≤ 200 items each), in order."""
+
+    results: tuple[JobResult, ...]
+    requests: int
+
+    @property
+    def job_ids(self) -> list[str]:
+        return [r.job_id for r in self.results if r.job_id]
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if not r.job_id]
+
+
+@dataclasses.dataclass(frozen=True)
+class QuotaCheck:
+    needed: int
+    remaining: int
+    plan: str | None
+    upgrade_url: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+class IletinizClient:
+    """The İletiniz REST API. ``base_url`` is the API root (``https://api.iletiniz.com``)."""
+
+    service = SERVICE
+    max_recipients_per_send = MAX_BULK_ITEMS
+    max_status_batch = 50
+    supports_idempotency = False
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        default_sender: str | None = None,
+        default_provider: str | None = None,
+        timeout: float = 30.0,
+        verify: bool = True,
+        session: requests.Session | None = None,
+        attempts: int = READ_ATTEMPTS,
+        backoff: float = BACKOFF_INITIAL_SECONDS,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self._api_key = validate_api_key(api_key)
+        self.default_sender = default_sender or None
+        self.default_provider = default_provider or None
+        self.timeout = timeout
+        self.verify = verify
+        self.attempts = max(1, attempts)
+        self.backoff = backoff
+        self._sleep = sleep if sleep is not None else tenacity.nap.sleep
+        self._session = session or requests.Session()
+
+    def __repr__(self) -> str:
+        return f"IletinizClient(base_url={self.base_url!r})"
+
+    # -- the API ------------------------------------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        return self._read("GET", "/v1/health")  # type: ignore[no-any-return]
+
+    def get_account(self) -> Account:
+        return parse_account(self._read("GET", "/v1/account"))
+
+    def get_providers(self) -> list[Provider]:
+        return parse_senders(self._read("GET", "/v1/senders"))
+
+    def get_job(self, job_id: str) -> dict[str, Any]:
+        if not isinstance(job_id, str) or not job_id.strip():
+            raise ValidationError("job_id", job_id, "must be a non-empty job id", service=SERVICE)
+        return self._read("GET", f"/v1/messages/{quote(job_id, safe='')}")  # type: ignore[no-any-return]
+
+    def send_message(
+        self,
+        to: str,
+        body: str | None = None,
+        *,
+        template: str | None = None,
+        variables: Mapping[str, str | int | float] | None = None,
+        sender: str | None = None,
+        provider: str | None = None,
+        iys: bool | None = None,
+    ) -> JobResult:
+        """One message (``/v1/messages``), sent at most once."""
+        payload: dict[str, Any] = {"to": _to(to, "to")}
+        payload.update(_content(body, template, variables, "body"))
+        payload.update(self._options(sender, provider, iys))
+        what = f"1 message to {mask_numbers([payload['to'].lstrip('+')])}"
+        answer = self._send("/v1/messages", payload, what)
+        job_id = answer.get("job_id")
+        if not job_id:
+            raise ambiguous("send", "a success without a job_id", what)
+        error = answer.get("error") or {}
+        log.info("İletiniz send accepted: job %s (%s)", job_id, answer.get("status"))
+        return JobResult(
+            to=str(answer.get("to") or payload["to"]),
+            status=str(answer.get("status")),
+            job_id=str(job_id),
+            error_code=error.get("code"),
+            error_message=error.get("message"),
+        )
+
+    def send_bulk(
+        self,
+        items: Iterable[tuple[str, str | None] | tuple[str, Mapping[str, Any]] | str],
+        *,
+        body: str | None = None,
+        template: str | None = None,
+        sender: str | None = None,
+        provider: str | None = None,
+        iys: bool | None = None,
+    ) -> BulkResult:
+        """Many messages, in requests of ≤ 200 items; every item's result kept.
+
+        ``items`` are numbers (with ``body`` for all), ``(number, body)`` pairs, or with ``template``
+        ``(number, variables)`` pairs. Everything is validated before the first request. If a later request
+        fails after earlier ones were accepted, ``AmbiguousSendError`` names what went out and what may have.
+        """
+        prepared = _bulk_items(items, body, template)
+        options = self._options(sender, provider, iys)
+        if template:
+            options["template"] = template
+        results: list[JobResult] = []
+        count = 0
+        for batch in chunked(prepared, MAX_BULK_ITEMS):
+            try:
+                results.extend(self._bulk_request(batch, options))
+            except IletiError as exc:
+                if not results:
+                    raise
+                raise AmbiguousSendError(
+                    f"bulk send: {len(results)} items were accepted in {count} request(s), then a request of "
+                    f"{len(batch)} items ({mask_numbers([i['to'].lstrip('+') for i in batch])}) "
+                    f"failed: {exc}. "
+                    "Do not resend the whole list; check the jobs in the İletiniz panel",
+                    service=SERVICE,
+                ) from exc
+            count += 1
+        return BulkResult(results=tuple(results), requests=count)
+
+    # -- quota gate ---------------------------------------------------------------------------------
+    def check_quota(self, planned: Any) -> QuotaCheck:
+        """Stop a send the plan cannot cover, before anything is sent (one ``/v1/account`` read).
+
+        ``planned``: a ``SendBatch``, the credits needed (a number), a ``(text, recipients)`` pair or a
+        list of pairs; credits = SMS parts of each text x its recipients. Raises ``InsufficientCreditError``
+        with the plan's upgrade link when there is no active plan or the remaining quota is too small.
+        """
+        estimate = QuotaEstimate.of(planned)
+        account = self.get_account()
+        plan = account.plan.name if account.plan else None
+        if not account.has_active_plan:
+            raise InsufficientCreditError(
+                f"İletiniz workspace has no active plan; get one at {account.upgrade_url}",
+                service=SERVICE,
+                code="no_active_plan",
+            )
+        if estimate.needed > account.remaining_quota:
+            raise InsufficientCreditError(
+                f"İletiniz quota too small: the send needs {estimate.needed} SMS, "
+                f"{account.remaining_quota} left "
+                f"on plan {plan!r}; upgrade at {account.upgrade_url}",
+                service=SERVICE,
+                code="quota_exceeded",
+            )
+        log.info("İletiniz quota OK: %d needed, %d left", estimate.needed, account.remaining_quota)
+        return QuotaCheck(estimate.needed, account.remaining_quota, plan, account.upgrade_url)
+
+    # -- SmsClient ----------------------------------------------------------------------------------
+    def send(self, batch: SendBatch) -> SendReceipt:
+        """One bulk request for the whole batch (≤ 200 recipients); reference = job ids joined by ``,``."""
+        if batch.send_at is not None:
+            raise ValidationError(
+                "send_at", batch.send_at, "İletiniz cannot schedule a send", service=SERVICE
+            )
+        if batch.validity_minutes is not None:
+            raise ValidationError(
+                "validity_minutes", batch.validity_minutes, "İletiniz takes no validity", service=SERVICE
+            )
+        if batch.push_url is not None:
+            raise ValidationError(
+                "push_url", batch.push_url, "İletiniz has no per-send callback", service=SERVICE
+            )
+        pairs = [
+            (number, message.text)
+            for m_index, message in enumerate(batch.messages)
+            for number in message.numbers
+        ]
+        if not pairs:
+            raise ValidationError(
+                "messages", batch.messages, "at least one number is required", service=SERVICE
+            )
+        if len(pairs) > self.max_recipients_per_send:
+            raise ValidationError(
+                "messages",
+                f"{len(pairs)} recipients",
+                f"at most {self.max_recipients_per_send} per send",
+                service=SERVICE,
+            )
+        result = self.send_bulk(pairs, sender=batch.sender, iys=bool(batch.commercial))
+        job_ids = result.job_ids
+        if result.failed:
+            log.warning(
+                "İletiniz refused %d of %d items (first: %s)",
+                len(result.failed),
+                len(result.results),
+                result.failed[0].error_code,
+            )
+        if not job_ids:
+            first = result.failed[0]
+            raise ServiceError(
+                f"send: every item was refused ({first.error_code}: {first.error_message})",
+                service=SERVICE,
+                code=first.error_code,
+            )
+        return SendReceipt(
+            service=SERVICE,
+            reference=REFERENCE_SEPARATOR.join(job_ids),
+            recipients=len(job_ids),
+            idempotency_key=batch.idempotency_key,
+            item_references=tuple(job_ids),
+        )
+
+    def find_sent(self, idempotency_keys: Sequence[str]) -> Mapping[str, SendReceipt]:
+        """İletiniz keeps no client ids: nothing can be found (so a send is never retried blindly)."""
+        return {}
+
+    def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
+        """Every job of every reference (one GET per job, ``STATUS_CONCURRENCY`` at a time)."""
+        split = [(str(ref), split_reference(ref)) for ref in references]
+        all_ids = list(dict.fromkeys(j for _, ids in split for j in ids))
+        with ThreadPoolExecutor(max_workers=STATUS_CONCURRENCY) as pool:
+            jobs = dict(zip(all_ids, pool.map(self.get_job, all_ids), strict=True))
+        return [combine_jobs(ref, [jobs[j] for j in ids]) for ref, ids in split]
+
+    def cancel(self, reference: str) -> None:
+        raise NotChangeableError(
+            f"{reference}: İletiniz's API cannot cancel a message", service=SERVICE, code="no_cancel"
+        )
+
+    def get_balance(self) -> Balance:
+        """Remaining quota as credits (0 without an active plan)."""
+        account = self.get_account()
+        return Balance(credits=float(account.remaining_quota if account.has_active_plan else 0))
+
+    def list_senders(self) -> list[str]:
+        """Approved sender IDs over every connected provider, without duplicates."""
+        return list(dict.fromkeys(s for p in self.get_providers() for s in p.senders))
+
+    def close(self) -> None:
+        self._session.close()
+
+    # -- transport ----------------------------------------------------------------------------------
+    def _options(self, sender: str | None, provider: str | None, iys: bool | None) -> dict[str, Any]:
+        options: dict[str, Any] = {}
+        sender = sender or self.default_sender
+        provider = provider or self.default_provider
+        if sender is not None:
+            if not isinstance(sender, str) or not sender.strip() or len(sender) > 32:
+                raise ValidationError("sender", sender, "must be an approved sender ID", service=SERVICE)
+            options["sender"] = sender
+        if provider is not None:
+            if not isinstance(provider, str) or not provider.strip():
+                raise ValidationError(
+                    "provider", provider, "must be a provider code such as netgsm", service=SERVICE
+                )
+            options["provider"] = provider
+        if iys is not None:
+            if not isinstance(iys, bool):
+                raise ValidationError("iys", iys, "must be true or false", service=SERVICE)
+            options["iys"] = iys
+        return options
+
+    def _bulk_request(self, batch: list[dict[str, Any]], options: dict[str, Any]) -> list[JobResult]:
+        numbers = [i["to"].lstrip("+") for i in batch]
+        what = f"{len(batch)} messages to {mask_numbers(numbers)}"
+        log.info("İletiniz bulk send: %s", what)
+        answer = self._send("/v1/messages/bulk", {**options, "items": batch}, what)
+        rows = answer.get("results")
+        if not isinstance(rows, list) or len(rows) != len(batch):
+            raise ambiguous("bulk send", "an answer without one result per item", what)
+        results = []
+        for row in rows:
+            error = row.get("error") if isinstance(row.get("error"), dict) else {}
+            results.append(
+                JobResult(
+                    to=str(row.get("to")),
+                    status=str(row.get("status")),
+                    job_id=str(row["job_id"]) if row.get("job_id") else None,
+                    error_code=error.get("code"),
+                    error_message=error.get("message"),
+                )
+            )
+        log.info("İletiniz bulk accepted %d of %d", sum(1 for r in results if r.job_id), len(results))
+        return results
+
+    def _send(self, path: str, payload: dict[str, Any], what: str) -> dict[str, Any]:
+        return self._retrying(lambda: self._request("POST", path, payload, sending=what))
+
+    def _read(self, method: str, path: str) -> Any:
+        return self._retrying(lambda: self._request(method, path, None))
+
+    def _retrying(self, call: Callable[[], T]) -> T:
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.attempts),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception(is_transient),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        return retrying(call)
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, TransientError) and exc.retry_after is not None:
+            return min(exc.retry_after, MAX_RETRY_AFTER_SECONDS)
+        return float(min(BACKOFF_MAX_SECONDS, self.backoff * 2 ** (state.attempt_number - 1)))
+
+    def _request(self, method: str, path: str, payload: Any, *, sending: str | None = None) -> Any:
+        what = "send" if sending else f"{method} {path.split('/messages/')[0]}"
+        headers = {
+            "Authorization": f"Bearer {self._api_key}",
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+        }
+        try:
+            response = self._session.request(
+                method,
+                self.base_url + path,
+                json=payload,
+                headers=headers,
+                timeout=self.timeout,
+                verify=self.verify,
+            )
+        except requests.RequestException as exc:
+            if _never_reached(exc):
+                raise TransientError(
+                    f"{what}: could not connect ({type(exc).__name__}); nothing was sent", service=SERVICE
+                ) from None
+            if sending is not None:
+                raise ambiguous(what, f"no answer ({type(exc).__name__})", sending) from None
+            raise TransientError(f"{what}: no answer ({type(exc).__name__})", service=SERVICE) from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        return interpret(
+            what,
+            response.status_code,
+            body,
+            retry_after=response.headers.get("Retry-After"),
+            request_id=response.headers.get("x-request-id"),
+            sending=sending,
+        )
+
+
+def _never_reached(exc: requests.RequestException) -> bool:
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)
+    return isinstance(reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError)
+
+
+def _to(number: object, field: str) -> str:
+    if not isinstance(number, str):
+        raise ValidationError(field, number, "must be a phone number", service=SERVICE)
+    return format_number(normalize_number(number, field=field), "e164")
+
+
+def _content(body: Any, template: str | None, variables: Any, field: str) -> dict[str, Any]:
+    if template is not None:
+        if not isinstance(template, str) or not template.strip():
+            raise ValidationError("template", template, "must be a template key", service=SERVICE)
+        if body is not None:
+            raise ValidationError(field, "<text>", "give body or template, not both", service=SERVICE)
+        if variables is not None and not isinstance(variables, Mapping):
+            raise ValidationError("variables", variables, "must be a mapping", service=SERVICE)
+        return {"template": template, **({"variables": dict(variables)} if variables else {})}
+    if variables is not None:
+        raise ValidationError("variables", "<values>", "need a template", service=SERVICE)
+    if not isinstance(body, str) or not 1 <= len(body) <= BODY_MAX or not body.strip():
+        shown = mask_text(body) if isinstance(body, str) else body
+        raise ValidationError(field, shown, f"must be a text of 1-{BODY_MAX} characters", service=SERVICE)
+    return {"body": body}
+
+
+def _bulk_items(items: Iterable[Any], body: str | None, template: str | None) -> list[dict[str, Any]]:
+    if isinstance(items, str):
+        items = [items]
+    if template is not None and body is not None:
+        raise ValidationError("body", "<text>", "give body or template, not both", service=SERVICE)
+    prepared: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        field = f"items[{index}]"
+        number, own = (
+            (item, None)
+            if isinstance(item, str)
+            else tuple(item)
+            if isinstance(item, tuple | list)
+            else (None, None)
+        )
+        to = _to(number, f"{field}.to")
+        if template is not None:
+            if own is not None and not isinstance(own, Mapping):
+                raise ValidationError(f"{field}.variables", own, "must be a mapping", service=SERVICE)
+            prepared.append({"to": to, **({"variables": dict(own)} if own else {})})
+        else:
+            prepared.append(
+                {"to": to, **_content(own if own is not None else body, None, None, f"{field}.body")}
+            )
+    if not prepared:
+        raise ValidationError("items", [], "at least one recipient is required", service=SERVICE)
+    return prepared

@@ -1,0 +1,196 @@
+"""Reading İletiniz answers: errors -> our hierarchy, jobs -> delivery phases, quota estimates.
+
+Shared by the sync client (requests) and the async status client (httpx); imports no HTTP library.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from airflow_provider_ileti.clients.iletiniz_wire import (
+    JOB_DELIVERED,
+    JOB_FAILED,
+    JOB_PENDING,
+    JOB_SENT,
+    QUOTA_ERROR_CODES,
+    QUOTA_HTTP_STATUS,
+    SERVICE,
+)
+from airflow_provider_ileti.core.errors import (
+    AmbiguousSendError,
+    AuthenticationError,
+    IletiError,
+    InsufficientCreditError,
+    NotFoundError,
+    ProtocolError,
+    ServiceError,
+    TransientError,
+    ValidationError,
+)
+from airflow_provider_ileti.core.models import DeliveryPhase, DeliveryStatus, SendBatch
+from airflow_provider_ileti.core.segments import count_segments
+
+#: Separator of the job ids that make one send's reference (``job_1,job_2``).
+REFERENCE_SEPARATOR = ","
+#: Statuses that prove a send was refused before İletiniz accepted it: safe to send again.
+SEND_NOT_ACCEPTED_STATUSES = frozenset({429})
+_MAX_SERVER_MESSAGE = 200
+
+
+def interpret(
+    what: str,
+    status: int,
+    body: Any,
+    *,
+    retry_after: str | None = None,
+    request_id: str | None = None,
+    sending: str | None = None,
+) -> Any:
+    """The successful answer, or the error it means.
+
+    ``sending`` describes (masked) what a send carried: a 5xx or an unreadable success then becomes
+    ``AmbiguousSendError`` (the request may have been accepted), never a retryable error.
+    """
+    if 200 <= status < 300 and isinstance(body, dict):
+        return body
+    code = str(body.get("error") or "") if isinstance(body, dict) else ""
+    message = str(body.get("message") or "")[:_MAX_SERVER_MESSAGE] if isinstance(body, dict) else ""
+    rid = f" [x-request-id {request_id}]" if request_id else ""
+    detail = f"{what}: HTTP {status}{' ' + code if code else ''}{': ' + message if message else ''}{rid}"
+    kwargs: dict[str, Any] = {"service": SERVICE, "code": code or None, "http_status": status}
+    if status in SEND_NOT_ACCEPTED_STATUSES:
+        raise TransientError(detail, retry_after=parse_retry_after(retry_after), **kwargs)
+    if status >= 500 or 200 <= status < 300:
+        if sending is not None and not (status == 503 and code == "maintenance"):
+            raise ambiguous(what, f"HTTP {status}", sending, http_status=status)
+        if status >= 500:
+            raise TransientError(detail, retry_after=parse_retry_after(retry_after), **kwargs)
+        raise ProtocolError(f"{what}: unreadable answer (HTTP {status}){rid}", **kwargs)
+    if status == 401:
+        raise AuthenticationError(
+            detail + " — the key is invalid or was revoked (run ileti-connect iletiniz)", **kwargs
+        )
+    if status == 403:
+        raise AuthenticationError(detail + " — the key lacks a scope (reconnect with all scopes)", **kwargs)
+    if status == 404:
+        raise NotFoundError(detail, **kwargs)
+    if status == QUOTA_HTTP_STATUS or code in QUOTA_ERROR_CODES:
+        upgrade = body.get("upgrade_url") if isinstance(body, dict) else None
+        raise InsufficientCreditError(detail + (f"; get a plan: {upgrade}" if upgrade else ""), **kwargs)
+    if status in (400, 422):
+        raise ServiceError(detail, **kwargs)
+    raise ServiceError(detail, **kwargs)
+
+
+def ambiguous(what: str, why: str, sending: str, *, http_status: int | None = None) -> AmbiguousSendError:
+    return AmbiguousSendError(
+        f"{what}: {why} after the request was sent; it may have reached İletiniz, which cannot deduplicate, "
+        f"so it is not sent again. What may have gone out: {sending}. Check the jobs in the İletiniz panel "
+        "before sending again",
+        service=SERVICE,
+        http_status=http_status,
+    )
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def job_phase(status: str) -> DeliveryPhase:
+    if status in JOB_PENDING:
+        return DeliveryPhase.PENDING
+    if status in JOB_SENT:
+        return DeliveryPhase.SENT
+    if status in JOB_DELIVERED:
+        return DeliveryPhase.COMPLETE
+    if status in JOB_FAILED:
+        return DeliveryPhase.FAILED
+    return DeliveryPhase.PENDING  # "unknown": not final, keep polling
+
+
+def combine_jobs(reference: str, jobs: Sequence[Mapping[str, Any]]) -> DeliveryStatus:
+    """One delivery state for a reference of many jobs: final only when every job is."""
+    states = [str(j.get("status") or "unknown") for j in jobs]
+    delivered = sum(1 for s in states if s in JOB_DELIVERED)
+    undelivered = sum(1 for s in states if s in JOB_FAILED)
+    pending = len(states) - delivered - undelivered
+    if pending:
+        phase = (
+            DeliveryPhase.SENT
+            if any(s in JOB_SENT for s in states) or delivered or undelivered
+            else (DeliveryPhase.PENDING)
+        )
+    elif delivered:
+        phase = DeliveryPhase.COMPLETE
+    else:
+        phase = DeliveryPhase.FAILED
+    raw = states[0] if len(set(states)) == 1 else ",".join(sorted(set(states)))
+    return DeliveryStatus(
+        reference=reference,
+        phase=phase,
+        total=len(states),
+        delivered=delivered,
+        undelivered=undelivered,
+        pending=pending,
+        raw_state=raw,
+    )
+
+
+def split_reference(reference: str) -> list[str]:
+    ids = [p.strip() for p in str(reference).split(REFERENCE_SEPARATOR) if p.strip()]
+    if not ids:
+        raise ValidationError("references", reference, "empty reference", service=SERVICE)
+    for job_id in ids:
+        if "/" in job_id or len(job_id) > 128:
+            raise ValidationError("references", job_id, "not an İletiniz job id", service=SERVICE)
+    return ids
+
+
+@dataclasses.dataclass(frozen=True)
+class QuotaEstimate:
+    """Quota a planned send needs: SMS parts x recipients, per text."""
+
+    needed: int
+    recipients: int
+
+    @classmethod
+    def of(cls, planned: Any) -> QuotaEstimate:
+        """From a SendBatch, a number of credits, a ``(text, recipients)`` pair or a list of such pairs."""
+        if isinstance(planned, SendBatch):
+            pairs = [(m.text, len(m.numbers)) for m in planned.messages]
+        elif isinstance(planned, bool):
+            raise ValidationError("planned", planned, "a SendBatch, credits or (text, recipients)")
+        elif isinstance(planned, int | float):
+            if planned < 0:
+                raise ValidationError("planned", planned, "credits must be >= 0", service=SERVICE)
+            return cls(needed=int(-(-planned // 1)), recipients=0)
+        elif isinstance(planned, tuple) and len(planned) == 2 and isinstance(planned[0], str):
+            pairs = [planned]
+        elif isinstance(planned, list | tuple):
+            pairs = list(planned)
+        else:
+            raise ValidationError(
+                "planned", type(planned).__name__, "a SendBatch, credits or (text, recipients)"
+            )
+        needed = recipients = 0
+        for index, pair in enumerate(pairs):
+            try:
+                text, count = pair
+            except (TypeError, ValueError):
+                raise ValidationError(f"planned[{index}]", pair, "must be (text, recipients)") from None
+            if not isinstance(text, str) or not text or isinstance(count, bool) or not isinstance(count, int):
+                raise ValidationError(f"planned[{index}]", "<text>", "must be (non-empty text, whole number)")
+            needed += count_segments(text).parts * count
+            recipients += count
+        return cls(needed=needed, recipients=recipients)
+
+
+def is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, IletiError) and exc.retryable
