@@ -45,6 +45,9 @@ GSM_COLUMN = "GSM"
 KNOWN_COLUMNS = ("GSM", "FIRST_NAME", "LAST_NAME", "BIRTH_DATE", "GSM_2", "GSM_3", "GROUP_NAME")
 #: Custom field names: no Turkish letters, ``_`` the only special character.
 _COLUMN_NAME = re.compile(r"[A-Za-z0-9_]+")
+#: Characters the spec's csvData quoting (every value in single quotes) cannot carry; the client refuses
+#: them too, but only when it builds a chunk, so the first pass finds them before any chunk goes out.
+CSV_FORBIDDEN = ("'", "\n", "\r")
 #: Columns whose values are numbers, normalised before sending.
 NUMBER_COLUMNS = ("GSM", "GSM_2", "GSM_3")
 
@@ -195,6 +198,13 @@ class NodeImportContactsOperator(NodeBaseOperator):
                         f"csv line {line_no}", f"{len(raw)} values", f"needs at least {width} values"
                     )
                 row = [raw[i].strip() for i in indexes]
+                for at, value in enumerate(row):
+                    if any(ch in value for ch in CSV_FORBIDDEN):
+                        raise ValidationError(
+                            f"csv line {line_no} {names[at]}",
+                            "<value>",
+                            "csvData values may not contain a single quote or a line break",
+                        )
                 try:
                     for at in number_at:
                         if row[at] or names[at] == GSM_COLUMN:

@@ -232,6 +232,7 @@ def test_import_skips_invalid_numbers_when_asked(node_client, tmp_path):
         (["GSM,gsm", "5555550001,5555550002"], {}, "twice"),
         (["GSM,FIRST_NAME", "5555550001,A"], {"columns": ["GSM"]}, "columns"),
         (["GSM,FIRST_NAME", "5555550001,A"], {"columns": {"phone": "GSM"}}, "columns"),
+        (["GSM,LAST_NAME", "5555550001,O'Brien"], {}, "single quote"),
         (["GSM"], {}, "no rows"),
         ([""], {}, "empty"),
         (["GSM", "5555550001"], {"rows_per_request": 0}, "rows_per_request"),

@@ -118,3 +118,18 @@ def test_inquiry_bad_arguments(node_client, kwargs, field):
     with pytest.raises(AirflowFailException, match=field):
         NodeInquiryNumberOperator(task_id="i", **kwargs).execute(ctx())
     assert node_client.calls == []
+
+
+def test_hidden_model_fields_stay_out_of_xcom():
+    import dataclasses
+
+    from airflow_provider_ileti.operators.node_base import jsonable
+
+    @dataclasses.dataclass
+    class Record:
+        pkg_id: int
+        when: pendulum.DateTime
+        raw: dict = dataclasses.field(default_factory=dict, repr=False)
+
+    value = Record(1, pendulum.datetime(2026, 1, 1, tz="UTC"), {"msg": "secret"})
+    assert jsonable(value) == {"pkg_id": 1, "when": "2026-01-01T00:00:00+00:00"}
