@@ -547,7 +547,7 @@ def inquiry_number(state: NodeState, params: v.Params) -> dict[str, Any]:
             raise NodeError("SMS31", "the date range is longer than 3 months")
         rows = []
         for package in sorted(state.packages.values(), key=lambda p: p.id, reverse=True):
-            if not start <= package.start <= finish or (sender and package.sender != sender):
+            if not start <= package.created <= finish or (sender and package.sender != sender):
                 continue
             if gsm not in package.numbers:
                 continue
