@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from aiohttp import web
+from aiohttp.abc import AbstractStreamWriter
 
 from airflow_provider_ileti.sandbox.services.node.codes import NodeError
 
@@ -19,7 +20,7 @@ RETRY_AFTER = 30
 
 
 class MaintenanceResponse(web.Response):
-    async def prepare(self, request: web.BaseRequest) -> object:
+    async def prepare(self, request: web.BaseRequest) -> AbstractStreamWriter | None:
         err = NodeError("SMS99", MAINTENANCE_MESSAGE)
         if request.path.rstrip("/").endswith("/soap"):
             from airflow_provider_ileti.sandbox.services.node.soap import fault_body

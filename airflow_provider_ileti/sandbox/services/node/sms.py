@@ -457,7 +457,7 @@ def list_senders(state: NodeState, params: v.Params) -> dict[str, Any]:
         rows = [
             dict(s)
             for s in state.senders
-            if (keyword is None or keyword.lower() in s["title"].lower())
+            if (keyword is None or keyword.lower() in str(s["title"]).lower())
             and (status is None or s["status"] == status)
         ]
     total, shown = _paged(rows, params)
