@@ -1,0 +1,78 @@
+"""Airflow hook for İletiniz. Cheap to import: the clients (requests, httpx) load inside the methods.
+
+Connection: host = API URL (default https://api.iletiniz.com), password = the ``iltz_`` key (put there by
+``ileti-connect iletiniz``), extras ``auth_url``/``client_id`` (for the connect CLI), ``provider``,
+``default_sender``, ``timeout``, ``verify_ssl``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow_provider_ileti.hooks.base import IletiHook
+
+if TYPE_CHECKING:
+    from airflow_provider_ileti.clients.iletiniz import IletinizClient, QuotaCheck
+    from airflow_provider_ileti.clients.iletiniz_async import AsyncIletinizStatusClient
+
+
+class IletinizHook(IletiHook):
+    """A connection of type ``iletiniz`` -> a configured ``IletinizClient``."""
+
+    conn_name_attr: ClassVar[str] = "iletiniz_conn_id"
+    default_conn_name: ClassVar[str] = "iletiniz_default"
+    conn_type: ClassVar[str] = "iletiniz"
+    hook_name: ClassVar[str] = "İletiniz"
+    default_url: ClassVar[str] = "https://api.iletiniz.com"
+
+    def __init__(self, iletiniz_conn_id: str | None = None, **kwargs: Any) -> None:
+        super().__init__(conn_id=iletiniz_conn_id or kwargs.pop("conn_id", None), **kwargs)
+
+    @property
+    def _api_key(self) -> str:
+        return str(self.connection.password or self.extra("api_key") or "")
+
+    def _build_client(self) -> IletinizClient:
+        from airflow_provider_ileti.clients.iletiniz import IletinizClient
+
+        return IletinizClient(
+            self.base_url,
+            self._api_key,
+            default_sender=self.default_sender,
+            default_provider=self.extra("provider"),
+            timeout=self.timeout,
+            verify=self.verify_ssl,
+        )
+
+    def get_client(self) -> IletinizClient:
+        return super().get_client()  # type: ignore[return-value]
+
+    def get_async_client(self) -> AsyncIletinizStatusClient:
+        from airflow_provider_ileti.clients.iletiniz_async import AsyncIletinizStatusClient
+
+        return AsyncIletinizStatusClient(
+            self.base_url, self._api_key, timeout=self.timeout, verify=self.verify_ssl
+        )
+
+    def check_quota(self, planned: Any) -> QuotaCheck:
+        """See ``IletinizClient.check_quota``: raises ``InsufficientCreditError`` with the upgrade link."""
+        return self.get_client().check_quota(planned)
+
+    def test_connection(self) -> tuple[bool, str]:
+        """Read-only: the account (plan and quota); a key without ``account:read`` falls back to health."""
+        from airflow_provider_ileti.core.errors import AuthenticationError
+
+        try:
+            client = self.get_client()
+            try:
+                account = client.get_account()
+            except AuthenticationError as exc:
+                if exc.http_status != 403:
+                    raise
+                health = client.health()
+                return True, f"Connection OK (no account:read scope); health: {json.dumps(health)}"
+        except Exception as exc:  # the UI shows the message; it never carries a secret
+            return False, str(exc)
+        plan = account.plan.name if account.plan else "no plan"
+        return True, f"Connection OK; plan: {plan}, remaining quota: {account.remaining_quota}"
