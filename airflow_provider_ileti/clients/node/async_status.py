@@ -1,0 +1,102 @@
+"""``AsyncNodeStatusClient``: package states for the deferrable sensor's trigger, over httpx.
+
+ONE ``/sms/list`` request with ``ids`` for up to 1000 references, so a trigger watching many packages never
+blocks the triggerer's event loop and never makes a request per package. It speaks REST/JSON whatever the
+connection's protocol (the same server and credentials a SOAP connection's REST fallback uses); answers are
+read by the same code as the sync client's (``errors.read_envelope``, ``Package``, ``status_of``). It does not
+retry: the trigger polls again, and counts transient failures itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import httpx
+
+from airflow_provider_ileti.clients.node import validation as v
+from airflow_provider_ileti.clients.node.errors import (
+    SERVICE,
+    NodeTransientError,
+    parse_retry_after,
+    read_envelope,
+)
+from airflow_provider_ileti.clients.node.models import Package, _list, _map
+from airflow_provider_ileti.clients.node.status import status_of
+from airflow_provider_ileti.core.errors import NotFoundError, ProtocolError
+from airflow_provider_ileti.core.localtime import DEFAULT_TIMEZONE
+from airflow_provider_ileti.core.models import DeliveryStatus
+
+FUNCTION = "sms/list"
+
+
+class AsyncNodeStatusClient:
+    service = SERVICE
+    max_status_batch = v.MAX_LIST_IDS
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        timezone: str = DEFAULT_TIMEZONE,
+        timeout: float = 30.0,
+        verify_ssl: bool = True,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.username = username
+        self.timezone = timezone
+        self._http = httpx.AsyncClient(
+            auth=httpx.BasicAuth(username, password),
+            timeout=timeout,
+            verify=verify_ssl,
+            headers={"Accept": "application/json"},
+        )
+
+    def __repr__(self) -> str:
+        return f"AsyncNodeStatusClient(base_url={self.base_url!r}, username={self.username!r})"
+
+    __str__ = __repr__
+
+    async def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
+        ids = v.ids(references, "references")
+        if not ids:
+            return []
+        payload: dict[str, Any] = {"ids": ids, "pageIndex": 0, "pageSize": max(v.PAGE_SIZE[0], len(ids))}
+        try:
+            resp = await self._http.post(f"{self.base_url}/{FUNCTION}", json=payload)
+        except httpx.ConnectError as exc:
+            raise NodeTransientError(
+                f"{FUNCTION}: network failure ({type(exc).__name__})", maybe_processed=False, service=SERVICE
+            ) from None
+        except httpx.HTTPError as exc:
+            raise NodeTransientError(
+                f"{FUNCTION}: network failure ({type(exc).__name__})", maybe_processed=True, service=SERVICE
+            ) from None
+        try:
+            answer = resp.json()
+        except ValueError:
+            answer = None
+        if answer is None and resp.status_code < 400:
+            raise ProtocolError(
+                f"{FUNCTION}: the answer is not JSON", service=SERVICE, http_status=resp.status_code
+            )
+        data = read_envelope(
+            answer,
+            function=FUNCTION,
+            http_status=resp.status_code,
+            retry_after=parse_retry_after(resp.headers.get("Retry-After")),
+        )
+        by_id = {
+            p.id: status_of(p)
+            for p in (Package.from_dict(_map(x), self.timezone) for x in _list(_map(data).get("list")))
+        }
+        missing = [i for i in ids if i not in by_id]
+        if missing:
+            shown = ", ".join(map(str, missing[:10]))
+            raise NotFoundError(f"{FUNCTION}: no such package: {shown}", service=SERVICE, code="SMS06")
+        return [by_id[i] for i in ids]
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

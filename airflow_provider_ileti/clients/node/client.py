@@ -1,0 +1,918 @@
+"""``NodeClient``: every function of the Node SMS API v1.8.3 over REST or SOAP, and ``SmsClient``.
+
+- Validation first: every argument is checked (``validation.py``) before a transport is touched.
+- Lists are lazy iterators over ALL pages (``pageIndex`` from 0, ``stats.totalRecord`` says when to stop);
+  the arguments are checked when the method is called, the pages are fetched as you iterate.
+- Retries (tenacity, backoff honouring ``Retry-After``): transient failures of reads and of idempotent writes
+  are retried; a package creation is retried only when it carries a ``customID`` (the server then answers a
+  repeat with SMS42, which we resolve to the existing package). Without ``customID`` a creation that may have
+  reached the server raises ``AmbiguousSendError`` instead of being repeated.
+- Secrets: the password lives in the transport's session only; ``repr`` and log lines never show it, and
+  logs carry counts, ids and masked numbers, never message bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
+
+import tenacity
+
+from airflow_provider_ileti.clients.node import validation as v
+from airflow_provider_ileti.clients.node.errors import SERVICE, NodeTransientError
+from airflow_provider_ileti.clients.node.models import (
+    BlacklistResult,
+    Contact,
+    ContactGroup,
+    InquiryRecord,
+    IysSettings,
+    MoRequest,
+    Package,
+    PackageItem,
+    PeriodicSettings,
+    Sender,
+    SenderStatus,
+    Summary,
+    _list,
+    _map,
+)
+from airflow_provider_ileti.clients.node.status import status_of
+from airflow_provider_ileti.clients.node.transport import Transport
+from airflow_provider_ileti.core.chunking import chunked
+from airflow_provider_ileti.core.errors import (
+    AmbiguousSendError,
+    DuplicateError,
+    NotFoundError,
+    ProtocolError,
+    TransientError,
+)
+from airflow_provider_ileti.core.localtime import DEFAULT_TIMEZONE
+from airflow_provider_ileti.core.masking import mask_number
+from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatch, SendReceipt
+from airflow_provider_ileti.core.segments import count_segments
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Page size of the list iterators (the API allows 10..1000): fewest requests for big lists.
+DEFAULT_PAGE_SIZE = 1000
+#: Retries after the first attempt, for transient failures.
+DEFAULT_RETRIES = 4
+BACKOFF_INITIAL = 0.5
+BACKOFF_MAX = 30.0
+#: The longest Retry-After we honour; a longer one fails now and leaves it to Airflow's own retries.
+MAX_RETRY_AFTER = 120.0
+#: Title of a package when the caller gives none (``title`` is required by /sms/create).
+DEFAULT_PACKAGE_TITLE = "airflow"
+#: /sms/create type for the generic ``send()``: 1 normal SMS.
+SEND_SMS_TYPE = 1
+
+#: Functions that change nothing or may safely be repeated: every transient failure is retried.
+_SAFE = frozenset(
+    {
+        "sms/list",
+        "sms/list-item",
+        "sms/list-sender",
+        "sms/summary",
+        "sms/inquiry-number",
+        "sms/cancel",
+        "contact/list",
+        "contact/list-group",
+        "contact/update",
+        "contact/update-group",
+        "contact/delete",
+        "contact/delete-group",
+        "contact/set-blacklist",
+        "mo/list-request",
+        "user/credit",
+    }
+)
+#: Creations of packages: never repeated when they may have gone out without a customID.
+_SENDS = frozenset({"sms/create", "sms/create-otp", "sms/create-kvkk", "sms/recreate"})
+
+
+class NodeClient:
+    """Node SMS API over "rest" (JSON) or "soap" (zeep; functions outside the WSDL go over REST)."""
+
+    service = SERVICE
+    max_recipients_per_send = v.MAX_RECIPIENTS_PER_REQUEST
+    max_status_batch = v.MAX_LIST_IDS
+    supports_idempotency = True
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        protocol: str = "rest",
+        timezone: str = DEFAULT_TIMEZONE,
+        timeout: float = 30.0,
+        verify_ssl: bool = True,
+        default_sender: str | None = None,
+        retries: int = DEFAULT_RETRIES,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        sleep: Callable[[float], None] = time.sleep,
+        transport: Transport | None = None,
+    ) -> None:
+        protocol = (protocol or "rest").strip().lower()
+        if protocol not in ("rest", "soap"):
+            raise v.fail("protocol", protocol, "must be rest or soap")
+        self.base_url = base_url.rstrip("/")
+        self.username = username
+        self.protocol = protocol
+        self.timezone = timezone
+        self.default_sender = default_sender
+        self.retries = v.integer(retries, "retries", minimum=0)
+        self.page_size = v.page_size(page_size)
+        self._sleep = sleep
+        if transport is None:
+            if protocol == "soap":
+                from airflow_provider_ileti.clients.node.soap import SoapTransport
+
+                transport = SoapTransport(
+                    self.base_url, username, password, timeout=timeout, verify_ssl=verify_ssl
+                )
+            else:
+                from airflow_provider_ileti.clients.node.rest import RestTransport
+
+                transport = RestTransport(
+                    self.base_url, username, password, timeout=timeout, verify_ssl=verify_ssl
+                )
+        self._transport = transport
+
+    def __repr__(self) -> str:
+        return (
+            f"NodeClient(base_url={self.base_url!r}, username={self.username!r}, protocol={self.protocol!r})"
+        )
+
+    __str__ = __repr__
+
+    # -- plumbing -----------------------------------------------------------------------------------------
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = getattr(exc, "retry_after", None)
+        if retry_after is not None:
+            return min(float(retry_after), MAX_RETRY_AFTER)
+        base = min(BACKOFF_MAX, BACKOFF_INITIAL * (2 ** (state.attempt_number - 1)))
+        return base * (0.5 + random.random() / 2)
+
+    def _retrying(self, fn: Callable[[], T], function: str, retry_if: Callable[[BaseException], bool]) -> T:
+        def before_sleep(state: tenacity.RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            log.warning(
+                "Node %s: %s; retry %d/%d in %.1fs",
+                function,
+                exc,
+                state.attempt_number,
+                self.retries,
+                state.next_action.sleep if state.next_action else 0.0,
+            )
+
+        retryer = tenacity.Retrying(
+            retry=tenacity.retry_if_exception(retry_if),
+            stop=tenacity.stop_after_attempt(self.retries + 1),
+            wait=self._wait,
+            sleep=self._sleep,
+            before_sleep=before_sleep,
+            reraise=True,
+        )
+        return retryer(fn)
+
+    def _call(self, function: str, payload: dict[str, Any]) -> Any:
+        """A read or an idempotent write: every transient failure is retried."""
+        return self._retrying(
+            lambda: self._transport.call(function, payload), function, lambda e: isinstance(e, TransientError)
+        )
+
+    def _call_once_unless_surely_unprocessed(self, function: str, payload: dict[str, Any]) -> Any:
+        """A creation without client id: repeated only when the server surely did nothing."""
+
+        def unprocessed(exc: BaseException) -> bool:
+            return isinstance(exc, TransientError) and not getattr(exc, "maybe_processed", True)
+
+        try:
+            return self._retrying(lambda: self._transport.call(function, payload), function, unprocessed)
+        except TransientError as exc:
+            if function in _SENDS and getattr(exc, "maybe_processed", True):
+                raise AmbiguousSendError(
+                    f"{function}: the request may have reached the server and created a package ({exc}); it "
+                    f"carries no customID, so it is not repeated. Check the panel before sending again",
+                    service=SERVICE,
+                    code=exc.code,
+                    http_status=exc.http_status,
+                ) from exc
+            raise
+
+    def _create_package(
+        self, function: str, payload: dict[str, Any], *, resolve_duplicate: bool
+    ) -> tuple[int, bool]:
+        """``(pkgID, replayed)``. With a customID transient failures are retried and SMS42 resolved."""
+        custom_id = payload.get("customID")
+        if not custom_id:
+            return _pkg_id(self._call_once_unless_surely_unprocessed(function, payload), function), False
+        attempts = 0
+
+        def once() -> Any:
+            nonlocal attempts
+            attempts += 1
+            return self._transport.call(function, payload)
+
+        try:
+            data = self._retrying(once, function, lambda e: isinstance(e, TransientError))
+        except DuplicateError:
+            if not (resolve_duplicate or attempts > 1):
+                raise
+            existing = [p for p in self.get_packages(custom_ids=[custom_id]) if p.custom_id == custom_id]
+            if not existing:
+                raise
+            log.info(
+                "Node %s: customID %s exists as package %s; not sent again",
+                function,
+                custom_id,
+                existing[0].id,
+            )
+            return existing[0].id, True
+        return _pkg_id(data, function), False
+
+    def _pages(
+        self, function: str, payload: dict[str, Any], model: Any, page_size: int | None
+    ) -> Iterator[Any]:
+        size = self.page_size if page_size is None else v.page_size(page_size)
+        return self._iterate(function, payload, model, size)
+
+    def _iterate(self, function: str, payload: dict[str, Any], model: Any, size: int) -> Iterator[Any]:
+        index = 0
+        seen = 0
+        while True:
+            data = _map(self._call(function, {**payload, "pageIndex": index, "pageSize": size}))
+            items = _list(data.get("list"))
+            total = _map(data.get("stats")).get("totalRecord")
+            for item in items:
+                yield model.from_dict(_map(item), self.timezone)
+            seen += len(items)
+            if not items:
+                return
+            if total not in (None, ""):
+                if seen >= int(total):
+                    return
+            elif len(items) < size:
+                return
+            index += 1
+
+    def _date(self, value: Any, field: str) -> str:
+        return v.local_date(value, self.timezone, field)
+
+    def _sender(self, sender: str | None) -> str:
+        chosen = sender if sender not in (None, "") else self.default_sender
+        if chosen in (None, ""):
+            raise v.fail("sender", sender, "required: give a sender or set the connection's default_sender")
+        return v.sender(chosen)
+
+    # -- SMS packages -------------------------------------------------------------------------------------
+    def create_otp(
+        self,
+        number: str,
+        content: str,
+        *,
+        sender: str | None = None,
+        encoding: int | None = None,
+        validity: int | None = None,
+        push_url: str | None = None,
+        commercial: bool | None = None,
+        custom_id: str | None = None,
+        trust_date: Any = None,
+    ) -> int:
+        payload: dict[str, Any] = {
+            "number": v.number(number),
+            "sender": self._sender(sender),
+            "content": v.text(content, "content"),
+        }
+        payload.update(self._common(encoding, push_url, commercial, custom_id))
+        if validity is not None:
+            payload["validity"] = v.validity(validity, otp=True)
+        if trust_date is not None:
+            payload["trustDate"] = v.local_date(trust_date, self.timezone, "trust_date", v.TRUST_DATE_FORMAT)
+        pkg_id, _ = self._create_package("sms/create-otp", payload, resolve_duplicate=False)
+        log.info("Node OTP to %s: package %s", mask_number(payload["number"]), pkg_id)
+        return pkg_id
+
+    def _common(self, encoding: Any, push_url: Any, commercial: Any, custom_id: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if encoding is not None:
+            out["encoding"] = v.choice(encoding, "encoding", "encoding")
+        if push_url is not None:
+            out["pushSettings"] = {"url": v.push_url(push_url)}
+        if commercial is not None:
+            out["commercial"] = v.boolean(commercial, "commercial")
+        if custom_id is not None:
+            out["customID"] = v.custom_id(custom_id)
+        return out
+
+    def create_sms(
+        self,
+        *,
+        sending_type: int,
+        content: str | None = None,
+        number: str | None = None,
+        numbers: Sequence[str] | None = None,
+        messages: Sequence[tuple[str, str]] | None = None,
+        sender: str | None = None,
+        title: str | None = None,
+        sms_type: int = 1,
+        encoding: int | None = None,
+        validity: int | None = None,
+        sending_date: Any = None,
+        periodic: PeriodicSettings | None = None,
+        push_url: str | None = None,
+        commercial: bool | None = None,
+        custom_id: str | None = None,
+    ) -> int:
+        payload = self._sms_payload(
+            sending_type=sending_type,
+            content=content,
+            number=number,
+            numbers=numbers,
+            messages=messages,
+            sender=sender,
+            title=title,
+            sms_type=sms_type,
+            encoding=encoding,
+            validity=validity,
+            sending_date=sending_date,
+            periodic=periodic,
+            push_url=push_url,
+            commercial=commercial,
+            custom_id=custom_id,
+        )
+        pkg_id, _ = self._create_package("sms/create", payload, resolve_duplicate=False)
+        return pkg_id
+
+    def _sms_payload(
+        self,
+        *,
+        sending_type: int,
+        content: str | None,
+        number: str | None,
+        numbers: Sequence[str] | None,
+        messages: Sequence[tuple[str, str]] | None,
+        sender: str | None,
+        title: str | None,
+        sms_type: int,
+        encoding: int | None,
+        validity: int | None,
+        sending_date: Any,
+        periodic: PeriodicSettings | None,
+        push_url: str | None,
+        commercial: bool | None,
+        custom_id: str | None,
+    ) -> dict[str, Any]:
+        kind = v.choice(sending_type, "sending_type", "sending_type")
+        sms_kind = v.choice(sms_type, "sms_type", "sms_type")
+        payload: dict[str, Any] = {"type": sms_kind, "sendingType": kind}
+        texts: list[str] = []
+        if kind == 0:
+            if numbers or messages:
+                raise v.fail("numbers", numbers or messages, "sending_type 0 takes one number, not numbers")
+            if number in (None, ""):
+                raise v.fail("number", number, "required for sending_type 0")
+            payload["number"] = v.number(number)
+        elif kind == 1:
+            if number not in (None, "") or messages:
+                raise v.fail(
+                    "number", number or messages, "sending_type 1 takes numbers (a list), not number"
+                )
+            if numbers is None:
+                raise v.fail("numbers", None, "required for sending_type 1")
+            payload["numbers"] = v.numbers(numbers)
+        else:
+            if number not in (None, "") or numbers:
+                raise v.fail(
+                    "numbers", number or numbers, "sending_type 2 takes messages: (number, text) pairs"
+                )
+            if not messages:
+                raise v.fail("messages", messages, "required for sending_type 2: (number, text) pairs")
+            if len(messages) > v.MAX_RECIPIENTS_PER_REQUEST:
+                raise v.fail(
+                    "messages", f"{len(messages)} messages", f"at most {v.MAX_RECIPIENTS_PER_REQUEST}"
+                )
+            pairs = []
+            for i, pair in enumerate(messages):
+                if not isinstance(pair, Sequence) or isinstance(pair, str) or len(pair) != 2:
+                    raise v.fail(f"messages[{i}]", pair, "must be a (number, text) pair")
+                msg = v.text(pair[1], f"messages[{i}].text")
+                pairs.append({"nr": v.number(pair[0], f"messages[{i}].number"), "msg": msg})
+                texts.append(msg)
+            payload["numbers"] = pairs
+        if kind in (0, 1):
+            payload["content"] = v.text(content, "content")
+            texts.append(payload["content"])
+        elif content is not None:
+            payload["content"] = v.text(content, "content")
+        payload["sender"] = self._sender(sender)
+        payload["title"] = v.text(
+            title if title is not None else DEFAULT_PACKAGE_TITLE, "title", max_length=v.MAX_TITLE_LENGTH
+        )
+        # ``encoding`` is required by /sms/create: without one we pick the cheapest that carries every text.
+        payload["encoding"] = (
+            v.choice(encoding, "encoding", "encoding")
+            if encoding is not None
+            else max(count_segments(t).node_encoding for t in texts)
+        )
+        common = self._common(None, push_url, commercial, custom_id)
+        payload.update(common)
+        if validity is not None:
+            payload["validity"] = v.validity(validity, otp=sms_kind == 0)
+        if sending_date is not None:
+            payload["sendingDate"] = self._date(sending_date, "sending_date")
+        if periodic is not None:
+            payload["periodicSettings"] = v.periodic(periodic)
+        return payload
+
+    def create_kvkk(
+        self,
+        number: str,
+        first_name: str,
+        last_name: str,
+        content: str,
+        *,
+        sender: str | None = None,
+        encoding: int | None = None,
+        validity: int | None = None,
+        push_url: str | None = None,
+    ) -> int:
+        v.kvkk(content, first_name, last_name)
+        payload: dict[str, Any] = {
+            "number": {"nr": v.number(number), "cfs": {"FIRST_NAME": first_name, "LAST_NAME": last_name}},
+            "sender": self._sender(sender),
+            "content": content,
+        }
+        payload.update(self._common(encoding, push_url, None, None))
+        if validity is not None:
+            payload["validity"] = v.validity(validity, otp=False)
+        pkg_id, _ = self._create_package("sms/create-kvkk", payload, resolve_duplicate=False)
+        log.info("Node KVKK link to %s: package %s", mask_number(payload["number"]["nr"]), pkg_id)
+        return pkg_id
+
+    def _list_payload(
+        self, filters: Mapping[str, Any], spec: Mapping[str, Callable[[Any], Any]], function: str
+    ) -> dict[str, Any]:
+        unknown = sorted(set(filters) - set(spec) - {"page_size"})
+        if unknown:
+            raise v.fail(
+                unknown[0],
+                filters[unknown[0]],
+                f"not a filter of {function} (known: {', '.join(sorted(spec))})",
+            )
+        payload: dict[str, Any] = {}
+        for name, convert in spec.items():
+            value = filters.get(name)
+            if value is not None:
+                payload.update(convert(value))
+        return payload
+
+    def _dates(self, filters: Mapping[str, Any], max_months: int | None = None) -> dict[str, str]:
+        return v.date_range(
+            filters.get("start_date"), filters.get("finish_date"), self.timezone, max_months=max_months
+        )
+
+    def list_packages(self, **filters: Any) -> Iterator[Package]:
+        """``/sms/list``: filters ids, custom_ids, keyword, sender, status (report filter), start_date,
+        finish_date, page_size."""
+        spec: dict[str, Callable[[Any], Any]] = {
+            "ids": lambda x: {"ids": v.ids(x, "ids")},
+            "custom_ids": lambda x: {
+                "customIDs": [v.custom_id(c, f"custom_ids[{i}]") for i, c in enumerate(x)]
+            },
+            "keyword": lambda x: {"keyword": v.text(x, "keyword")},
+            "sender": lambda x: {"sender": v.text(x, "sender")},
+            "status": lambda x: {"status": v.choice(x, "status", "package_filter")},
+            "start_date": lambda x: {},
+            "finish_date": lambda x: {},
+        }
+        payload = self._list_payload(filters, spec, "sms/list")
+        payload.update(self._dates(filters))
+        return self._pages("sms/list", payload, Package, filters.get("page_size"))
+
+    def get_packages(self, *, ids: Iterable[Any] = (), custom_ids: Iterable[str] = ()) -> list[Package]:
+        """Packages by id and/or customID in ONE request (at most 1000 together)."""
+        id_list = v.ids(ids, "ids")
+        cid_list = [v.custom_id(c, f"custom_ids[{i}]") for i, c in enumerate(custom_ids)]
+        count = len(id_list) + len(cid_list)
+        if count == 0:
+            raise v.fail("ids", [], "give ids and/or custom_ids")
+        if count > v.MAX_LIST_IDS:
+            raise v.fail("ids", f"{count} ids", f"at most {v.MAX_LIST_IDS} per request")
+        payload: dict[str, Any] = {"pageIndex": 0, "pageSize": max(v.PAGE_SIZE[0], count)}
+        if id_list:
+            payload["ids"] = id_list
+        if cid_list:
+            payload["customIDs"] = cid_list
+        data = _map(self._call("sms/list", payload))
+        return [Package.from_dict(_map(p), self.timezone) for p in _list(data.get("list"))]
+
+    def list_package_items(
+        self,
+        *,
+        pkg_id: int | None = None,
+        uuid: str | None = None,
+        custom_id: str | None = None,
+        **filters: Any,
+    ) -> Iterator[PackageItem]:
+        """``/sms/list-item`` of one package; filters target, operator, state (item state), page_size."""
+        key, value = v.one_of({"pkg_id": pkg_id, "uuid": uuid, "custom_id": custom_id})
+        payload: dict[str, Any] = {
+            "pkg_id": lambda: {"pkgID": v.ids([value], "pkg_id")[0]},
+            "uuid": lambda: {"uuid": v.text(value, "uuid")},
+            "custom_id": lambda: {"customID": v.custom_id(value)},
+        }[key]()
+        spec: dict[str, Callable[[Any], Any]] = {
+            "target": lambda x: {"target": v.text(str(x), "target")},
+            "operator": lambda x: {"operator": v.choice(x, "operator", "operator")},
+            "state": lambda x: {"state": v.choice(x, "state", "item_state")},
+        }
+        payload.update(self._list_payload(filters, spec, "sms/list-item"))
+        return self._pages("sms/list-item", payload, PackageItem, filters.get("page_size"))
+
+    def list_sms_senders(
+        self, *, keyword: str | None = None, status: int | None = None, page_size: int | None = None
+    ) -> Iterator[Sender]:
+        payload: dict[str, Any] = {}
+        if keyword is not None:
+            payload["keyword"] = v.text(keyword, "keyword")
+        if status is not None:
+            payload["status"] = v.choice(status, "status", "sender_status")
+        return self._pages("sms/list-sender", payload, Sender, page_size)
+
+    def cancel_package(
+        self, *, pkg_id: int | None = None, uuid: str | None = None, custom_id: str | None = None
+    ) -> None:
+        """``/sms/cancel``: only a scheduled package or one not yet started (else ``NotChangeableError``)."""
+        key, value = v.one_of({"pkg_id": pkg_id, "uuid": uuid, "custom_id": custom_id})
+        payload = {
+            "pkg_id": lambda: {"id": v.ids([value], "pkg_id")[0]},
+            "uuid": lambda: {"uuid": v.text(value, "uuid")},
+            "custom_id": lambda: {"customID": v.custom_id(value)},
+        }[key]()
+        self._call("sms/cancel", payload)
+        log.info("Node package %s=%s cancelled", key, value)
+
+    def recreate_package(
+        self, *, pkg_id: int | None = None, uuid: str | None = None, title: str, include_new_numbers: bool
+    ) -> int:
+        key, value = v.one_of({"pkg_id": pkg_id, "uuid": uuid})
+        payload = {"id": v.ids([value], "pkg_id")[0]} if key == "pkg_id" else {"uuid": v.text(value, "uuid")}
+        payload["title"] = v.text(title, "title", max_length=v.MAX_TITLE_LENGTH)
+        payload["includeNewNumbers"] = v.boolean(include_new_numbers, "include_new_numbers")
+        return _pkg_id(self._call_once_unless_surely_unprocessed("sms/recreate", payload), "sms/recreate")
+
+    def summary(self, *, start_date: Any = None, finish_date: Any = None) -> Summary:
+        payload = v.date_range(start_date, finish_date, self.timezone)
+        return Summary.from_dict(_map(self._call("sms/summary", payload)), self.timezone)
+
+    def inquiry_number(
+        self,
+        gsm: str,
+        *,
+        sender: str | None = None,
+        start_date: Any = None,
+        finish_date: Any = None,
+        page_size: int | None = None,
+    ) -> Iterator[InquiryRecord]:
+        """Messages sent to ``gsm`` (default: the last month; at most 3 months between the dates)."""
+        payload: dict[str, Any] = {"gsm": v.number(gsm, "gsm")}
+        if sender is not None:
+            payload["sender"] = v.text(sender, "sender")
+        payload.update(v.date_range(start_date, finish_date, self.timezone, max_months=v.INQUIRY_MAX_MONTHS))
+        return self._pages("sms/inquiry-number", payload, InquiryRecord, page_size)
+
+    # -- contacts -----------------------------------------------------------------------------------------
+    def _contact_payload(self, gsm: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        spec: dict[str, Callable[[Any], Any]] = {
+            "first_name": lambda x: {"firstName": v.text(x, "first_name")},
+            "last_name": lambda x: {"lastName": v.text(x, "last_name")},
+            "group_uuids": lambda x: {
+                "groupUUIDs": [v.text(g, f"group_uuids[{i}]") for i, g in enumerate(x)]
+            },
+            "is_in_blacklist": lambda x: {"isInBlacklist": v.boolean(x, "is_in_blacklist")},
+            "details": lambda x: {"details": v.details(x)},
+            "iys": lambda x: {"iys": _iys(x)},
+            "query_call": lambda x: {"queryCall": v.boolean(x, "query_call")},
+            "query_email": lambda x: {"queryEmail": v.boolean(x, "query_email")},
+        }
+        unknown = sorted(set(fields) - set(spec))
+        if unknown:
+            raise v.fail(
+                unknown[0], fields[unknown[0]], f"not a contact field (known: {', '.join(sorted(spec))})"
+            )
+        payload: dict[str, Any] = {"gsm": v.number(gsm, "gsm")}
+        for name, convert in spec.items():
+            if fields.get(name) is not None:
+                payload.update(convert(fields[name]))
+        return payload
+
+    def create_contact(self, gsm: str, **fields: Any) -> Contact:
+        payload = self._contact_payload(gsm, fields)
+        data = self._call_once_unless_surely_unprocessed("contact/create", payload)
+        return Contact.from_dict(_map(data), self.timezone)
+
+    def update_contact(self, uuid: str, gsm: str, **fields: Any) -> Contact:
+        payload = {"uuid": v.text(uuid, "uuid"), **self._contact_payload(gsm, fields)}
+        data = _map(self._call("contact/update", payload))
+        if data.get("uuid"):
+            return Contact.from_dict(data, self.timezone)
+        # the update answers a status: the contact as we asked it to be
+        return Contact.from_dict(payload, self.timezone)
+
+    def delete_contacts(
+        self, uuids: Sequence[str], *, permanent: bool = False, group_uuid: str | None = None
+    ) -> None:
+        if isinstance(uuids, str) or not uuids:
+            raise v.fail("uuids", uuids, "must be a non-empty list of contact uuids")
+        payload: dict[str, Any] = {
+            "uuids": [v.text(u, f"uuids[{i}]") for i, u in enumerate(uuids)],
+            "permanent": 1 if v.boolean(permanent, "permanent") else 0,
+        }
+        if group_uuid is not None:
+            payload["groupUUID"] = v.text(group_uuid, "group_uuid")
+        self._call("contact/delete", payload)
+
+    def import_contacts(
+        self,
+        rows: Iterable[Sequence[str]],
+        columns: Sequence[str],
+        *,
+        overwrite: bool | None = None,
+        is_in_blacklist: bool | None = None,
+        group_uuids: Sequence[str] | None = None,
+    ) -> None:
+        """ONE ``/contact/import``: ``csvData`` (every value in single quotes, first row the column names)."""
+        names = v.csv_columns(columns)
+        phone_columns = {i for i, c in enumerate(names) if c.upper() in ("GSM", "GSM_2", "GSM_3")}
+        lines = [",".join(_quote(c, f"columns[{i}]") for i, c in enumerate(names))]
+        count = 0
+        for r, row in enumerate(rows):
+            if isinstance(row, str) or len(row) != len(names):
+                raise v.fail(f"rows[{r}]", row, f"must have {len(names)} values, one per column")
+            cells = []
+            for c, value in enumerate(row):
+                text = "" if value is None else str(value)
+                if c in phone_columns and text:
+                    text = v.number(text, f"rows[{r}].{names[c]}")
+                cells.append(_quote(text, f"rows[{r}].{names[c]}"))
+            lines.append(",".join(cells))
+            count += 1
+        if count == 0:
+            raise v.fail("rows", [], "must not be empty")
+        payload: dict[str, Any] = {"csvData": "\n".join(lines), "columns": names}
+        if overwrite is not None:
+            payload["overwrite"] = v.boolean(overwrite, "overwrite")
+        if is_in_blacklist is not None:
+            payload["isInBlacklist"] = v.boolean(is_in_blacklist, "is_in_blacklist")
+        if group_uuids is not None:
+            payload["groupUUIDs"] = [v.text(g, f"group_uuids[{i}]") for i, g in enumerate(group_uuids)]
+        # SMS13 (an import still pending) is transient for imports: errors.py says so, we retry it.
+        self._retrying(
+            lambda: self._transport.call("contact/import", payload),
+            "contact/import",
+            lambda e: isinstance(e, TransientError) and not getattr(e, "maybe_processed", True),
+        )
+        log.info("Node contact import accepted: %d row(s)", count)
+
+    def list_contacts(self, **filters: Any) -> Iterator[Contact]:
+        """``/contact/list``: filters status (contact filter), iys_state, exit_type, group_uuid, page_size."""
+        spec: dict[str, Callable[[Any], Any]] = {
+            "status": lambda x: {"status": v.choice(x, "status", "contact_filter")},
+            "iys_state": lambda x: {"iysState": v.choice(x, "iys_state", "iys_state")},
+            "exit_type": lambda x: {"exitType": v.integer(x, "exit_type", minimum=0)},
+            "group_uuid": lambda x: {"groupUUID": v.text(x, "group_uuid")},
+        }
+        payload = self._list_payload(filters, spec, "contact/list")
+        return self._pages("contact/list", payload, Contact, filters.get("page_size"))
+
+    def create_group(
+        self, title: str, *, parent_uuid: str | None = None, gsms: Sequence[str] | None = None
+    ) -> ContactGroup:
+        payload = self._group_payload(title, parent_uuid, gsms)
+        data = self._call_once_unless_surely_unprocessed("contact/create-group", payload)
+        return ContactGroup.from_dict(_map(data), self.timezone)
+
+    def _group_payload(
+        self, title: str, parent_uuid: str | None, gsms: Sequence[str] | None
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {"title": v.text(title, "title")}
+        if parent_uuid is not None:
+            payload["parentUUID"] = v.text(parent_uuid, "parent_uuid")
+        if gsms is not None:
+            payload["gsms"] = v.numbers(gsms, "gsms")
+        return payload
+
+    def update_group(self, uuid: str, title: str, **fields: Any) -> ContactGroup:
+        unknown = sorted(set(fields) - {"parent_uuid", "gsms"})
+        if unknown:
+            raise v.fail(unknown[0], fields[unknown[0]], "not a group field (known: gsms, parent_uuid)")
+        payload = {
+            "uuid": v.text(uuid, "uuid"),
+            **self._group_payload(title, fields.get("parent_uuid"), fields.get("gsms")),
+        }
+        data = _map(self._call("contact/update-group", payload))
+        return ContactGroup.from_dict(data if data.get("uuid") else payload, self.timezone)
+
+    def delete_group(
+        self,
+        *,
+        uuid: str | None = None,
+        uuids: Sequence[str] | None = None,
+        include_contacts: bool | None = None,
+    ) -> None:
+        key, value = v.one_of({"uuid": uuid, "uuids": list(uuids) if uuids else None})
+        payload: dict[str, Any] = (
+            {"uuid": v.text(value, "uuid")}
+            if key == "uuid"
+            else {"uuids": [v.text(u, f"uuids[{i}]") for i, u in enumerate(value)]}
+        )
+        if include_contacts is not None:
+            payload["includeContacts"] = v.boolean(include_contacts, "include_contacts")
+        self._call("contact/delete-group", payload)
+
+    def list_groups(self, **filters: Any) -> Iterator[ContactGroup]:
+        spec: dict[str, Callable[[Any], Any]] = {
+            "keyword": lambda x: {"keyword": v.text(x, "keyword")},
+            "parent_uuid": lambda x: {"parentUUID": v.text(x, "parent_uuid")},
+        }
+        payload = self._list_payload(filters, spec, "contact/list-group")
+        return self._pages("contact/list-group", payload, ContactGroup, filters.get("page_size"))
+
+    def set_blacklist(
+        self,
+        status: bool,
+        *,
+        uuids: Sequence[str] = (),
+        gsms: Sequence[str] = (),
+        return_invalids: bool | None = None,
+    ) -> BlacklistResult:
+        """At most 1000 uuids and gsms together per call (the operator chunks)."""
+        flag = v.boolean(status, "status")
+        uuid_list, gsm_list = v.blacklist_items(list(uuids), list(gsms))
+        payload: dict[str, Any] = {"status": flag}
+        if uuid_list:
+            payload["uuids"] = uuid_list
+        if gsm_list:
+            payload["gsms"] = gsm_list
+        if return_invalids is not None:
+            payload["returnInvalids"] = v.boolean(return_invalids, "return_invalids")
+        return BlacklistResult.from_dict(self._call("contact/set-blacklist", payload), self.timezone)
+
+    def list_mo_requests(self, **filters: Any) -> Iterator[MoRequest]:
+        spec: dict[str, Callable[[Any], Any]] = {
+            "keyword": lambda x: {"keyword": v.text(x, "keyword")},
+            "user_uuid": lambda x: {"userUUID": v.text(x, "user_uuid")},
+            "start_date": lambda x: {},
+            "finish_date": lambda x: {},
+        }
+        payload = self._list_payload(filters, spec, "mo/list-request")
+        payload.update(self._dates(filters))
+        return self._pages("mo/list-request", payload, MoRequest, filters.get("page_size"))
+
+    def get_credit(self) -> float:
+        data = _map(self._call("user/credit", {}))
+        if "credit" not in data:
+            raise ProtocolError("user/credit: the answer has no credit", service=SERVICE)
+        return float(data["credit"])
+
+    # -- the SmsClient protocol ---------------------------------------------------------------------------
+    def send(self, batch: SendBatch) -> SendReceipt:
+        """One package: one message -> sendingType 0 (one number) or 1; several -> 2 (``{nr, msg}``)."""
+        if not batch.messages:
+            raise v.fail("messages", (), "a batch needs at least one message")
+        shape: dict[str, Any] = {"content": None, "number": None, "numbers": None, "messages": None}
+        if len(batch.messages) == 1:
+            message = batch.messages[0]
+            nums = list(message.numbers)
+            if len(nums) == 1:
+                shape.update(sending_type=0, content=message.text, number=nums[0])
+            else:
+                shape.update(sending_type=1, content=message.text, numbers=nums)
+        else:
+            pairs = [(n, m.text) for m in batch.messages for n in m.numbers]
+            shape.update(sending_type=2, messages=pairs)
+        payload = self._sms_payload(
+            **shape,
+            sender=batch.sender,
+            title=batch.title,
+            sms_type=SEND_SMS_TYPE,
+            encoding=None,
+            validity=batch.validity_minutes,
+            sending_date=batch.send_at,
+            periodic=None,
+            push_url=batch.push_url,
+            commercial=True if batch.commercial else None,
+            custom_id=batch.idempotency_key,
+        )
+        recipients = batch.recipient_count
+        pkg_id, replayed = self._create_package("sms/create", payload, resolve_duplicate=True)
+        log.info(
+            "Node send: package %s for %d recipient(s)%s",
+            pkg_id,
+            recipients,
+            " (already there)" if replayed else "",
+        )
+        return SendReceipt(
+            service=SERVICE,
+            reference=str(pkg_id),
+            recipients=recipients,
+            idempotency_key=batch.idempotency_key,
+            replayed=replayed,
+        )
+
+    def find_sent(self, idempotency_keys: Sequence[str]) -> dict[str, SendReceipt]:
+        """Packages that exist for these customIDs, in one request per 1000 keys."""
+        found: dict[str, SendReceipt] = {}
+        for chunk in chunked(list(idempotency_keys), v.MAX_LIST_IDS):
+            for package in self.get_packages(custom_ids=chunk):
+                if package.custom_id and package.custom_id in chunk:
+                    found[package.custom_id] = SendReceipt(
+                        service=SERVICE,
+                        reference=str(package.id),
+                        recipients=package.statistics.recipients,
+                        idempotency_key=package.custom_id,
+                        replayed=True,
+                    )
+        return found
+
+    def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
+        """One ``/sms/list`` with ``ids`` per 1000 references; statuses in the order asked."""
+        out: list[DeliveryStatus] = []
+        for chunk in chunked(list(references), v.MAX_LIST_IDS):
+            ids = v.ids(chunk, "references")
+            by_id = {p.id: status_of(p) for p in self.get_packages(ids=ids)}
+            missing = [i for i in ids if i not in by_id]
+            if missing:
+                shown = ", ".join(map(str, missing[:10]))
+                raise NotFoundError(f"sms/list: no such package: {shown}", service=SERVICE, code="SMS06")
+            out.extend(by_id[i] for i in ids)
+        return out
+
+    def cancel(self, reference: str) -> None:
+        self.cancel_package(pkg_id=v.ids([reference], "reference")[0])
+
+    def get_balance(self) -> Balance:
+        return Balance(credits=self.get_credit())
+
+    def list_senders(self) -> list[str]:
+        """Titles of the approved senders."""
+        return [s.title for s in self.list_sms_senders(status=int(SenderStatus.APPROVED)) if s.approved]
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def __enter__(self) -> NodeClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _pkg_id(data: Any, function: str) -> int:
+    value = _map(data).get("pkgID")
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ProtocolError(f"{function}: the answer has no pkgID", service=SERVICE) from None
+
+
+def _iys(value: Any) -> dict[str, Any]:
+    if isinstance(value, IysSettings):
+        settings = value
+    elif isinstance(value, Mapping):
+        try:
+            settings = IysSettings(
+                recipient_type=value.get("c", value.get("recipient_type")),  # type: ignore[arg-type]
+                source=value.get("spc", value.get("source")),  # type: ignore[arg-type]
+                send=value.get("send", True),  # type: ignore[arg-type]
+            )
+        except TypeError:
+            raise v.fail("iys", value, "must be IysSettings or {c, spc, send}") from None
+    else:
+        raise v.fail("iys", value, "must be IysSettings or {c, spc, send}")
+    v.choice(settings.recipient_type, "iys.c", "iys_recipient_type")
+    v.choice(settings.source, "iys.spc", "iys_source")
+    v.boolean(settings.send, "iys.send")
+    return settings.to_payload()
+
+
+#: Guess: the document shows no way to escape a single quote or a line break inside a csvData value, so
+#: such values are refused rather than sent in a spelling the panel may misread.
+CSV_FORBIDDEN = ("'", "\n", "\r")
+
+
+def _quote(value: str, field: str) -> str:
+    if any(ch in value for ch in CSV_FORBIDDEN):
+        raise v.fail(field, value, "csvData values may not contain a single quote or a line break")
+    return f"'{value}'"
+
+
+__all__ = ["NodeClient", "NodeTransientError"]

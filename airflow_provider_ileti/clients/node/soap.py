@@ -1,0 +1,290 @@
+"""SOAP over zeep, for panels whose users prefer (or only open) the SOAP endpoint.
+
+The WSDL at ``{base}/soap?wsdl`` is read ONCE per base URL and process (``_DOCUMENTS``): a parsed zeep
+``Document`` is kept and every ``SoapTransport`` builds its ``zeep.Client`` on it with its own pooled
+session, so credentials, timeouts and TLS settings stay per connection while the WSDL is not fetched and
+parsed again (zeep's SqliteCache is not needed). Calls go to ``{base}/soap`` whatever address the WSDL names.
+
+The seven operations of the spec carry the same function names as REST (``sms/create`` -> ``sendSms`` …);
+answers are turned into the same dicts REST gives (``serialize_object``, ``<item>`` lists flattened), so the
+models are identical over either wire.
+
+**Functions the WSDL lacks** (contacts, groups, black list, KVKK, recreate, summary, inquiry, MO) — and a
+call carrying a parameter the WSDL's operation does not declare (zeep would refuse or drop it, and dropping
+``customID`` would break sending exactly once) — are sent over REST/JSON to the same server with the same
+credentials (``RestTransport``), logged at DEBUG. One connection thus reaches every function; a panel that
+closes its JSON port to SOAP users would answer those calls with an HTTP error, which surfaces as usual.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+import zeep
+import zeep.exceptions
+import zeep.helpers
+import zeep.transports
+from zeep.wsdl import Document
+
+from airflow_provider_ileti.clients.node.errors import (
+    SERVICE,
+    NodeTransientError,
+    error_for,
+    error_for_status,
+    parse_retry_after,
+    read_envelope,
+)
+from airflow_provider_ileti.clients.node.rest import RestTransport
+from airflow_provider_ileti.core.errors import ProtocolError
+
+log = logging.getLogger(__name__)
+
+#: REST function -> SOAP operation (the seven the vendor's WSDL shows).
+OPERATIONS: dict[str, str] = {
+    "sms/create-otp": "sendOtp",
+    "sms/create": "sendSms",
+    "sms/list": "getSmsPackages",
+    "sms/list-item": "getSmsPackageItems",
+    "sms/list-sender": "getSmsSenders",
+    "sms/cancel": "cancelSmsPackage",
+    "user/credit": "getUserCredit",
+}
+
+_DOCUMENTS: dict[str, Document] = {}
+_DOCUMENTS_LOCK = threading.Lock()
+
+
+def wsdl_url(base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/soap?wsdl"
+
+
+def clear_wsdl_cache() -> None:
+    """Forget every parsed WSDL (tests; a panel upgraded while the process runs)."""
+    with _DOCUMENTS_LOCK:
+        _DOCUMENTS.clear()
+
+
+class _RecordingTransport(zeep.transports.Transport):
+    """zeep's transport that keeps the last HTTP answer, for its status and ``Retry-After``."""
+
+    last_response: requests.Response | None = None
+
+    def post(self, address: str, message: Any, headers: Any) -> requests.Response:
+        self.last_response = None
+        response = super().post(address, message, headers)
+        self.last_response = response
+        return response
+
+
+class SoapTransport:
+    protocol = "soap"
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        timeout: float = 30.0,
+        verify_ssl: bool = True,
+        rest: RestTransport | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._username = username
+        self._password = password
+        self.session = requests.Session()
+        self.session.auth = (username, password)
+        self.session.verify = verify_ssl
+        self._transport = _RecordingTransport(
+            session=self.session, timeout=timeout, operation_timeout=timeout
+        )
+        self._rest = rest or RestTransport(
+            base_url, username, password, timeout=timeout, verify_ssl=verify_ssl
+        )
+        self._client: zeep.Client | None = None
+        self._service: Any = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"SoapTransport(base_url={self.base_url!r})"
+
+    # -- WSDL -------------------------------------------------------------------------------------------
+    def _document(self) -> Document:
+        url = wsdl_url(self.base_url)
+        with _DOCUMENTS_LOCK:
+            doc = _DOCUMENTS.get(url)
+            if doc is None:
+                try:
+                    doc = Document(url, self._transport, settings=zeep.Settings(strict=False))
+                except requests.RequestException as exc:
+                    raise NodeTransientError(
+                        f"soap: the WSDL could not be read ({type(exc).__name__})",
+                        maybe_processed=False,
+                        service=SERVICE,
+                    ) from None
+                except zeep.exceptions.TransportError as exc:
+                    raise error_for_status(exc.status_code, function="soap?wsdl") from None
+                except Exception as exc:  # lxml/zeep parse errors
+                    raise ProtocolError(
+                        f"soap: the WSDL is not readable ({type(exc).__name__}: {exc})", service=SERVICE
+                    ) from None
+                _DOCUMENTS[url] = doc
+                log.debug("Node SOAP: WSDL loaded from %s", url)
+        return doc
+
+    def _bound(self) -> tuple[zeep.Client, Any]:
+        with self._lock:
+            if self._client is None:
+                doc = self._document()
+                client = zeep.Client(
+                    wsdl=doc, transport=self._transport, settings=zeep.Settings(strict=False)
+                )
+                service = next(iter(doc.services.values()))
+                port = next(iter(service.ports.values()))
+                self._service = client.create_service(port.binding.name, f"{self.base_url}/soap")
+                self._client = client
+            return self._client, self._service
+
+    def operation_inputs(self, operation: str) -> dict[str, Any] | None:
+        """The input elements (name -> xsd element) of ``operation``; None when the WSDL lacks it."""
+        client, _service = self._bound()
+        for service in client.wsdl.services.values():
+            for port in service.ports.values():
+                op = port.binding._operations.get(operation)
+                if op is not None:
+                    body = op.input.body
+                    elements = getattr(body.type, "elements", []) if body is not None else []
+                    return dict(elements)
+        return None
+
+    # -- calls ------------------------------------------------------------------------------------------
+    def call(self, function: str, payload: dict[str, Any]) -> Any:
+        operation = OPERATIONS.get(function)
+        inputs = self.operation_inputs(operation) if operation else None
+        if operation is None or inputs is None:
+            log.debug("Node SOAP: %s is not in the WSDL; sending it over REST", function)
+            return self._rest.call(function, payload)
+        missing = sorted(k for k in payload if k not in inputs)
+        if missing:
+            log.debug(
+                "Node SOAP: %s lacks %s in the WSDL; sending it over REST", operation, ", ".join(missing)
+            )
+            return self._rest.call(function, payload)
+        kwargs = {k: _shape(v, inputs[k].type) for k, v in payload.items()}
+        if "username" in inputs:
+            kwargs["username"] = self._username
+        if "password" in inputs:
+            kwargs["password"] = self._password
+        _client, service = self._bound()
+        try:
+            result = getattr(service, operation)(**kwargs)
+        except zeep.exceptions.Fault as fault:
+            raise self._fault(function, fault) from None
+        except zeep.exceptions.TransportError as exc:
+            raise self._http_error(function, exc) from None
+        except requests.ConnectTimeout as exc:
+            raise _network(function, exc, maybe_processed=False) from None
+        except requests.ConnectionError as exc:
+            text = repr(exc)
+            sent = not any(
+                s in text for s in ("NewConnectionError", "Failed to resolve", "Connection refused")
+            )
+            raise _network(function, exc, maybe_processed=sent) from None
+        except requests.RequestException as exc:
+            raise _network(function, exc, maybe_processed=True) from None
+        except (zeep.exceptions.Error, ValueError) as exc:
+            raise ProtocolError(
+                f"{function}: unreadable SOAP answer ({type(exc).__name__})", service=SERVICE
+            ) from None
+        answer = to_plain(zeep.helpers.serialize_object(result, dict))
+        if isinstance(answer, Mapping) and set(answer) == {"result"}:
+            answer = answer["result"]
+        response = self._transport.last_response
+        status = response.status_code if response is not None else None
+        return read_envelope(answer, function=function, http_status=status)
+
+    def _retry_after(self) -> float | None:
+        response = self._transport.last_response
+        return parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
+
+    def _fault(self, function: str, fault: zeep.exceptions.Fault) -> Exception:
+        response = self._transport.last_response
+        status = response.status_code if response is not None else None
+        detail = fault.detail
+        detail_text = "" if detail is None else " ".join(t for t in detail.itertext() if t)
+        err = {"code": fault.code, "message": fault.message, "description": detail_text}
+        return error_for(err, function=function, http_status=status, retry_after=self._retry_after())
+
+    def _http_error(self, function: str, exc: zeep.exceptions.TransportError) -> Exception:
+        content = exc.content or b""
+        if isinstance(content, bytes):
+            content = content.decode("utf-8", "replace")
+        import re
+
+        code = re.search(r"SMS\d{2}|ERR_[A-Z_]+", content)
+        if code:
+            return error_for(
+                code.group(0), function=function, http_status=exc.status_code, retry_after=self._retry_after()
+            )
+        return error_for_status(exc.status_code, function=function, retry_after=self._retry_after())
+
+    def close(self) -> None:
+        self.session.close()
+        self._rest.close()
+
+
+def basic_auth_header(username: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+
+
+def _network(function: str, exc: Exception, *, maybe_processed: bool) -> NodeTransientError:
+    return NodeTransientError(
+        f"{function}: network failure ({type(exc).__name__})"
+        + ("; the request may have reached the server" if maybe_processed else ""),
+        maybe_processed=maybe_processed,
+        service=SERVICE,
+    )
+
+
+def _children(xsd_type: Any) -> dict[str, Any]:
+    try:
+        return dict(getattr(xsd_type, "elements", []) or [])
+    except Exception:
+        return {}
+
+
+def _shape(value: Any, xsd_type: Any) -> Any:
+    """A JSON-style value as zeep wants it for ``xsd_type``: lists in ``<item>`` wrappers, dicts by child."""
+    children = _children(xsd_type)
+    if isinstance(value, list | tuple):
+        if len(children) == 1:
+            ((name, element),) = children.items()
+            if element.max_occurs == "unbounded" or (
+                isinstance(element.max_occurs, int) and element.max_occurs > 1
+            ):
+                return {name: [_shape(v, element.type) for v in value]}
+        return [_shape(v, xsd_type) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _shape(v, children[k].type) if k in children else v for k, v in value.items()}
+    return value
+
+
+def to_plain(value: Any) -> Any:
+    """zeep's serialised answer as plain JSON-like data: ``{"item": [...]}`` -> list, empty text -> None."""
+    if isinstance(value, Mapping):
+        if set(value) == {"item"}:
+            inner = value["item"]
+            if inner is None:
+                return []
+            return [to_plain(v) for v in (inner if isinstance(inner, list) else [inner])]
+        return {k: to_plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, str) and value == "":
+        return None
+    return value

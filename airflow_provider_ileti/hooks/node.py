@@ -1,0 +1,89 @@
+"""Node SMS API hook: a ``node_sms`` connection -> a configured ``NodeClient`` (REST or SOAP).
+
+Connection: host (a host name or a full URL with path), port, schema, login (API username), password (API
+password); extras ``protocol`` (rest|soap), ``timezone`` (default Europe/Istanbul), ``timeout``,
+``verify_ssl`` and ``default_sender``. Client modules are imported inside the methods, so a DAG file that
+imports this hook loads no requests, zeep, lxml, httpx or phonenumbers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from airflow_provider_ileti.hooks.base import IletiHook
+
+if TYPE_CHECKING:
+    from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
+    from airflow_provider_ileti.clients.node.client import NodeClient
+
+#: The Node API is a white-label panel (every reseller runs it on their own host), so there is no public
+#: URL: this placeholder uses the vendor document's default port 9587 and is meant to be replaced by the
+#: connection's host. https because a production panel should be reached over TLS.
+DEFAULT_URL = "https://localhost:9587"
+PROTOCOLS = ("rest", "soap")
+
+
+class NodeSmsHook(IletiHook):
+    """Talks to a Node SMS panel; ``get_client()`` returns a ``NodeClient``."""
+
+    conn_name_attr: ClassVar[str] = "node_sms_conn_id"
+    default_conn_name: ClassVar[str] = "node_sms_default"
+    conn_type: ClassVar[str] = "node_sms"
+    hook_name: ClassVar[str] = "Node SMS API"
+    default_url: ClassVar[str] = DEFAULT_URL
+
+    def __init__(self, node_sms_conn_id: str | None = None, **kwargs: Any) -> None:
+        conn_id = kwargs.pop("conn_id", None) or node_sms_conn_id
+        super().__init__(conn_id=conn_id, **kwargs)
+
+    @property
+    def protocol(self) -> str:
+        from airflow_provider_ileti.core.errors import ValidationError
+
+        value = str(self.extra("protocol", "rest")).strip().lower()
+        if value not in PROTOCOLS:
+            raise ValidationError("protocol", value, "must be rest or soap", service="node")
+        return value
+
+    def _credentials(self) -> tuple[str, str]:
+        conn = self.connection
+        return str(conn.login or ""), str(conn.password or "")
+
+    def _build_client(self) -> NodeClient:
+        from airflow_provider_ileti.clients.node.client import NodeClient
+
+        username, password = self._credentials()
+        return NodeClient(
+            self.base_url,
+            username,
+            password,
+            protocol=self.protocol,
+            timezone=self.timezone,
+            timeout=self.timeout,
+            verify_ssl=self.verify_ssl,
+            default_sender=self.default_sender,
+        )
+
+    def get_client(self) -> NodeClient:  # narrowed for type checkers
+        return super().get_client()  # type: ignore[return-value]
+
+    def get_async_client(self) -> AsyncNodeStatusClient:
+        from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
+
+        username, password = self._credentials()
+        return AsyncNodeStatusClient(
+            self.base_url,
+            username,
+            password,
+            timezone=self.timezone,
+            timeout=self.timeout,
+            verify_ssl=self.verify_ssl,
+        )
+
+    def test_connection(self) -> tuple[bool, str]:
+        """Reads the credit (``/user/credit``); never sends."""
+        try:
+            credit = self.get_client().get_credit()
+        except Exception as exc:  # the UI shows the message; it never carries a secret
+            return False, str(exc)
+        return True, f"Connection OK ({self.protocol}); credit: {credit:g}"
