@@ -15,7 +15,7 @@ Timeline of a package, in virtual seconds (``start`` = its sending date if sched
 A periodic ``periodType 0`` package (``interval`` minutes, ``amount`` per interval) sends its items in slices:
 item *i* starts ``(i // amount) * interval`` minutes after ``start``.
 
-Items are stored compactly (numbers in an ``array('q')``, per-item texts joined into one string) and the
+Items are stored compactly (numbers in an ``array('q')``, per-item texts compressed into one blob) and the
 statistics come from counts made at creation, so a million recipients stay cheap.
 """
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import zlib
 from array import array
 from typing import Any
 
@@ -69,8 +70,8 @@ class Package:
     commercial: bool | None
     first_item_id: int
     numbers: array  # array('q')
-    #: per-item texts joined with MESSAGE_SEPARATOR (N-N and KVKK), else None
-    messages: str | None
+    #: per-item texts (N-N and KVKK) joined with MESSAGE_SEPARATOR, UTF-8, zlib-compressed; else None
+    messages: bytes | None
     #: parts of each item when they differ (N-N), else every item costs ``parts``
     item_parts: array | None
     parts: int
@@ -159,10 +160,15 @@ class Package:
     def item_parts_of(self, index: int) -> int:
         return self.item_parts[index] if self.item_parts is not None else self.parts
 
-    def message_of(self, index: int) -> str | None:
+    @staticmethod
+    def pack_messages(messages: list[str]) -> bytes:
+        return zlib.compress(MESSAGE_SEPARATOR.join(messages).encode("utf-8"), 1)
+
+    def texts(self) -> list[str] | None:
+        """Every item's own text (decompressed once per call: read a page with one call, not per item)."""
         if self.messages is None:
             return None
-        return self.messages.split(MESSAGE_SEPARATOR)[index]
+        return zlib.decompress(self.messages).decode("utf-8").split(MESSAGE_SEPARATOR)
 
     def statistics(self, now: dt.datetime) -> dict[str, int]:
         """``{total, credit, rCount, delivered, undelivered}``: total and credit in SMS parts."""

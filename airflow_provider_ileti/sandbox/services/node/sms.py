@@ -171,7 +171,7 @@ def _store(
         commercial=commercial,
         first_item_id=state.next_item_id,
         numbers=numbers,
-        messages=MESSAGE_SEPARATOR.join(messages) if messages is not None else None,
+        messages=Package.pack_messages(messages) if messages is not None else None,
         item_parts=item_parts,
         parts=parts,
         buckets=buckets,
@@ -407,12 +407,12 @@ def _find(state: NodeState, params: v.Params, id_name: str) -> Package:
     return package
 
 
-def _item(package: Package, index: int, now: dt.datetime) -> dict[str, Any]:
+def _item(package: Package, index: int, now: dt.datetime, texts: list[str] | None) -> dict[str, Any]:
     begin = package.start + package.slice_offset(index)
     item_state = package.item_state(index, now)
     return {
         "id": str(package.first_item_id + index),
-        "msg": package.message_of(index),
+        "msg": texts[index] if texts is not None else None,
         "error": None,
         "credit": package.item_parts_of(index),
         "state": item_state,
@@ -447,7 +447,11 @@ def list_items(state: NodeState, params: v.Params) -> dict[str, Any]:
                 and (item_state is None or package.item_state(i, now) == item_state)
             ]
         shown = indexes[index * size : (index + 1) * size]
-        return {"stats": {"totalRecord": len(indexes)}, "list": [_item(package, i, now) for i in shown]}
+        texts = package.texts() if shown else None
+        return {
+            "stats": {"totalRecord": len(indexes)},
+            "list": [_item(package, i, now, texts) for i in shown],
+        }
 
 
 def list_senders(state: NodeState, params: v.Params) -> dict[str, Any]:
@@ -488,7 +492,7 @@ def recreate(state: NodeState, params: v.Params) -> dict[str, Any]:
         package = _find(state, {k: params.get(k) for k in ("id", "uuid")}, "id")
         if package.state(now) not in (6, -1, -2, -3):
             raise NodeError("SMS07", "only a failed or completed package can be recreated")
-        messages = package.messages.split(MESSAGE_SEPARATOR) if package.messages is not None else None
+        messages = package.texts()
         new = _store(
             state,
             now=now,
@@ -551,6 +555,7 @@ def inquiry_number(state: NodeState, params: v.Params) -> dict[str, Any]:
                 continue
             if gsm not in package.numbers:
                 continue
+            texts = package.texts()
             i = -1
             while True:
                 try:
@@ -568,7 +573,7 @@ def inquiry_number(state: NodeState, params: v.Params) -> dict[str, Any]:
                         "pkgID": package.id,
                         "pkgType": package.sms_type,
                         "state": package.item_state(i, now),
-                        "msg": package.message_of(i) or package.content,
+                        "msg": texts[i] if texts is not None else package.content,
                         "operator": operator_of(gsm),
                         "deliveryDate": v.iso_local(package.item_delivery_date(i, now)),
                     }
