@@ -127,6 +127,19 @@ def test_zeep_calls_every_operation_with_typed_answers(ileti_sandbox, soap):
     assert (refused.err.status, refused.err.code) == (409, "ERR_SMS_PKG_NOT_CHANGEABLE")
 
 
+def test_zeep_takes_plain_strings_as_one_to_many_numbers(ileti_sandbox, soap):
+    answer = soap.service.sendSms(
+        type=1,
+        sendingType=1,
+        numbers={"item": ["905551230001", "905551230002"]},
+        sender="SANDBOX",
+        content="x",
+    )
+    assert answer.err is None
+    items = NodeApi(ileti_sandbox.url).data("sms/list-item", {"pkgID": answer.data.pkgID})["list"]
+    assert [i["target"] for i in items] == ["905551230001", "905551230002"]
+
+
 def test_zeep_errors_come_back_typed_in_err(ileti_sandbox, soap):
     answer = soap.service.sendSms(type=1, sendingType=1, sender="SANDBOX", content="x")
     assert answer.data is None and answer.err.code == "ERR_BAD_REQUEST" and answer.err.status == 400

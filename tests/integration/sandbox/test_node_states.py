@@ -196,4 +196,3 @@ def test_snapshot_is_bounded(ileti_sandbox):
         api.send()
     snapshot = ileti_sandbox.sandbox.services["node"].snapshot()
     assert snapshot["package_count"] == 60 and len(snapshot["packages"]) == 50
-

@@ -230,8 +230,9 @@ def test_one_group_deletion_at_a_time_is_sms50(ileti_sandbox):
     a = api.data("contact/create-group", {"title": "a"})["uuid"]
     b = api.data("contact/create-group", {"title": "b"})["uuid"]
     assert api.data("contact/delete-group", {"uuid": a}) == {"status": 1}
-    status, err = api.error("contact/delete-group", {"uuids": [b]})
-    assert (status, err["code"]) == (429, "ERR_MULTI_REQUEST_NOT_PERMITTED")
+    resp = api.post("contact/delete-group", {"uuids": [b]})
+    assert resp.status_code == 429 and resp.json()["err"]["code"] == "ERR_MULTI_REQUEST_NOT_PERMITTED"
+    assert int(resp.headers["Retry-After"]) >= 1
     ileti_sandbox.admin.clock(advance=5)
     assert api.data("contact/delete-group", {"uuids": [b]}) == {"status": 1}
 
@@ -241,8 +242,9 @@ def test_second_import_while_one_is_pending_is_sms13(ileti_sandbox):
     ileti_sandbox.admin.clock(speed=1)
     body = {"csvData": "'GSM'\n'905991000001'", "columns": ["GSM"]}
     assert api.data("contact/import", body) == {"status": 1}
-    status, err = api.error("contact/import", body)
-    assert (status, err["code"]) == (409, "ERR_CONTACT_IMPORT_EXISTS")
+    resp = api.post("contact/import", body)
+    assert resp.status_code == 409 and resp.json()["err"]["code"] == "ERR_CONTACT_IMPORT_EXISTS"
+    assert 1 <= int(resp.headers["Retry-After"]) <= 5
     ileti_sandbox.admin.clock(advance=10)
     assert api.data("contact/import", body) == {"status": 1}
 
@@ -285,3 +287,14 @@ def test_malformed_json_is_sms00(ileti_sandbox):
     assert resp.status_code == 400 and resp.json()["err"]["code"] == "ERR_BAD_REQUEST"
     resp = api.session.post(f"{api.base}/sms/create", json=[1, 2])
     assert resp.status_code == 400
+
+
+def test_sending_hours_restriction_is_sms44(ileti_sandbox):
+    api = NodeApi(ileti_sandbox.url)
+    state = ileti_sandbox.sandbox.services["node"]
+    hour = ileti_sandbox.sandbox.clock.now().astimezone(ZoneInfo("Europe/Istanbul")).hour
+    state.sending_hours = ((hour + 1) % 24, (hour + 2) % 24)
+    status, err = api.error("sms/create", _with())
+    assert (status, err["code"]) == (403, "ERR_SMS_SENDING_TIME_LIMIT")
+    state.sending_hours = (hour, (hour + 1) % 24)
+    assert api.send() > 0

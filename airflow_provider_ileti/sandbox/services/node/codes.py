@@ -62,9 +62,13 @@ AUTH_FAILURE_STATUS = 401
 class NodeError(Exception):
     """A refusal in the Node API's terms; REST and SOAP render it in their own envelope."""
 
-    def __init__(self, code: str, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, *, status: int | None = None, retry_after: int | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
+        #: Real seconds to wait (REST ``Retry-After``) for refusals that pass: SMS13, SMS50.
+        self.retry_after = retry_after
         self.name = CODES[code][0]
         self.status = status if status is not None else CODES[code][1]
         self.message = message

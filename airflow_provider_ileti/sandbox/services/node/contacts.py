@@ -268,7 +268,8 @@ def import_contacts(state: NodeState, params: v.Params) -> dict[str, Any]:
     with state.lock:
         now = settle(state)
         if state.pending_import is not None:
-            raise NodeError("SMS13", "an import is still pending")
+            wait = state.real_seconds(state.pending_import.ready_at - now)
+            raise NodeError("SMS13", "an import is still pending", retry_after=wait)
         group_uuids = sorted(_groups(state, v.get_list(params, "groupUUIDs")))
         state.pending_import = PendingImport(
             ready_at=now + IMPORT_DURATION,
@@ -377,7 +378,8 @@ def delete_group(state: NodeState, params: v.Params) -> dict[str, Any]:
     with state.lock:
         now = settle(state)
         if state.delete_group_until is not None and now < state.delete_group_until:
-            raise NodeError("SMS50", "a group deletion is running")
+            wait = state.real_seconds(state.delete_group_until - now)
+            raise NodeError("SMS50", "a group deletion is running", retry_after=wait)
         _groups(state, uuids)
         state.delete_group_until = now + DELETE_GROUP_DURATION
         doomed = set(uuids)

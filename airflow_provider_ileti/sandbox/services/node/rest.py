@@ -27,7 +27,10 @@ def ok(data: dict[str, Any]) -> web.Response:
 
 
 def error(exc: NodeError) -> web.Response:
-    return web.json_response({"err": exc.to_err(), "data": None}, status=exc.status, dumps=_dumps)
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    return web.json_response(
+        {"err": exc.to_err(), "data": None}, status=exc.status, dumps=_dumps, headers=headers
+    )
 
 
 def check_credentials(username: str | None, password: str | None) -> bool:

@@ -140,6 +140,8 @@ def _store(
 ) -> Package:
     if len(numbers) > MAX_PACKAGE_NUMBERS:
         raise NodeError("SMS43", f"at most {MAX_PACKAGE_NUMBERS} numbers in one package")
+    if not state.sending_allowed(send_at or now):
+        raise NodeError("SMS44", "sending is restricted at this hour")
     item_parts: array | None = None
     parts = 0
     if messages is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import random
 import threading
 import uuid as uuidlib
@@ -15,6 +16,7 @@ from typing import Any
 
 from airflow_provider_ileti.sandbox.clock import Clock
 from airflow_provider_ileti.sandbox.services.node.packages import Package
+from airflow_provider_ileti.sandbox.services.node.validation import ZONE
 
 INITIAL_CREDIT = 100_000
 FIRST_PACKAGE_ID = 222961
@@ -94,6 +96,8 @@ class NodeState:
             self.random = random.Random(1853)
             self.user_uuid = self.new_uuid()
             self.credit = INITIAL_CREDIT
+            #: (first hour, end hour) in panel time when sends are allowed; None = no restriction (SMS44).
+            self.sending_hours: tuple[int, int] | None = None
             self.senders = [{"uuid": self.new_uuid(), "status": s, "title": t} for t, s in SENDERS]
             self.packages: dict[int, Package] = {}
             self.by_uuid: dict[str, int] = {}
@@ -110,6 +114,18 @@ class NodeState:
 
     def new_uuid(self) -> str:
         return str(uuidlib.UUID(int=self.random.getrandbits(128), version=4))
+
+    def real_seconds(self, virtual: dt.timedelta) -> int:
+        """Whole real seconds (at least 1) until ``virtual`` clock time has passed, for ``Retry-After``."""
+        return max(1, math.ceil(virtual.total_seconds() / self.clock.speed))
+
+    def sending_allowed(self, now: dt.datetime) -> bool:
+        """False while the system-wide sending-hours restriction (SMS44) keeps sends out."""
+        if self.sending_hours is None:
+            return True
+        start, end = self.sending_hours
+        hour = now.astimezone(ZONE).hour
+        return start <= hour < end if start <= end else hour >= start or hour < end
 
     def set_credit(self, credit: int) -> None:
         with self.lock:
