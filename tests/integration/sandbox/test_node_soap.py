@@ -191,6 +191,7 @@ def test_the_vendors_sample_envelopes_work_unchanged(ileti_sandbox):
     package = result.find("data/list/item")
     assert package.findtext("content") == "Test mesaji icerigidir. > & abc"
     assert package.findtext("senders/item") == "BASLIK" and package.findtext("statistics/rCount") == "2"
+    assert AUTH[1] not in str(ileti_sandbox.requests(service="node"))  # the journal redacts <password>
     resp = _raw(ileti_sandbox.url, '"getUserCredit"', "<sms:getUserCredit/>", auth=AUTH)
     assert etree.fromstring(resp.content).findtext(".//data/credit") == str(INITIAL_CREDIT - 2)
 

@@ -116,6 +116,17 @@ def test_recreate_only_a_complete_package(ileti_sandbox):
     assert api.data("user/credit")["credit"] == INITIAL_CREDIT - 4
 
 
+def test_a_failed_package_can_be_recreated_and_is_listed_as_failed(ileti_sandbox):
+    api = NodeApi(ileti_sandbox.url)
+    pkg_id = api.send(["905551230001"])
+    ileti_sandbox.sandbox.services["node"].packages[pkg_id].state_override = -3  # sending failed
+    assert api.package(pkg_id)["state"] == -3
+    assert [p["id"] for p in api.data("sms/list", {"status": 7})["list"]] == [pkg_id]
+    assert {i["state"] for i in api.data("sms/list-item", {"pkgID": pkg_id})["list"]} == {-1}
+    new_id = api.data("sms/recreate", {"id": pkg_id, "title": "retry", "includeNewNumbers": False})["pkgID"]
+    assert api.package(new_id)["state"] in (0, 1)
+
+
 def test_periodic_type_0_sends_in_slices(ileti_sandbox):
     api = NodeApi(ileti_sandbox.url)
     numbers = [f"90555{i:07d}" for i in range(2500)]
