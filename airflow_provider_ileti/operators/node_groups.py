@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from airflow_provider_ileti.core.errors import DuplicateError, NotFoundError
+from airflow_provider_ileti.core.errors import IletiError, NotFoundError
 from airflow_provider_ileti.operators.node_base import (
     NodeBaseOperator,
     field_of,
@@ -24,6 +24,8 @@ from airflow_provider_ileti.operators.node_base import (
     text_list,
 )
 
+#: The Node codes of "a contact group with this title exists".
+GROUP_EXISTS_CODES = ("SMS09", "ERR_CONTACT_GROUP_ALREADY_EXISTS")
 #: Groups returned by ``NodeListContactGroupsOperator`` at most, unless ``limit`` says otherwise: the
 #: result goes to XCom, which is not meant for unbounded lists.
 DEFAULT_LIST_LIMIT = 1000
@@ -88,8 +90,8 @@ class NodeCreateContactGroupOperator(NodeBaseOperator):
     def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
         try:
             group = client.create_group(args["title"], parent_uuid=args["parent_uuid"], gsms=args["gsms"])
-        except DuplicateError:
-            if self.if_exists != "reuse":
+        except IletiError as exc:
+            if self.if_exists != "reuse" or exc.code not in GROUP_EXISTS_CODES:
                 raise
             for existing in client.list_groups(keyword=args["title"]):
                 if field_of(existing, "title") == args["title"]:
