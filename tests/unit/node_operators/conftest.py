@@ -34,12 +34,12 @@ def periodic_settings(monkeypatch: pytest.MonkeyPatch) -> type:
         import dataclasses
 
         @dataclasses.dataclass(frozen=True)
-        class PeriodicSettings:
+        class StandIn:
             period_type: int
             interval: int | None = None
             amount: int | None = None
 
         module = types.ModuleType("airflow_provider_ileti.clients.node.models")
-        module.PeriodicSettings = PeriodicSettings  # type: ignore[attr-defined]
+        module.PeriodicSettings = StandIn  # type: ignore[attr-defined]
         monkeypatch.setitem(sys.modules, "airflow_provider_ileti.clients.node.models", module)
-        return PeriodicSettings
+        return StandIn

@@ -120,9 +120,9 @@ class FakeNodeClient:
 
     # -- contacts -----------------------------------------------------------------------------------
     def import_contacts(self, rows: Iterable[Sequence[str]], columns: Sequence[str], **kwargs: Any) -> None:
-        rows = [list(r) for r in rows]
-        self._call("import_contacts", rows=len(rows), columns=list(columns), **kwargs)
-        self.imported.append((rows, list(columns), kwargs))
+        materialised = [list(r) for r in rows]
+        self._call("import_contacts", rows=len(materialised), columns=list(columns), **kwargs)
+        self.imported.append((materialised, list(columns), kwargs))
 
     def set_blacklist(self, status: bool, **kwargs: Any) -> FakeBlacklistResult:
         self._call("set_blacklist", status=status, **kwargs)
