@@ -1,4 +1,4 @@
-"""An İletiniz client on the sandbox (recorded sleeps), its state, and a metadata DB with a connection table."""
+"""An İletiniz client on the sandbox (recorded sleeps), its state, a metadata DB with connections."""
 
 from __future__ import annotations
 
@@ -42,17 +42,17 @@ def state(ileti_sandbox: Any) -> Any:
 @pytest.fixture
 def airflow_db() -> Iterator[None]:
     """Only the tables a Connection needs (team exists on Airflow 3), emptied around the test."""
-    from sqlalchemy import delete
-
     from airflow import settings
     from airflow.models import Connection
     from airflow.utils.session import create_session
+    from sqlalchemy import delete
 
     if getattr(settings, "engine", None) is None:
         settings.configure_orm()
     metadata = Connection.metadata
     metadata.create_all(
-        bind=settings.engine, tables=[metadata.tables[t] for t in ("team", "connection") if t in metadata.tables]
+        bind=settings.engine,
+        tables=[metadata.tables[t] for t in ("team", "connection") if t in metadata.tables],
     )
     with create_session() as session:
         session.execute(delete(Connection))

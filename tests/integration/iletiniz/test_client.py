@@ -1,4 +1,4 @@
-"""Every client function against the sandbox over real HTTP: sends, bulk, jobs on the clock, account, senders."""
+"""Every client function against the sandbox over real HTTP: sends, bulk, jobs on the clock, account."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from typing import Any
 import pytest
 
 from airflow_provider_ileti.clients.iletiniz import IletinizClient
-from airflow_provider_ileti.core.errors import NotChangeableError, NotFoundError, ServiceError, ValidationError
+from airflow_provider_ileti.core.errors import (
+    NotChangeableError,
+    NotFoundError,
+    ServiceError,
+    ValidationError,
+)
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SmsMessage
 from airflow_provider_ileti.core.protocol import SmsClient
 
@@ -26,8 +31,13 @@ def test_send_message_body_and_options(client: IletinizClient, state: Any, ileti
     job = client.send_message("0555 123 45 67", "Merhaba", sender="MYSTORE", provider="netgsm", iys=False)
     assert job.status == "queued" and job.to == "+905551234567" and job.job_id
     (request,) = ileti_sandbox.requests(service="iletiniz", path="/v1/messages")
-    assert request["body"] == {"to": "+905551234567", "body": "Merhaba", "sender": "MYSTORE",
-                               "provider": "netgsm", "iys": False}
+    assert request["body"] == {
+        "to": "+905551234567",
+        "body": "Merhaba",
+        "sender": "MYSTORE",
+        "provider": "netgsm",
+        "iys": False,
+    }
     (saved,) = state.snapshot()["jobs"]
     assert saved["sender"] == "MYSTORE" and saved["text"] == "Merhaba"
 
@@ -42,7 +52,9 @@ def test_bulk_sends(client: IletinizClient, ileti_sandbox: Any, state: Any, coun
     result = client.send_bulk(numbers(count), body="Kampanya", sender="ILETI")
     assert result.requests == -(-count // 200) and len(result.job_ids) == count
     requests_made = ileti_sandbox.requests(service="iletiniz", path="/v1/messages/bulk")
-    assert [len(r["body"]["items"]) for r in requests_made] == [min(200, count - i) for i in range(0, count, 200)]
+    assert [len(r["body"]["items"]) for r in requests_made] == [
+        min(200, count - i) for i in range(0, count, 200)
+    ]
     assert len(state.snapshot()["jobs"]) == count
     assert state.snapshot()["used"] == count
 
@@ -59,8 +71,10 @@ def test_bulk_template_with_variables(client: IletinizClient, state: Any) -> Non
 
 
 def test_batch_send_and_statuses_through_the_lifecycle(client: IletinizClient, ileti_sandbox: Any) -> None:
-    batch = SendBatch(messages=(SmsMessage("a", ("+905551230001", "+905551230009")),
-                                SmsMessage("b", ("+905551230008",))))
+    ileti_sandbox.admin.clock(speed=1)  # "queued" lasts 5 virtual seconds: let the test see it
+    batch = SendBatch(
+        messages=(SmsMessage("a", ("+905551230001", "+905551230009")), SmsMessage("b", ("+905551230008",)))
+    )
     receipt = client.send(batch)
     assert receipt.recipients == 3 and receipt.reference == ",".join(receipt.item_references)
     (status,) = client.get_statuses([receipt.reference])
@@ -88,7 +102,9 @@ def test_rejected_iys_and_all_failed_phase(client: IletinizClient, ileti_sandbox
 def test_account_balance_senders(client: IletinizClient, state: Any) -> None:
     state.set_plan(quota=500, used=20)
     account = client.get_account()
-    assert account.has_active_plan and account.remaining_quota == 480 and account.upgrade_url.startswith("https")
+    assert (
+        account.has_active_plan and account.remaining_quota == 480 and account.upgrade_url.startswith("https")
+    )
     assert client.get_balance().credits == 480
     assert client.list_senders() == ["ILETI", "MYSTORE"]
     assert [p.code for p in client.get_providers()] == ["netgsm", "iletimerkezi"]

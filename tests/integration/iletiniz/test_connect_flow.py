@@ -84,7 +84,9 @@ def test_reconnect_updates_the_connection(api_url: str, airflow_db: None) -> Non
 
 def test_print_shows_the_env_value_and_stores_nothing(api_url: str, airflow_db: None) -> None:
     out, err = io.StringIO(), io.StringIO()
-    options = ConnectOptions(conn_id="iletiniz_x", auth_url=api_url, api_url=api_url, print_env=True, timeout=10)
+    options = ConnectOptions(
+        conn_id="iletiniz_x", auth_url=api_url, api_url=api_url, print_env=True, timeout=10
+    )
     assert connect(options, opener=browser, out=out, err=err) == 0
     name, _, value = out.getvalue().strip().partition("=")
     assert name == "AIRFLOW_CONN_ILETINIZ_X"
@@ -167,9 +169,15 @@ def test_plain_pkce_is_refused(api_url: str) -> None:
 
 
 def test_narrow_scope_key_gets_403(api_url: str) -> None:
-    request = PkceRequest(api_url, ILETINIZ_CLIENT_ID, "http://127.0.0.1:5000/callback", scope="messages:send")
+    request = PkceRequest(
+        api_url, ILETINIZ_CLIENT_ID, "http://127.0.0.1:5000/callback", scope="messages:send"
+    )
     location = requests.get(request.authorize_url, allow_redirects=False, timeout=10).headers["Location"]
-    key = OAuthClient(api_url, ILETINIZ_CLIENT_ID).exchange(request, request.code_from_redirect(location)).api_key
+    key = (
+        OAuthClient(api_url, ILETINIZ_CLIENT_ID)
+        .exchange(request, request.code_from_redirect(location))
+        .api_key
+    )
     narrow = IletinizClient(api_url, key, attempts=1)
     with pytest.raises(AuthenticationError, match="scope") as exc:
         narrow.get_account()

@@ -18,7 +18,9 @@ from airflow_provider_ileti.core.models import SendBatch, SmsMessage
 from airflow_provider_ileti.sandbox.credentials import ILETINIZ_API_KEY
 
 
-def test_drop_after_commit_is_ambiguous_and_not_retried(client: IletinizClient, ileti_sandbox: Any, state: Any) -> None:
+def test_drop_after_commit_is_ambiguous_and_not_retried(
+    client: IletinizClient, ileti_sandbox: Any, state: Any
+) -> None:
     ileti_sandbox.admin.add_fault("/iletiniz/v1/messages", "drop_after_commit", times=1)
     with pytest.raises(AmbiguousSendError) as exc:
         client.send_message("+905551234567", "tek sefer")
@@ -51,7 +53,9 @@ def test_second_bulk_request_failing_names_what_went_out(client: IletinizClient,
         client.send_bulk(nums, body="x")
 
 
-def test_429_on_a_send_is_retried_with_retry_after(client: IletinizClient, ileti_sandbox: Any, sleeps: Any) -> None:
+def test_429_on_a_send_is_retried_with_retry_after(
+    client: IletinizClient, ileti_sandbox: Any, sleeps: Any
+) -> None:
     ileti_sandbox.admin.add_fault("/iletiniz/v1/messages", "rate_limit", retry_after=7, times=1)
     assert client.send_message("+905551234567", "x").job_id
     assert sleeps == [7.0]
@@ -113,7 +117,9 @@ def test_connection_refused_on_a_send_is_transient_and_safe() -> None:
         ({"to": "+905551234567", "template": " "}, "template"),
     ],
 )
-def test_validation_before_any_request(client: IletinizClient, ileti_sandbox: Any, kwargs: Any, field: str) -> None:
+def test_validation_before_any_request(
+    client: IletinizClient, ileti_sandbox: Any, kwargs: Any, field: str
+) -> None:
     to = kwargs.pop("to")
     body = kwargs.pop("body", None)
     with pytest.raises(ValidationError) as exc:
