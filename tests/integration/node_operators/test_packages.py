@@ -135,6 +135,21 @@ def test_periodic_campaign_and_its_cancellation_by_custom_id(node):
     assert packages(node)[0]["state"] == -4
 
 
+def test_periodic_campaign_and_cancel_on_a_soap_connection(node):
+    """The same operators on ``node_sms_soap`` (functions the WSDL lacks go over REST to the same panel)."""
+    kwargs = {"numbers": ["5555550001"], "content": "Bülten", "period_type": 3, "interval": 1}
+    kwargs["start_at"] = "2030-01-01T09:00:00+03:00"
+    result = NodePeriodicCampaignOperator(task_id="per", node_sms_conn_id="node_sms_soap", **kwargs).execute(
+        ctx("per")
+    )
+    [pkg] = packages(node)
+    assert pkg["id"] == result["package_id"] and pkg["customID"] == result["custom_id"]
+    cancelled = NodeCancelPackageOperator(
+        task_id="c", node_sms_conn_id="node_sms_soap", package_id=result["package_id"]
+    ).execute(ctx("c"))
+    assert cancelled["cancelled"] is True and packages(node)[0]["state"] == -4
+
+
 def test_cancel_by_id_of_a_package_already_going_out_is_reported(node):
     sent = NodeOtpOperator(task_id="otp", number="5555550001", content="Kod").execute(ctx("otp"))
     node.admin.clock(advance=3600)
