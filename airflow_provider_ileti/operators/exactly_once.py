@@ -137,6 +137,7 @@ class VariableProgressStore:
 
     def __init__(self, identity: TaskIdentity) -> None:
         self.key = f"{PROGRESS_VARIABLE_PREFIX}.{identity.label}"
+        self._warned = False
 
     def load(self) -> Progress:
         from airflow.providers.common.compat.sdk import Variable
@@ -157,7 +158,13 @@ class VariableProgressStore:
         try:
             Variable.set(self.key, json.dumps(progress.to_dict()))
         except Exception as exc:
-            log.warning("Send progress cannot be written to Variable %s (%s)", self.key, type(exc).__name__)
+            if not self._warned:  # once per send, not once per chunk
+                self._warned = True
+                log.warning(
+                    "Send progress cannot be written to Variable %s (%s); a retry relies on lookups only",
+                    self.key,
+                    type(exc).__name__,
+                )
 
     def clear(self) -> None:
         from airflow.providers.common.compat.sdk import Variable

@@ -59,10 +59,31 @@ def test_personalised_send(ileti_sandbox_env: Any) -> None:
     assert "Merhaba Ayşe 4" in str(request)
 
 
-def test_exactly_20_packages_when_30_percent_of_creates_drop_after_commit(ileti_sandbox_env: Any) -> None:
+@pytest.fixture(params=["task-retries", "client-retries"])
+def node_retries(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Who rides out a lost answer: the task (client ``retries=0``: every drop fails the try and the next
+    try resumes) or the client (its own retries, resolving SMS42); backoff without real waiting."""
+    from airflow_provider_ileti.clients.node.client import NodeClient
+
+    original = NodeClient.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("sleep", lambda seconds: None)
+        if request.param == "task-retries":
+            kwargs.setdefault("retries", 0)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(NodeClient, "__init__", init)
+    return str(request.param)
+
+
+def test_exactly_20_packages_when_30_percent_of_creates_drop_after_commit(
+    ileti_sandbox_env: Any, node_retries: str
+) -> None:
     handle = ileti_sandbox_env
     handle.admin.add_fault("/node/sms/create", "drop_after_commit", probability=0.3)
     client = node_client()
+    failed_tries = 0
     for repetition in range(20):
         ti = FakeTI(run_id=f"exactly-once-{repetition}")
         task = send_op(
@@ -70,6 +91,7 @@ def test_exactly_20_packages_when_30_percent_of_creates_drop_after_commit(ileti_
         )
         result, errors = run_with_retries(task, tries=30, store=FakeStateStore(), ti=ti)
         assert result is not None, errors
+        failed_tries += len(errors)
         assert result["chunks"] == 20 and result["recipients"] == 20
         keys = [make_custom_id(ti.dag_id, ti.task_id, ti.run_id, -1, n) for n in range(20)]
         found = client.find_sent(keys)
@@ -78,6 +100,13 @@ def test_exactly_20_packages_when_30_percent_of_creates_drop_after_commit(ileti_
         assert sorted(result["references"]) == sorted(r.reference for r in found.values())
     # zero duplicates: the service holds exactly 20 packages per run, 400 in all
     assert sum(1 for _ in client.list_packages()) == 400
+    creates = len(create_requests(handle))
+    if node_retries == "task-retries":
+        # every drop failed a try; the next try found the committed chunk by its key instead of re-sending
+        assert failed_tries > 20 and creates == 400
+    else:
+        # the client re-sent the dropped creates itself; the service answered SMS42 and it resolved them
+        assert creates > 400
 
 
 def test_a_retry_looks_chunks_up_in_one_request(ileti_sandbox_env: Any) -> None:
@@ -98,7 +127,7 @@ def test_sensor_poke_and_reschedule(ileti_sandbox_env: Any, monkeypatch: pytest.
     before = len(ileti_sandbox_env.requests(path="/node/sms/list"))
     sensor.poke(make_context())  # done or not depends on the sandbox clock; one request either way
     assert len(ileti_sandbox_env.requests(path="/node/sms/list")) == before + 1
-    ileti_sandbox_env.admin.clock(advance=3600)
+    ileti_sandbox_env.admin.clock(advance=3 * 86400)  # past the validity of the numbers that expire
     done = sensor.poke(make_context())
     assert done.is_done and done.xcom_value["packages"] == 4 and done.xcom_value["total"] == 20
     assert done.xcom_value["delivered"] + done.xcom_value["undelivered"] == 20
@@ -127,7 +156,7 @@ def test_deferrable_sensor_watching_1000_packages_makes_one_request_per_poll(
 
     async def counted_sleep(seconds: float) -> None:
         sleeps.append(seconds)
-        ileti_sandbox_env.admin.clock(advance=600)
+        ileti_sandbox_env.admin.clock(advance=6 * 3600)
         await real_sleep(0)
 
     monkeypatch.setattr(delivery.asyncio, "sleep", counted_sleep)
