@@ -104,7 +104,10 @@ def require_int(field: str, value: Any, *, minimum: int | None = None, maximum: 
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         low = "" if minimum is None else str(minimum)
         high = "" if maximum is None else str(maximum)
-        rule = f"must be in {low}..{high}" if low and high else f"must be >= {low}" if low else f"<= {high}"
+        if low and high:
+            rule = f"must be in {low}..{high}"
+        else:
+            rule = f"must be >= {low}" if low else f"must be <= {high}"
         raise ValidationError(field, value, rule)
     return value
 
