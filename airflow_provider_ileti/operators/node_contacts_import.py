@@ -34,7 +34,8 @@ from airflow_provider_ileti.operators.node_base import (
 ROWS_PER_REQUEST = 5000
 #: The codes of "an import is still pending" (retry later).
 IMPORT_PENDING_CODES = ("SMS13", "ERR_CONTACT_IMPORT_EXISTS")
-#: Pauses between tries of a chunk the service refused as pending: first, factor, longest (seconds).
+#: Pauses between tries of a chunk the service refused as pending: first, factor, longest (seconds);
+#: a ``Retry-After`` on the answer replaces the pause (capped at the longest).
 PENDING_FIRST_WAIT = 2.0
 PENDING_BACKOFF = 2.0
 PENDING_MAX_WAIT = 60.0
@@ -265,7 +266,9 @@ class NodeImportContactsOperator(NodeBaseOperator):
             except IletiError as exc:
                 if exc.code not in IMPORT_PENDING_CODES:
                     raise
-                if time.monotonic() + wait > deadline:
+                asked = getattr(exc, "retry_after", None)  # the service's own estimate wins
+                pause = min(float(asked), PENDING_MAX_WAIT) if asked else wait
+                if time.monotonic() + pause > deadline:
                     raise TransientError(
                         f"chunk {chunk_no}: an earlier import was still pending after "
                         f"{float(self.pending_timeout):g}s",
@@ -274,9 +277,9 @@ class NodeImportContactsOperator(NodeBaseOperator):
                     ) from exc
                 waits += 1
                 self.log.info(
-                    "Chunk %d: an import is pending (%s); trying again in %gs", chunk_no, exc.code, wait
+                    "Chunk %d: an import is pending (%s); trying again in %gs", chunk_no, exc.code, pause
                 )
-                time.sleep(wait)
+                time.sleep(pause)
                 wait = min(wait * PENDING_BACKOFF, PENDING_MAX_WAIT)
                 continue
             self.log.info("Chunk %d: %d row(s) accepted", chunk_no, len(rows))

@@ -253,3 +253,17 @@ def test_import_missing_file(node_client, tmp_path):
     with pytest.raises(AirflowFailException, match="no such file"):
         importer(str(tmp_path / "nope.csv")).execute(ctx("imp"))
     assert node_client.calls == []
+
+
+def test_import_honours_the_services_retry_after(node_client, tmp_path, monkeypatch):
+    from airflow_provider_ileti.core.errors import TransientError
+
+    slept: list[float] = []
+    monkeypatch.setattr("airflow_provider_ileti.operators.node_contacts_import.time.sleep", slept.append)
+    path = write_csv(tmp_path, ["GSM", "5555550001"])
+    node_client.faults["import_contacts"] = [
+        TransientError("pending", service="node", code="SMS13", retry_after=1.5),
+        TransientError("pending", service="node", code="SMS13", retry_after=9999),
+    ]
+    importer(path, pending_first_wait=0.1).execute(ctx("imp"))
+    assert slept == [1.5, 60.0]
