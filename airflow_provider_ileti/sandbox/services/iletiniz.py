@@ -347,12 +347,12 @@ class IletinizState:
         results: list[dict[str, Any]] = []
         with self._lock:
             self._charge(texts)
-            for to, text, _, error in prepared:
-                if text is None:
-                    results.append({"to": to, "status": "failed", "error": error})
+            for number, body_text, _, error in prepared:
+                if body_text is None:
+                    results.append({"to": number, "status": "failed", "error": error})
                     continue
-                job = self._job(to, provider, sender, text, template, iys)
-                results.append({"to": to, "status": "sent", "job_id": job.job_id})
+                job = self._job(number, provider, sender, body_text, template, iys)
+                results.append({"to": number, "status": "sent", "job_id": job.job_id})
         sent = sum(1 for r in results if r["status"] == "sent")
         return {
             "total": len(results),

@@ -77,3 +77,32 @@ def test_sdk_and_our_client_make_the_same_jobs(
     assert _jobs(state) == by_sdk
     ours = [r["body"] for r in ileti_sandbox.requests(service="iletiniz", method="POST")]
     assert ours == sdk_requests  # the very same JSON bodies
+
+
+def test_bulk_answers_per_item_and_refuses_over_200(sdk: iletiniz.IletinizClient, state: Any) -> None:
+    bulk = sdk.messages.send_bulk(
+        {"items": [{"to": "+905551234567", "body": "ok"}, {"to": "12345678", "body": "bad number"}]}
+    )
+    assert (bulk["sent"], bulk["failed"]) == (1, 1)
+    assert bulk["results"][1] == {
+        "to": "12345678",
+        "status": "failed",
+        "error": {"code": "invalid_number", "message": "items[1].to is not a valid phone number."},
+    }
+    assert len(state.snapshot()["jobs"]) == 1 and state.snapshot()["used"] == 1
+    too_many = {"items": [{"to": "+905551234567", "body": "x"}] * 201}
+    with pytest.raises(iletiniz.IletinizError):  # the SDK refuses it itself
+        sdk.messages.send_bulk(too_many)
+
+
+def test_sandbox_refuses_over_200_items(api_url: str) -> None:
+    import requests
+
+    answer = requests.post(
+        api_url + "/v1/messages/bulk",
+        json={"items": [{"to": "+905551234567", "body": "x"}] * 201},
+        headers={"Authorization": f"Bearer {ILETINIZ_API_KEY}"},
+        timeout=10,
+    )
+    assert answer.status_code == 422 and answer.json()["error"] == "validation_error"
+    assert answer.headers["x-request-id"].startswith("req_")
