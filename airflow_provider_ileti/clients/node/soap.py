@@ -197,7 +197,12 @@ class SoapTransport:
             raise _network(function, exc, maybe_processed=sent) from None
         except requests.RequestException as exc:
             raise _network(function, exc, maybe_processed=True) from None
-        except (zeep.exceptions.Error, ValueError) as exc:
+        except Exception as exc:  # zeep/lxml choke on a non-SOAP answer (an HTML or JSON error page)
+            response = self._transport.last_response
+            if response is not None and response.status_code >= 400:
+                raise error_for_status(
+                    response.status_code, function=function, retry_after=self._retry_after()
+                ) from None
             raise ProtocolError(
                 f"{function}: unreadable SOAP answer ({type(exc).__name__})", service=SERVICE
             ) from None
