@@ -524,11 +524,7 @@ class NodeClient:
     ) -> Iterator[PackageItem]:
         """``/sms/list-item`` of one package; filters target, operator, state (item state), page_size."""
         key, value = v.one_of({"pkg_id": pkg_id, "uuid": uuid, "custom_id": custom_id})
-        payload: dict[str, Any] = {
-            "pkg_id": lambda: {"pkgID": v.ids([value], "pkg_id")[0]},
-            "uuid": lambda: {"uuid": v.text(value, "uuid")},
-            "custom_id": lambda: {"customID": v.custom_id(value)},
-        }[key]()
+        payload = _reference(key, value, id_field="pkgID")
         spec: dict[str, Callable[[Any], Any]] = {
             "target": lambda x: {"target": v.text(str(x), "target")},
             "operator": lambda x: {"operator": v.choice(x, "operator", "operator")},
@@ -552,11 +548,7 @@ class NodeClient:
     ) -> None:
         """``/sms/cancel``: only a scheduled package or one not yet started (else ``NotChangeableError``)."""
         key, value = v.one_of({"pkg_id": pkg_id, "uuid": uuid, "custom_id": custom_id})
-        payload = {
-            "pkg_id": lambda: {"id": v.ids([value], "pkg_id")[0]},
-            "uuid": lambda: {"uuid": v.text(value, "uuid")},
-            "custom_id": lambda: {"customID": v.custom_id(value)},
-        }[key]()
+        payload = _reference(key, value, id_field="id")
         self._call("sms/cancel", payload)
         log.info("Node package %s=%s cancelled", key, value)
 
@@ -564,7 +556,7 @@ class NodeClient:
         self, *, pkg_id: int | None = None, uuid: str | None = None, title: str, include_new_numbers: bool
     ) -> int:
         key, value = v.one_of({"pkg_id": pkg_id, "uuid": uuid})
-        payload = {"id": v.ids([value], "pkg_id")[0]} if key == "pkg_id" else {"uuid": v.text(value, "uuid")}
+        payload = _reference(key, value, id_field="id")
         payload["title"] = v.text(title, "title", max_length=v.MAX_TITLE_LENGTH)
         payload["includeNewNumbers"] = v.boolean(include_new_numbers, "include_new_numbers")
         return _pkg_id(self._call_once_unless_surely_unprocessed("sms/recreate", payload), "sms/recreate")
@@ -874,6 +866,15 @@ class NodeClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _reference(key: str, value: Any, *, id_field: str) -> dict[str, Any]:
+    """The one identifying field of a package: ``pkg_id`` (as ``id_field``), ``uuid`` or ``custom_id``."""
+    if key == "pkg_id":
+        return {id_field: v.ids([value], "pkg_id")[0]}
+    if key == "uuid":
+        return {"uuid": v.text(value, "uuid")}
+    return {"customID": v.custom_id(value)}
 
 
 def _pkg_id(data: Any, function: str) -> int:

@@ -18,7 +18,6 @@ closes its JSON port to SOAP users would answer those calls with an HTTP error, 
 
 from __future__ import annotations
 
-import base64
 import logging
 import threading
 from collections.abc import Mapping
@@ -120,7 +119,7 @@ class SoapTransport:
             doc = _DOCUMENTS.get(url)
             if doc is None:
                 try:
-                    doc = Document(url, self._transport, settings=zeep.Settings(strict=False))
+                    doc = Document(url, self._transport, settings=zeep.Settings(strict=False))  # type: ignore[arg-type]
                 except requests.RequestException as exc:
                     raise NodeTransientError(
                         f"soap: the WSDL could not be read ({type(exc).__name__})",
@@ -241,10 +240,6 @@ class SoapTransport:
     def close(self) -> None:
         self.session.close()
         self._rest.close()
-
-
-def basic_auth_header(username: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
 
 
 def _network(function: str, exc: Exception, *, maybe_processed: bool) -> NodeTransientError:
