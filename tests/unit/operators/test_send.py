@@ -312,3 +312,22 @@ def test_deferrable_wait_defers_to_the_delivery_trigger(fake_client: FakeSmsClie
         **deferred.value.kwargs,
     )
     assert result["references"] == ["1000", "1001"] and result["delivery"]["delivered"] == 20
+
+
+def test_a_retry_after_a_completed_send_reconnects_instead_of_sending(fake_client: FakeSmsClient) -> None:
+    """3.3: ResumableJobMixin finds the stored result and makes no request; below 3.3, the keys are found."""
+    from airflow_provider_ileti.version_compat import AIRFLOW_V_3_3_PLUS
+
+    store = FakeStateStore()
+    ti = FakeTI()
+    task = op(message="x", recipients=NUMBERS[:30])
+    first = task.execute(make_context(ti, store))
+    calls = len(fake_client.calls)
+    ti.try_number = 2  # e.g. the worker died after the send, before Airflow recorded success
+    again = task.execute(make_context(ti, store))
+    assert again["references"] == first["references"] and len(fake_client.packages) == 3
+    if AIRFLOW_V_3_3_PLUS:
+        assert store.data["ileti_send_result"]["references"] == first["references"]
+        assert len(fake_client.calls) == calls  # reconnected: not even a lookup
+    else:
+        assert [c[0] for c in fake_client.calls[calls:]] == ["find_sent"]
