@@ -1,8 +1,12 @@
 """Tutorial 2 — a server-side periodic campaign (Node ``periodicSettings``) and its cancellation.
 
-Instead of an Airflow schedule, the Node service itself repeats a package: one ``/sms/create`` with
-``periodicSettings`` and the service sends again every period. Airflow only *creates* it (once) and, in a
-second DAG, *cancels* it.
+A big list should not hit every phone in the same minute (call centres, web servers and operators all feel
+it). Node's ``periodicSettings`` (``periodType 0``) lets the *service* pace one package: ``amount`` numbers
+(a multiple of 1000) every ``interval`` minutes, starting at the package's ``sendingDate``. Airflow sends
+one request and is done; the service does the pacing.
+
+Here the package starts ``start_in_hours`` from now, so there is time to change your mind: a package that
+has not started yet can be cancelled (one that is already sending cannot: SMS07).
 
 Both DAGs name the package by a fixed ``customID`` (``CAMPAIGN_ID``): creating twice is answered by the
 service as a duplicate (the client resolves it to the existing package instead of making a second one), and
@@ -27,8 +31,8 @@ CAMPAIGN_ID = "example-periodic-newsletter"
 
 with DAG(
     dag_id="ileti_periodic_campaign",
-    description="Create a Node package that the service itself repeats (periodicSettings)",
-    schedule=None,  # triggered by hand: the repetition happens on the service, not in Airflow
+    description="Create a Node package that the service paces itself (periodicSettings)",
+    schedule=None,  # triggered by hand: the pacing happens on the service, not in Airflow
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     tags=["ileti", "example", "node", "periodic"],
@@ -39,17 +43,18 @@ with DAG(
         "period_type": Param(0, type="integer"),
         "interval": Param(1, type="integer", minimum=1),
         "amount": Param(1000, type="integer", minimum=1000),
+        "start_in_hours": Param(24, type="integer", minimum=1),
     },
 ) as periodic_campaign:
 
     @task
     def create_periodic_package(params: dict[str, Any] | None = None) -> dict[str, Any]:
-        """One request; the service schedules the repeats. Safe to retry: the customID is fixed."""
+        """One request; the service paces the sending. Safe to retry: the customID is fixed."""
         from airflow_provider_ileti.clients.node.models import PeriodicSettings
-
         from airflow_provider_ileti.hooks.registry import get_sms_hook
 
         p = params or {}
+        starts = pendulum.now("UTC").add(hours=int(p["start_in_hours"]))  # the client converts to TR time
         hook = get_sms_hook(CONN_ID)
         try:
             client = hook.get_client()
@@ -58,6 +63,7 @@ with DAG(
                 numbers=list(p["numbers"]),
                 content=p["content"],
                 title="Example periodic newsletter",
+                sending_date=starts,
                 periodic=PeriodicSettings(
                     period_type=int(p["period_type"]), interval=int(p["interval"]), amount=int(p["amount"])
                 ),
@@ -65,8 +71,11 @@ with DAG(
             )
         finally:
             hook.close()
-        print(f"Periodic package {pkg_id} created for {len(p['numbers'])} number(s)")
-        return {"package_id": pkg_id, "custom_id": CAMPAIGN_ID, "numbers": len(p["numbers"])}
+        print(f"Periodic package {pkg_id} for {len(p['numbers'])} number(s) starts {starts.isoformat()}")
+        return {
+            "package_id": pkg_id, "custom_id": CAMPAIGN_ID, "numbers": len(p["numbers"]),
+            "starts": starts.isoformat(),
+        }
 
     create_periodic_package()
 
@@ -82,7 +91,7 @@ with DAG(
 
     @task
     def cancel_periodic_package() -> dict[str, Any]:
-        """Cancel by customID; the service stops every future repetition."""
+        """Cancel by customID before the package starts; nothing goes out."""
         from airflow_provider_ileti.hooks.registry import get_sms_hook
 
         hook = get_sms_hook(CONN_ID)

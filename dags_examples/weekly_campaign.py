@@ -17,7 +17,8 @@ The same DAG is built twice: on the Node SMS API (``node_sms_default``) and on �
 (``iletimerkezi_default``) — the generic operators take any of our connections.
 
 Knobs for tests and demos (environment variables, read at parse time, cheap):
-``ILETI_EXAMPLE_POKE_SECONDS`` (default 60) and ``ILETI_EXAMPLE_DEFERRABLE`` (default ``true``).
+``ILETI_EXAMPLE_POKE_SECONDS`` (default 60), ``ILETI_EXAMPLE_DEFERRABLE`` (default ``true``) and
+``ILETI_EXAMPLE_VALIDITY_MINUTES`` (default 1440; Node only, İleti Merkezi has no per-order validity).
 
 Parse cost: this file imports only Airflow's SDK names and our operator modules, which import no HTTP/SOAP
 library at module level.
@@ -38,6 +39,9 @@ from airflow_provider_ileti.sensors.delivery import SmsDeliverySensor
 CUSTOMERS_CSV = str(Path(__file__).parent / "data" / "customers.csv")
 POKE_SECONDS = float(os.environ.get("ILETI_EXAMPLE_POKE_SECONDS", "60"))
 DEFERRABLE = os.environ.get("ILETI_EXAMPLE_DEFERRABLE", "true").lower() in ("1", "true", "yes")
+# How long the Node service keeps trying a phone that is off (60..1440 min). A number that never answers
+# is final only after validity + the operator's last check, so this bounds how long the sensor waits.
+VALIDITY_MINUTES = int(os.environ.get("ILETI_EXAMPLE_VALIDITY_MINUTES", "1440"))
 
 # Per-customer text. Turkish characters are fine: the client picks the cheapest encoding that fits.
 MESSAGE_TEMPLATE = (
@@ -67,6 +71,7 @@ def build_weekly_campaign(dag_id: str, conn_id: str) -> DAG:
             message_template=MESSAGE_TEMPLATE,
             commercial=True,
             iys_recipient_type="BIREYSEL",  # commercial SMS in Türkiye must be checked against İYS
+            validity=VALIDITY_MINUTES if conn_id.startswith("node") else None,
         )
 
         # Step 4: wait for the delivery reports. The references come from the send task's XCom.

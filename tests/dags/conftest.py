@@ -21,10 +21,16 @@ import pytest
 
 from airflow_provider_ileti.demo import AirflowHome, DagRun, SandboxProcess
 
-#: Virtual seconds per real second: delivery reports that take minutes arrive in well under a second.
-TEST_SPEED = 600.0
-#: Environment every example DAG reads at parse time in tests: poll every second, deferrable on.
-TEST_DAG_ENV = {"ILETI_EXAMPLE_POKE_SECONDS": "1", "ILETI_EXAMPLE_DEFERRABLE": "true"}
+#: Virtual seconds per real second: an hour of the sandbox passes in a real second, so a number that never
+#: answers (final at validity + 60 min) is final within seconds.
+TEST_SPEED = 3600.0
+#: Environment every example DAG reads at parse time in tests: poll every second, deferrable on, the
+#: shortest validity the Node API allows.
+TEST_DAG_ENV = {
+    "ILETI_EXAMPLE_POKE_SECONDS": "1",
+    "ILETI_EXAMPLE_DEFERRABLE": "true",
+    "ILETI_EXAMPLE_VALIDITY_MINUTES": "60",
+}
 #: A fixed logical date; each run gets a distinct date so runs never collide in the shared db.
 _dates = (f"2026-11-{day:02d}" for day in itertools.cycle(range(1, 29)))
 _counter = itertools.count()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_ileti.demo import DAGS_FOLDER, DagRun, SandboxProcess
+from tests.dags.node_ready import require_node
 
 pytestmark = pytest.mark.dags
 
@@ -47,3 +48,19 @@ def test_weekly_campaign_on_iletimerkezi(run_dag: Callable[..., DagRun], dag_san
     orders = admin.state("iletimerkezi")["orders"]
     assert sorted(str(o["id"]) for o in orders) == sorted(map(str, run.xcoms["send"]["references"]))
     assert sum(int(o["texts"]) for o in orders) == len(CUSTOMERS)
+
+
+def test_weekly_campaign_on_node(run_dag: Callable[..., DagRun], dag_sandbox: SandboxProcess) -> None:
+    require_node(dag_sandbox)
+    run = run_dag("ileti_weekly_campaign")
+    _check_counts(run)
+    creates = dag_sandbox.admin().requests(service="node", path="/sms/create")
+    assert len(creates) == run.xcoms["send"]["chunks"]
+    bodies = [r["body"] for r in creates]
+    assert all(b.get("customID") for b in bodies)  # every chunk named, so a retry can find it
+    # personalised: one (number, text) pair per customer, each text with that customer's first name
+    pairs = [m for b in bodies for m in b.get("numbers", [])]
+    assert len(pairs) == len(CUSTOMERS)
+    assert {c["first_name"] for c in CUSTOMERS} <= {
+        name for m in pairs for name in (c["first_name"] for c in CUSTOMERS) if name in str(m.get("msg"))
+    }
