@@ -181,3 +181,25 @@ def test_rest_and_soap_transports_hide_the_password() -> None:
         c = NodeClient("http://panel.test:9587", "user", PASSWORD, protocol=protocol)
         assert PASSWORD not in repr(c) and PASSWORD not in repr(c._transport)
         c.close()
+
+
+def test_clients_implement_the_generic_protocols() -> None:
+    import asyncio
+
+    from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
+    from airflow_provider_ileti.core.protocol import AsyncStatusClient, SmsClient
+
+    sync = client(Scripted())
+    assert isinstance(sync, SmsClient)
+    assert (sync.service, sync.max_status_batch, sync.supports_idempotency) == ("node", 1000, True)
+    aio = AsyncNodeStatusClient("http://panel.test", "user", PASSWORD)
+    assert isinstance(aio, AsyncStatusClient)
+    assert asyncio.run(aio.get_statuses([])) == []
+    asyncio.run(aio.aclose())
+
+
+def test_close_closes_the_transport() -> None:
+    t = Scripted()
+    with client(t):
+        pass
+    assert t.closed
