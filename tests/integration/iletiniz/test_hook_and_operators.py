@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -11,7 +12,31 @@ from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SmsMess
 from airflow_provider_ileti.hooks.iletiniz import IletinizHook
 from airflow_provider_ileti.hooks.registry import get_sms_hook
 from airflow_provider_ileti.sandbox.credentials import ILETINIZ_API_KEY
-from tests.integration.iletimerkezi.test_operators import context
+
+
+@dataclasses.dataclass
+class _TI:
+    task_id: str
+    dag_id: str = "iz_dag"
+    run_id: str = "manual__2026-01-01T00:00:00+00:00"
+    map_index: int = -1
+    try_number: int = 1
+    stats_tags: dict[str, str] = dataclasses.field(default_factory=dict)
+
+
+class _Store(dict[str, Any]):
+    """What Airflow 3.3 gives as ``task_state_store``: values kept across the tries of a task instance."""
+
+    def set(self, key: str, value: Any) -> None:
+        self[key] = value
+
+    def delete(self, key: str) -> None:
+        self.pop(key, None)
+
+
+def context(task_id: str) -> dict[str, Any]:
+    ti = _TI(task_id=task_id)
+    return {"ti": ti, "task_instance": ti, "run_id": ti.run_id, "task_state_store": _Store()}
 
 
 def test_hook_from_the_sandbox_connection(ileti_sandbox_env: Any) -> None:
@@ -41,6 +66,7 @@ def test_hook_quota_gate(ileti_sandbox_env: Any) -> None:
 
 
 async def test_async_status_client(ileti_sandbox_env: Any) -> None:
+    ileti_sandbox_env.admin.clock(speed=1)  # jobs stay unfinished until the test advances the clock
     hook = IletinizHook()
     batch = SendBatch(messages=(SmsMessage("x", ("+905551230001", "+905551230009")),))
     receipt = hook.get_client().send(batch)
@@ -61,6 +87,7 @@ def test_send_sms_operator_and_sensor(ileti_sandbox_env: Any, state: Any) -> Non
     from airflow_provider_ileti.operators.send import SendSmsOperator
     from airflow_provider_ileti.sensors.delivery import SmsDeliverySensor
 
+    ileti_sandbox_env.admin.clock(speed=1)
     recipients = [f"+90555{i:07d}" for i in range(450)]
     op = SendSmsOperator(task_id="send", conn_id="iletiniz_default", message="Merhaba", recipients=recipients)
     result = op.execute(context("send"))
