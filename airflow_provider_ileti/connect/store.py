@@ -79,7 +79,9 @@ def forget_key(conn_id: str) -> bool:
         conn = session.scalar(select(Connection).where(Connection.conn_id == conn_id))
         if conn is None or not conn.password:
             return False
-        conn.set_password(None)
+        # Airflow 2's set_password(None) leaves the old value: clear the column itself (both majors have it).
+        conn._password = None
+        conn.is_encrypted = False
         return True
 
 
