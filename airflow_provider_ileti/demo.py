@@ -303,6 +303,8 @@ def _sandbox_counts(sandbox: SandboxProcess, service: str) -> dict[str, int]:
         records.extend(v for v in items if isinstance(v, dict))
     totals: dict[str, int] = {}
     for record in records:
+        if isinstance(record.get("statistics"), dict):  # Node keeps its counts one level down
+            record = record["statistics"]
         for key in ("delivered", "undelivered", "waiting", "pending"):
             if isinstance(record.get(key), int):
                 totals[key] = totals.get(key, 0) + int(record[key])
