@@ -15,15 +15,16 @@ the cancel DAG needs no package id passed around — it cancels by the same cust
 - ``ileti_periodic_campaign``: trigger with params (numbers, text, interval) to start the repeating package.
 - ``ileti_periodic_campaign_cancel``: trigger to stop it.
 
-Parse cost: only Airflow's SDK is imported here; the Node client is imported inside the tasks.
+Parse cost: the operator modules import no HTTP/SOAP library; the Node client loads when a task runs.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import pendulum
-from airflow.providers.common.compat.sdk import DAG, Param, task
+from airflow.providers.common.compat.sdk import DAG, Param
+
+from airflow_provider_ileti.operators.node_cancel import NodeCancelPackageOperator
+from airflow_provider_ileti.operators.node_periodic import NodePeriodicCampaignOperator
 
 CONN_ID = "node_sms_default"
 #: The package's customID (≤ 100 of ``[A-Za-z0-9.-]``): the name both DAGs use for the same campaign.
@@ -36,6 +37,7 @@ with DAG(
     start_date=pendulum.datetime(2026, 1, 1, tz="UTC"),
     catchup=False,
     tags=["ileti", "example", "node", "periodic"],
+    render_template_as_native_obj=True,  # params stay lists/ints, start_at a datetime
     params={
         "numbers": Param(["0532 100 00 01", "0532 100 00 02", "0532 100 00 09"], type="array"),
         "content": Param("Haftalık bültenimiz yayında! Çıkmak için RET yazın.", type="string"),
@@ -47,37 +49,21 @@ with DAG(
     },
 ) as periodic_campaign:
 
-    @task
-    def create_periodic_package(params: dict[str, Any] | None = None) -> dict[str, Any]:
-        """One request; the service paces the sending. Safe to retry: the customID is fixed."""
-        from airflow_provider_ileti.clients.node.models import PeriodicSettings
-        from airflow_provider_ileti.hooks.registry import get_sms_hook
-
-        p = params or {}
-        starts = pendulum.now("UTC").add(hours=int(p["start_in_hours"]))  # the client converts to TR time
-        hook = get_sms_hook(CONN_ID)
-        try:
-            client = hook.get_client()
-            pkg_id = client.create_sms(
-                sending_type=1,  # one text to many numbers
-                numbers=list(p["numbers"]),
-                content=p["content"],
-                title="Example periodic newsletter",
-                sending_date=starts,
-                periodic=PeriodicSettings(
-                    period_type=int(p["period_type"]), interval=int(p["interval"]), amount=int(p["amount"])
-                ),
-                custom_id=CAMPAIGN_ID,
-            )
-        finally:
-            hook.close()
-        print(f"Periodic package {pkg_id} for {len(p['numbers'])} number(s) starts {starts.isoformat()}")
-        return {
-            "package_id": pkg_id, "custom_id": CAMPAIGN_ID, "numbers": len(p["numbers"]),
-            "starts": starts.isoformat(),
-        }
-
-    create_periodic_package()
+    # One request; the service paces the sending. Safe to retry: the customID is fixed, and a retry
+    # finds the package the first try made instead of creating a second one.
+    create_periodic_package = NodePeriodicCampaignOperator(
+        task_id="create_periodic_package",
+        node_sms_conn_id=CONN_ID,
+        numbers="{{ params.numbers }}",
+        content="{{ params.content }}",
+        title="Example periodic newsletter",
+        period_type="{{ params.period_type }}",
+        interval="{{ params.interval }}",
+        amount="{{ params.amount }}",
+        # rendered as a real datetime (render_template_as_native_obj); the client converts to TR time
+        start_at="{{ macros.datetime.utcnow() + macros.timedelta(hours=params.start_in_hours) }}",
+        custom_id=CAMPAIGN_ID,
+    )
 
 
 with DAG(
@@ -89,17 +75,11 @@ with DAG(
     tags=["ileti", "example", "node", "periodic"],
 ) as periodic_campaign_cancel:
 
-    @task
-    def cancel_periodic_package() -> dict[str, Any]:
-        """Cancel by customID before the package starts; nothing goes out."""
-        from airflow_provider_ileti.hooks.registry import get_sms_hook
-
-        hook = get_sms_hook(CONN_ID)
-        try:
-            hook.get_client().cancel_package(custom_id=CAMPAIGN_ID)
-        finally:
-            hook.close()
-        print(f"Periodic package {CAMPAIGN_ID} cancelled")
-        return {"cancelled": CAMPAIGN_ID}
-
-    cancel_periodic_package()
+    # Cancel by customID before the package starts; nothing goes out. A package that already started
+    # cannot be cancelled (SMS07): the task fails and says so.
+    cancel_periodic_package = NodeCancelPackageOperator(
+        task_id="cancel_periodic_package",
+        node_sms_conn_id=CONN_ID,
+        custom_id=CAMPAIGN_ID,
+        fail_if_not_cancellable=True,
+    )

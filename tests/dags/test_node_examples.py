@@ -32,12 +32,13 @@ def test_periodic_campaign_created_then_cancelled(
         conf={"numbers": ["0532 100 00 01", "0532 100 00 02"], "start_in_hours": 24 * 30},
     )
     pkg = created.xcoms["create_periodic_package"]
-    assert pkg["numbers"] == 2 and pkg["package_id"]
+    assert pkg["recipients"] == 2 and pkg["package_id"] and not pkg["replayed"]
     [create] = admin.requests(service="node", path="/sms/create")
     assert create["body"]["periodicSettings"]["amount"] == 1000
     assert create["body"]["customID"] == pkg["custom_id"]
 
-    run_dag("ileti_periodic_campaign_cancel")
+    cancelled = run_dag("ileti_periodic_campaign_cancel").xcoms["cancel_periodic_package"]
+    assert cancelled["cancelled"] is True
     cancels = admin.requests(service="node", path="/sms/cancel")
     assert len(cancels) == 1
     assert pkg["custom_id"] in str(cancels[0]["body"]) + str(cancels[0]["query"])
@@ -46,7 +47,8 @@ def test_periodic_campaign_created_then_cancelled(
 def test_otp_sent_once_and_delivered(run_dag: Callable[..., DagRun], dag_sandbox: SandboxProcess) -> None:
     run = run_dag("ileti_otp", conf={"number": "0532 123 45 67", "code": "482913"})
     sent = run.xcoms["send_otp"]
-    assert sent["to"] == "90532***4567"
+    assert sent["package_id"] and not sent["replayed"]
+    assert "90532***4567" in run.output  # logged masked
     assert run.xcoms["wait_for_delivery"]["delivered"] == 1
     [otp] = dag_sandbox.admin().requests(service="node", path="/sms/create-otp")
     assert "482913" in str(otp["body"])
