@@ -3,24 +3,25 @@
 Türkiye's data-protection law (KVKK) wants explicit consent. Node's ``/sms/create-kvkk`` sends a message
 with a personal consent link (the ``SHORT_LINK`` tag) and fills ``FIRST_NAME``/``LAST_NAME`` in.
 
-1. ``import_contacts``: the CSV (``data/kvkk_contacts.csv``) goes into the Node address book in one
-   ``/contact/import`` request (into the group ``KVKK_GROUP``), so consent answers land on known contacts.
-2. ``send_consent_links``: one KVKK package per contact. ``create-kvkk`` takes no customID, so this task
-   does **not** retry automatically (``retries=0``): a retry could send a second link. Each package id is
-   returned, with the masked number, so a person can see what went out.
+1. ``import_contacts``: the CSV (``data/kvkk_contacts.csv``) goes into the Node address book
+   (``/contact/import``), so consent answers land on known contacts.
+2. ``send_consent_links``: one KVKK package per person. ``create-kvkk`` takes no customID, so the operator
+   records its progress after every person: a retry continues where it stopped and never sends a second
+   link to someone already served. XCom holds package ids and counts, not numbers.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pendulum
 from airflow.providers.common.compat.sdk import DAG, task
 
+from airflow_provider_ileti.operators.node_contacts_import import NodeImportContactsOperator
+from airflow_provider_ileti.operators.node_kvkk import NodeKvkkConsentOperator
+
 CONN_ID = "node_sms_default"
 CONTACTS_CSV = str(Path(__file__).parent / "data" / "kvkk_contacts.csv")
-KVKK_GROUP = "KVKK onay bekleyenler"
 #: SHORT_LINK becomes the personal consent link; FIRST_NAME/LAST_NAME are filled in by the service.
 CONTENT = "Sayın FIRST_NAME LAST_NAME, kişisel verilerinizin işlenmesine onay için: SHORT_LINK"
 
@@ -33,45 +34,34 @@ with DAG(
     tags=["ileti", "example", "node", "kvkk"],
 ) as kvkk_consent:
 
-    def _contacts() -> list[dict[str, str]]:
+    # 1. The CSV into the address book; the header names are mapped to Node's columns.
+    import_contacts = NodeImportContactsOperator(
+        task_id="import_contacts",
+        node_sms_conn_id=CONN_ID,
+        csv_path=CONTACTS_CSV,
+        columns={"phone": "GSM", "first_name": "FIRST_NAME", "last_name": "LAST_NAME"},
+        overwrite=True,
+    )
+
+    # 2. The people to ask, read from the same file (a task, so the file is read when the DAG runs, not
+    #    every time Airflow parses this file).
+    @task
+    def load_contacts() -> list[dict[str, str]]:
         import csv
 
-        from airflow_provider_ileti.core.phone import normalize_number
-
         with open(CONTACTS_CSV, encoding="utf-8") as fh:
-            return [{**row, "phone": normalize_number(row["phone"])} for row in csv.DictReader(fh)]
+            return [
+                {"phone": r["phone"], "first_name": r["first_name"], "last_name": r["last_name"]}
+                for r in csv.DictReader(fh)
+            ]
 
-    @task
-    def import_contacts() -> int:
-        from airflow_provider_ileti.hooks.registry import get_sms_hook
+    # 3. One consent link per person, exactly once: progress is recorded after every person, so a retry
+    #    continues with the next person instead of sending a second link.
+    send_consent_links = NodeKvkkConsentOperator(
+        task_id="send_consent_links",
+        node_sms_conn_id=CONN_ID,
+        recipients="{{ ti.xcom_pull(task_ids='load_contacts') | tojson }}",
+        content=CONTENT,
+    )
 
-        contacts = _contacts()
-        rows = [(c["phone"], c["first_name"], c["last_name"], KVKK_GROUP) for c in contacts]
-        hook = get_sms_hook(CONN_ID)
-        try:
-            hook.get_client().import_contacts(
-                rows, ["GSM", "FIRST_NAME", "LAST_NAME", "GROUP_NAME"], overwrite=True
-            )
-        finally:
-            hook.close()
-        print(f"{len(rows)} contact(s) handed to the address book import")
-        return len(rows)
-
-    @task(retries=0)
-    def send_consent_links(imported: int) -> list[dict[str, Any]]:
-        from airflow_provider_ileti.core.masking import mask_number
-        from airflow_provider_ileti.hooks.registry import get_sms_hook
-
-        sent: list[dict[str, Any]] = []
-        hook = get_sms_hook(CONN_ID)
-        try:
-            client = hook.get_client()
-            for c in _contacts():
-                pkg_id = client.create_kvkk(c["phone"], c["first_name"], c["last_name"], CONTENT)
-                sent.append({"package_id": str(pkg_id), "to": mask_number(c["phone"])})
-        finally:
-            hook.close()
-        print(f"{len(sent)} consent link(s) sent of {imported} imported contact(s)")
-        return sent
-
-    send_consent_links(import_contacts())
+    import_contacts >> load_contacts() >> send_consent_links

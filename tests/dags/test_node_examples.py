@@ -65,7 +65,8 @@ def test_kvkk_links_to_imported_contacts(run_dag: Callable[..., DagRun], dag_san
     kvkk = admin.requests(service="node", path="/sms/create-kvkk")
     assert len(kvkk) == len(contacts)
     assert all("SHORT_LINK" in str(r["body"]) for r in kvkk)
-    assert len(run.xcoms["send_consent_links"]) == len(contacts)
+    result = run.xcoms["send_consent_links"]
+    assert len(result["package_ids"]) == result["sent"] == len(contacts)
 
 
 def test_nightly_report_writes_csv_and_html(
