@@ -30,9 +30,10 @@ $(VENV_AF2)/.installed: pyproject.toml $(CONSTRAINTS_AF2)
 venv: $(VENV)/.installed
 venv-af2: $(VENV_AF2)/.installed
 
-# Every test (unit, integration against the sandbox, example DAGs under `airflow dags test`),
-# on the newest Airflow 3 and again on Airflow 2.11.
-test: test-af3 test-af2
+# Lint and type-check first (cheap, and DESIGN.md promises ruff- and mypy-clean code), then every test
+# (unit, integration against the sandbox, example DAGs under `airflow dags test`) on the newest Airflow 3
+# and again on Airflow 2.11.
+test: lint test-af3 test-af2
 
 test-af3: venv
 	@echo "=== tests on Airflow $$($(VENV)/bin/python -c 'import airflow; print(airflow.__version__)') ==="
@@ -46,6 +47,7 @@ demo: venv
 	$(VENV)/bin/python -m airflow_provider_ileti.demo
 
 lint: venv
+	@echo "=== ruff and mypy ==="
 	$(VENV)/bin/ruff check airflow_provider_ileti tests dags_examples benchmarks
 	$(VENV)/bin/mypy airflow_provider_ileti
 

@@ -60,8 +60,8 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
             "protocol": {
                 "label": "Protocol",
                 "schema": {"type": ["string", "null"], "enum": ["rest", "soap", None]},
-                "description": "rest (JSON, default) or soap (zeep over the panel's WSDL). Functions the WSDL "
-                "lacks go over REST to the same server with the same credentials.",
+                "description": "rest (JSON, default) or soap (zeep over the panel's WSDL). Functions the "
+                "WSDL lacks go over REST to the same server with the same credentials.",
             },
             "timezone": _TIMEZONE,
             "timeout": _TIMEOUT,

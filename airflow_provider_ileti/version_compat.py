@@ -4,9 +4,8 @@ from __future__ import annotations
 
 
 def get_base_airflow_version_tuple() -> tuple[int, int, int]:
-    from packaging.version import Version
-
     from airflow import __version__
+    from packaging.version import Version
 
     version = Version(__version__)
     return version.major, version.minor, version.micro

@@ -34,4 +34,5 @@ def build_base_url(
     host_part, _, path = host.partition("/")
     netloc = f"{host_part}:{port}" if port else host_part
     full_path = ("/" + path) if path else default.path
-    return urlunsplit((scheme or default.scheme or "https", netloc, full_path.rstrip("/"), "", "")).rstrip("/")
+    chosen_scheme = scheme or default.scheme or "https"
+    return urlunsplit((chosen_scheme, netloc, full_path.rstrip("/"), "", "")).rstrip("/")

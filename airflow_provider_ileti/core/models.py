@@ -71,7 +71,7 @@ class SendReceipt:
         }
 
 
-class DeliveryPhase(str, enum.Enum):
+class DeliveryPhase(enum.StrEnum):
     """Where a package/order/job is on its way, in words every service shares."""
 
     SCHEDULED = "scheduled"

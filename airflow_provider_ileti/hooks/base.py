@@ -56,7 +56,9 @@ class IletiHook(BaseHook):
     @property
     def base_url(self) -> str:
         conn = self.connection
-        return build_base_url(conn.host, port=conn.port, scheme=conn.schema or None, default_url=self.default_url)
+        return build_base_url(
+            conn.host, port=conn.port, scheme=conn.schema or None, default_url=self.default_url
+        )
 
     @property
     def timezone(self) -> str:

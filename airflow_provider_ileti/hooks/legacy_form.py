@@ -23,7 +23,9 @@ def widgets_for(conn_fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
             widgets[name] = BooleanField(label, description=description)
         elif "enum" in spec["schema"]:
             choices = [(v, v) for v in spec["schema"]["enum"] if v is not None]
-            widgets[name] = SelectField(label, choices=choices, description=description, validators=[Optional()])
+            widgets[name] = SelectField(
+                label, choices=choices, description=description, validators=[Optional()]
+            )
         elif "integer" in types or "number" in types:
             minimum = spec["schema"].get("minimum")
             validators = [Optional(strip_whitespace=True)]

@@ -24,4 +24,7 @@ def get_sms_hook(conn_id: str) -> IletiHook:
     from airflow.providers.common.compat.sdk import BaseHook
 
     conn = BaseHook.get_connection(conn_id)
+    if not conn.conn_type:
+        known = ", ".join(sorted(CONNECTION_FORMS))
+        raise ValueError(f"conn_id={conn_id!r}: the connection has no conn_type (one of: {known})")
     return hook_class_for(conn.conn_type.replace("-", "_"))(conn_id=conn_id)

@@ -20,7 +20,9 @@ from airflow_provider_ileti.sandbox.faults import Fault
 def register_admin(app: web.Application, sandbox: Sandbox) -> None:
     async def requests_(request: web.Request) -> web.Response:
         q = request.query
-        entries = sandbox.journal.entries(service=q.get("service"), path=q.get("path"), method=q.get("method"))
+        entries = sandbox.journal.entries(
+            service=q.get("service"), path=q.get("path"), method=q.get("method")
+        )
         return web.json_response({"requests": [e.to_dict() for e in entries]})
 
     async def reset(request: web.Request) -> web.Response:

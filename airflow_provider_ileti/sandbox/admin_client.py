@@ -18,7 +18,9 @@ class SandboxAdmin:
         resp.raise_for_status()
         return resp.json()
 
-    def requests(self, service: str | None = None, path: str | None = None, method: str | None = None) -> list[dict[str, Any]]:
+    def requests(
+        self, service: str | None = None, path: str | None = None, method: str | None = None
+    ) -> list[dict[str, Any]]:
         params = {k: v for k, v in {"service": service, "path": path, "method": method}.items() if v}
         return list(self._call("GET", "/requests", params=params)["requests"])
 

@@ -18,7 +18,8 @@ SANDBOX_KEY: web.AppKey[Sandbox] = web.AppKey("sandbox", Sandbox)
 
 
 def service_modules() -> list[Any]:
-    return [importlib.import_module(f"airflow_provider_ileti.sandbox.services.{name}") for name in SERVICE_MODULES]
+    package = "airflow_provider_ileti.sandbox.services"
+    return [importlib.import_module(f"{package}.{name}") for name in SERVICE_MODULES]
 
 
 def _service_of(path: str) -> str:
@@ -33,7 +34,9 @@ def _drop(request: web.Request) -> None:
         transport.abort()
 
 
-async def _apply_before(request: web.Request, sandbox: Sandbox, service: str, fault: Fault) -> web.StreamResponse | None:
+async def _apply_before(
+    request: web.Request, sandbox: Sandbox, service: str, fault: Fault
+) -> web.StreamResponse | None:
     if fault.mode == "delay":
         await asyncio.sleep(fault.delay)
         return None

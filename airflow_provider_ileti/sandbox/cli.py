@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ileti-sandbox", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 = any free port)")
-    parser.add_argument("--speed", type=float, default=1.0, help="virtual seconds per real second (default: 1)")
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="virtual seconds per real second (default: 1)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for probabilistic faults")
     parser.add_argument("--env-file", help="also write the export lines to this file")
     args = parser.parse_args(argv)

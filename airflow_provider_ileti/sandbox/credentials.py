@@ -11,7 +11,9 @@ NODE_PASSWORD = "sandbox-password"
 ILETIMERKEZI_KEY = "sandbox-key"
 ILETIMERKEZI_SECRET = "sandbox-secret"
 #: The panel-issued hash: hex HMAC-SHA256 of the key with the secret as the HMAC key.
-ILETIMERKEZI_HASH = hmac.new(ILETIMERKEZI_SECRET.encode(), ILETIMERKEZI_KEY.encode(), hashlib.sha256).hexdigest()
+ILETIMERKEZI_HASH = hmac.new(
+    ILETIMERKEZI_SECRET.encode(), ILETIMERKEZI_KEY.encode(), hashlib.sha256
+).hexdigest()
 
 ILETINIZ_API_KEY = "iltz_test_sandbox0key"
 ILETINIZ_CLIENT_ID = "airflow-provider-ileti"

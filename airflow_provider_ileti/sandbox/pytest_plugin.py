@@ -39,7 +39,9 @@ class SandboxHandle:
     def env(self) -> dict[str, str]:
         return self.server.env()
 
-    def requests(self, service: str | None = None, path: str | None = None, method: str | None = None) -> list[dict[str, object]]:
+    def requests(
+        self, service: str | None = None, path: str | None = None, method: str | None = None
+    ) -> list[dict[str, object]]:
         return [e.to_dict() for e in self.sandbox.journal.entries(service=service, path=path, method=method)]
 
     def reset(self) -> None:

@@ -1,7 +1,7 @@
 """The Node-only tutorials under ``airflow dags test``: periodic campaign + cancel, OTP, KVKK, nightly report.
 
 Each test checks what reached the sandbox (request bodies in the journal) and what the DAG wrote, not only
-the exit code. They skip until the Node sandbox service and hook are in the checkout.
+the exit code.
 """
 
 from __future__ import annotations
@@ -13,14 +13,8 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_ileti.demo import DAGS_FOLDER, DagRun, SandboxProcess
-from tests.dags.node_ready import require_node
 
 pytestmark = pytest.mark.dags
-
-
-@pytest.fixture(autouse=True)
-def _node(dag_sandbox: SandboxProcess) -> None:
-    require_node(dag_sandbox)
 
 
 def test_periodic_campaign_created_then_cancelled(

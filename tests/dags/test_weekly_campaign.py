@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_ileti.demo import DAGS_FOLDER, DagRun, SandboxProcess
-from tests.dags.node_ready import require_node
 
 pytestmark = pytest.mark.dags
 
@@ -51,7 +50,6 @@ def test_weekly_campaign_on_iletimerkezi(run_dag: Callable[..., DagRun], dag_san
 
 
 def test_weekly_campaign_on_node(run_dag: Callable[..., DagRun], dag_sandbox: SandboxProcess) -> None:
-    require_node(dag_sandbox)
     run = run_dag("ileti_weekly_campaign")
     _check_counts(run)
     creates = dag_sandbox.admin().requests(service="node", path="/sms/create")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from airflow_provider_ileti.get_provider_info import get_provider_info
+from airflow_provider_ileti.version_compat import AIRFLOW_V_3_2_PLUS
 
 CONN_TYPES = ("node_sms", "iletimerkezi", "iletiniz", "wisecp")
 
@@ -21,10 +23,7 @@ def _connection_types() -> dict[str, dict]:
 
 def _hook_class(info: dict) -> type:
     module, _, name = info["hook-class-name"].rpartition(".")
-    try:
-        return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
-    except ImportError as exc:  # another engineer's hook still being written
-        pytest.skip(f"{info['hook-class-name']} not importable yet: {exc}")
+    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
 
 
 def test_all_four_connection_types_are_declared() -> None:
@@ -50,10 +49,12 @@ def test_ui_field_behaviour_agrees(conn_type: str) -> None:
     assert legacy["placeholders"] == ui["placeholders"]
 
 
+@pytest.mark.skipif(
+    AIRFLOW_V_3_2_PLUS and importlib.util.find_spec("flask_appbuilder") is None,
+    reason="Airflow >= 3.2 reads conn-fields; the legacy widgets need flask_appbuilder (checked on 2.11)",
+)
 @pytest.mark.parametrize("conn_type", CONN_TYPES)
 def test_widgets_agree_with_conn_fields(conn_type: str) -> None:
-    pytest.importorskip("flask_appbuilder")
-    pytest.importorskip("wtforms")
     info = _connection_types()[conn_type]
     widgets = _hook_class(info).get_connection_form_widgets()
     fields = info["conn-fields"]
@@ -73,8 +74,7 @@ def test_conn_fields_have_labels_and_descriptions(conn_type: str) -> None:
 
 def test_airflow_providers_hooks_lists_node_sms(tmp_path: Path) -> None:
     airflow = Path(sys.executable).with_name("airflow")
-    if not airflow.exists():
-        pytest.skip("no airflow executable next to this interpreter")
+    assert airflow.exists(), f"no airflow executable next to {sys.executable}"
     env = dict(os.environ, AIRFLOW_HOME=str(tmp_path), AIRFLOW__CORE__LOAD_EXAMPLES="False")
     done = subprocess.run(
         [str(airflow), "providers", "hooks", "--output", "plain"],

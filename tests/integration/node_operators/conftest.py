@@ -8,10 +8,6 @@ import pytest
 
 from tests.unit.operators.support import FakeStateStore, FakeTI, make_context
 
-# until the Node client is committed these tests have nothing to talk through
-pytest.importorskip("airflow_provider_ileti.clients.node.client")
-pytest.importorskip("airflow_provider_ileti.hooks.node")
-
 
 def ctx(task_id: str = "t", *, store: FakeStateStore | None = None, try_number: int = 1, **extra: Any):
     """A task context built the same way on Airflow 3.3 and 2.11 (the generic operators' test helper)."""

@@ -8,7 +8,6 @@ watch of 1,000 packages makes one ``/node/sms/list`` request per poll; bad argum
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 from typing import Any
 
 import pytest
@@ -16,11 +15,6 @@ from airflow.providers.common.compat.sdk import AirflowFailException, TaskDeferr
 
 from airflow_provider_ileti.core.idempotency import make_custom_id
 from tests.unit.operators.support import FakeStateStore, FakeTI, make_context, run_with_retries
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("airflow_provider_ileti.clients.node.client") is None,
-    reason="the Node client is not built yet",
-)
 
 CONN = "node_sms_default"
 NUMBERS = [f"0555555{i:04d}" for i in range(3000)]  # last digit 9: undelivered, 8: expired (sandbox outcomes)

@@ -50,7 +50,8 @@ def test_fault_delay_holds_the_answer(ileti_sandbox):
 
 
 def test_bad_fault_is_refused(ileti_sandbox):
-    resp = requests.post(f"{ileti_sandbox.url}/_admin/faults", json={"path": "/x", "mode": "explode"}, timeout=5)
+    fault = {"path": "/x", "mode": "explode"}
+    resp = requests.post(f"{ileti_sandbox.url}/_admin/faults", json=fault, timeout=5)
     assert resp.status_code == 400
     assert "explode" in resp.json()["message"]
 
