@@ -5,7 +5,8 @@ Airflow ≥ 3.2 reads them from ``get_provider_info()`` (``conn-fields`` / ``ui-
 built from these dicts, so they cannot drift apart (a test checks that they agree). Pure data: importing this
 module imports nothing.
 
-Secrets live in ``password`` or in extras named ``api_secret`` so Airflow masks them everywhere.
+Secrets live in ``password`` or in extras named ``api_secret`` (schema ``"format": "password"``) so Airflow
+masks them everywhere and both forms show them as password fields.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
         "conn-fields": {
             "api_secret": {
                 "label": "API secret",
-                "schema": {"type": ["string", "null"]},
+                # "format": "password" is what makes Airflow >= 3.2 treat the field as sensitive.
+                "schema": {"type": ["string", "null"], "format": "password"},
                 "description": "Instead of the hash: the secret; the hash is computed as hex HMAC-SHA256 of "
                 "the key with the secret as the HMAC key.",
             },

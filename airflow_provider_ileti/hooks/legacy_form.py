@@ -11,7 +11,7 @@ from typing import Any
 def widgets_for(conn_fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
     from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, BS3TextFieldWidget
     from flask_babel import lazy_gettext
-    from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+    from wtforms import BooleanField, FloatField, IntegerField, PasswordField, SelectField, StringField
     from wtforms.validators import NumberRange, Optional
 
     widgets: dict[str, Any] = {}
@@ -31,10 +31,12 @@ def widgets_for(conn_fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
             validators = [Optional(strip_whitespace=True)]
             if minimum is not None:
                 validators.append(NumberRange(min=minimum))
-            widgets[name] = IntegerField(
+            # "number" admits fractions (a 2.5 s timeout); "integer" does not.
+            field_class = IntegerField if "number" not in types else FloatField
+            widgets[name] = field_class(
                 label, widget=BS3TextFieldWidget(), validators=validators, description=description
             )
-        elif name in ("api_secret", "api_key", "token"):
+        elif spec["schema"].get("format") == "password":  # the same rule Airflow >= 3.2 applies
             widgets[name] = PasswordField(label, widget=BS3PasswordFieldWidget(), description=description)
         else:
             widgets[name] = StringField(label, widget=BS3TextFieldWidget(), description=description)

@@ -61,8 +61,27 @@ def test_widgets_agree_with_conn_fields(conn_type: str) -> None:
     assert set(widgets) == set(fields)
     for name, spec in fields.items():
         field = widgets[name]
+        schema = spec["schema"]
         assert str(field.args[0]) == spec["label"]
         assert field.kwargs.get("description", "") == spec.get("description", "")
+        # Sensitive on one form means sensitive on the other (Airflow >= 3.2: schema format "password").
+        assert (field.field_class.__name__ == "PasswordField") == (schema.get("format") == "password"), name
+        if "enum" in schema:
+            assert [v for v, _ in field.kwargs["choices"]] == [v for v in schema["enum"] if v is not None]
+        elif "number" in schema["type"]:
+            assert field.field_class.__name__ == "FloatField", name
+        elif "integer" in schema["type"]:
+            assert field.field_class.__name__ == "IntegerField", name
+        elif "boolean" in schema["type"]:
+            assert field.field_class.__name__ == "BooleanField", name
+
+
+def test_every_secret_extra_is_declared_sensitive() -> None:
+    """Extras that hold secrets must carry ``"format": "password"`` so Airflow >= 3.2 masks them in its UI."""
+    for conn_type, info in _connection_types().items():
+        for name, spec in info["conn-fields"].items():
+            if name in ("api_secret", "api_key", "token", "client_secret"):
+                assert spec["schema"].get("format") == "password", (conn_type, name)
 
 
 @pytest.mark.parametrize("conn_type", CONN_TYPES)
