@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from airflow_provider_ileti.core.errors import ValidationError
+from airflow_provider_ileti.core.masking import mask_number
 
 DEFAULT_REGION = "TR"
 TR_COUNTRY_CODE = "90"
@@ -57,10 +58,11 @@ def normalize_number(number: str, *, field: str = "number", region: str = DEFAUL
     """Digits with country code, no plus (``"905551234567"``), or ``ValidationError(field, number, rule)``.
 
     For Turkey only mobile numbers (5xx) are accepted; other countries' numbers are accepted when they are
-    valid and can take an SMS (give them with ``+`` and the country code).
+    valid and can take an SMS (give them with ``+`` and the country code). The error carries the number
+    masked (``0212***0001``): a phone number is personal data and must not reach a log or a task's failure.
     """
     if not isinstance(number, str | int) or isinstance(number, bool):
-        raise ValidationError(field, number, "must be a phone number string")
+        raise ValidationError(field, _shown(number), "must be a phone number string")
     text = str(number).strip()
     if not text:
         raise ValidationError(field, number, "must not be empty")
@@ -136,7 +138,9 @@ def _canonical_digits(msisdn: str, field: str = "msisdn") -> str:
     text = str(msisdn or "").strip()
     digits = text[1:] if text.startswith("+") else text
     if not digits.isdigit() or not 7 <= len(digits) <= 15:
-        raise ValidationError(field, msisdn, "must be digits with country code, as normalize_number returns")
+        raise ValidationError(
+            field, _shown(msisdn), "must be digits with country code, as normalize_number returns"
+        )
     return digits
 
 
@@ -146,7 +150,7 @@ def _parse_international(digits: str) -> Any:
     try:
         return phonenumbers.parse("+" + digits)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError("msisdn", digits, "not a number with a known country code") from exc
+        raise ValidationError("msisdn", _shown(digits), "not a number with a known country code") from exc
 
 
 def _normalize_slow(text: str, *, field: str, region: str, original: object) -> str:
@@ -165,18 +169,26 @@ def _normalize_slow(text: str, *, field: str, region: str, original: object) -> 
             candidate = _parse("+" + bare, region)
             if candidate is not None and phonenumbers.is_valid_number(candidate):
                 parsed = candidate
+    shown = _shown(original)
     if parsed is None:
-        raise ValidationError(field, original, "not a phone number")
+        raise ValidationError(field, shown, "not a phone number")
     if not phonenumbers.is_valid_number(parsed):
         rule = f"not a valid number (write {region} numbers as e.g. 0555 555 00 01, others as +<cc>)"
-        raise ValidationError(field, original, rule)
+        raise ValidationError(field, shown, rule)
     number_type = _type_name(phonenumbers.number_type(parsed))
     country_code = str(parsed.country_code)
     if country_code == TR_COUNTRY_CODE and number_type != "MOBILE":
-        raise ValidationError(field, original, "not a Turkish mobile number (5xx)")
+        raise ValidationError(field, shown, "not a Turkish mobile number (5xx)")
     if number_type in NON_SMS_NUMBER_TYPES:
-        raise ValidationError(field, original, f"cannot receive SMS ({number_type.lower()} number)")
+        raise ValidationError(field, shown, f"cannot receive SMS ({number_type.lower()} number)")
     return country_code + str(phonenumbers.national_significant_number(parsed))
+
+
+def _shown(value: object) -> str:
+    """What an error may show of a refused number: masked digits, or only the type of a non-number."""
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return mask_number(str(value))
+    return f"<{type(value).__name__}>"
 
 
 def _parse(text: str, region: str) -> Any:

@@ -77,12 +77,32 @@ def test_non_strings_are_rejected(given: object) -> None:
         normalize_number(given)  # type: ignore[arg-type]
 
 
-def test_the_error_names_field_value_and_rule() -> None:
+def test_the_error_names_field_masked_value_and_rule() -> None:
     with pytest.raises(ValidationError) as info:
         normalize_number("0212 555 00 01", field="recipients")
     assert info.value.field == "recipients"
-    assert info.value.value == "0212 555 00 01"
-    assert str(info.value).startswith("recipients='0212 555 00 01': ")
+    assert info.value.value == "0212***0001"
+    assert info.value.rule == "not a Turkish mobile number (5xx)"
+    assert str(info.value).startswith("recipients='0212***0001': not a Turkish mobile number (5xx)")
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["0212 555 00 01", "+44 20 7946 0958", "+1 800 555 0199", "5926101100", "905551234", "12345678901234567"],
+)
+def test_no_refused_number_appears_whole_in_the_error(given: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        normalize_number(given)
+    digits = "".join(ch for ch in given if ch.isdigit())
+    shown = str(info.value)
+    assert digits not in "".join(ch for ch in shown if ch.isdigit())
+    assert "***" in shown and info.value.rule
+
+
+def test_format_number_masks_what_it_refuses() -> None:
+    with pytest.raises(ValidationError) as info:
+        format_number("90555123456789012", "e164")
+    assert "90555123456789012" not in str(info.value) and "***" in str(info.value)
 
 
 @pytest.mark.parametrize(
