@@ -6,6 +6,46 @@ from typing import Any
 
 from airflow_provider_ileti.connection_forms import CONNECTION_FORMS
 
+_PKG = "airflow_provider_ileti"
+#: The generic operators, sensor and trigger work with every connection type below.
+GENERIC = "SMS in Turkey (any service)"
+#: integration name -> its public documentation (the Node SMS API is white-label: no public page).
+INTEGRATIONS = {
+    GENERIC: "https://pypi.org/project/airflow-provider-ileti/",
+    "Node SMS API": "https://pypi.org/project/airflow-provider-ileti/",
+    "İleti Merkezi": "https://www.iletimerkezi.com/",
+    "İletiniz": "https://iletiniz.com/",
+    "WISECP International SMS": "https://www.wisecp.com/",
+}
+HOOK_MODULES = {
+    "Node SMS API": [f"{_PKG}.hooks.node"],
+    "İleti Merkezi": [f"{_PKG}.hooks.iletimerkezi"],
+    "İletiniz": [f"{_PKG}.hooks.iletiniz"],
+    "WISECP International SMS": [f"{_PKG}.hooks.wisecp"],
+}
+OPERATOR_MODULES = {
+    GENERIC: [f"{_PKG}.operators.{name}" for name in ("send", "cancel", "balance")],
+    "Node SMS API": [
+        f"{_PKG}.operators.{name}"
+        for name in (
+            "node_otp",
+            "node_kvkk",
+            "node_periodic",
+            "node_cancel",
+            "node_recreate",
+            "node_contacts_import",
+            "node_blacklist",
+            "node_groups",
+            "node_reports",
+        )
+    ],
+    "İletiniz": [f"{_PKG}.operators.iletiniz"],
+}
+
+
+def _by_integration(modules: dict[str, list[str]]) -> list[dict[str, Any]]:
+    return [{"integration-name": name, "python-modules": mods} for name, mods in modules.items()]
+
 
 def get_provider_info() -> dict[str, Any]:
     return {
@@ -17,10 +57,11 @@ def get_provider_info() -> dict[str, Any]:
         "versions": ["0.1.0"],
         "integrations": [
             {
-                "integration-name": "Node SMS API",
-                "external-doc-url": "https://github.com/",
+                "integration-name": name,
+                "external-doc-url": url,
                 "tags": ["service"],
-            },
+            }
+            for name, url in INTEGRATIONS.items()
         ],
         "connection-types": [
             {
@@ -32,47 +73,9 @@ def get_provider_info() -> dict[str, Any]:
             }
             for conn_type, form in CONNECTION_FORMS.items()
         ],
-        "hooks": [
-            {
-                "integration-name": "Node SMS API",
-                "python-modules": [
-                    "airflow_provider_ileti.hooks.node",
-                    "airflow_provider_ileti.hooks.iletimerkezi",
-                    "airflow_provider_ileti.hooks.iletiniz",
-                    "airflow_provider_ileti.hooks.wisecp",
-                ],
-            }
-        ],
-        "operators": [
-            {
-                "integration-name": "Node SMS API",
-                "python-modules": [
-                    "airflow_provider_ileti.operators.send",
-                    "airflow_provider_ileti.operators.cancel",
-                    "airflow_provider_ileti.operators.balance",
-                    "airflow_provider_ileti.operators.node_otp",
-                    "airflow_provider_ileti.operators.node_kvkk",
-                    "airflow_provider_ileti.operators.node_periodic",
-                    "airflow_provider_ileti.operators.node_cancel",
-                    "airflow_provider_ileti.operators.node_recreate",
-                    "airflow_provider_ileti.operators.node_contacts_import",
-                    "airflow_provider_ileti.operators.node_blacklist",
-                    "airflow_provider_ileti.operators.node_groups",
-                    "airflow_provider_ileti.operators.node_reports",
-                ],
-            }
-        ],
-        "sensors": [
-            {
-                "integration-name": "Node SMS API",
-                "python-modules": ["airflow_provider_ileti.sensors.delivery"],
-            }
-        ],
-        "triggers": [
-            {
-                "integration-name": "Node SMS API",
-                "python-modules": ["airflow_provider_ileti.triggers.delivery"],
-            }
-        ],
-        "notifications": ["airflow_provider_ileti.notifications.sms.SmsNotifier"],
+        "hooks": _by_integration(HOOK_MODULES),
+        "operators": _by_integration(OPERATOR_MODULES),
+        "sensors": _by_integration({GENERIC: [f"{_PKG}.sensors.delivery"]}),
+        "triggers": _by_integration({GENERIC: [f"{_PKG}.triggers.delivery"]}),
+        "notifications": [f"{_PKG}.notifications.sms.SmsNotifier"],
     }
