@@ -308,7 +308,7 @@ class IletiMerkeziClient:
         """
         tree, summary, total = self._prepare(messages, sender, send_at, commercial, iys_list)
         answer = self._send_call("send-sms", tree, summary)
-        order_id = wire.order_id_of(answer, operation="send-sms")
+        order_id = wire.order_id_of(answer, operation="send-sms", send_summary=summary)
         log.info(
             "İleti Merkezi order %s accepted: %d message(s), %d recipient(s)", order_id, len(messages), total
         )
@@ -356,7 +356,7 @@ class IletiMerkeziClient:
             )
 
         answer = self._retrying(once, "send-sms/get")
-        order_id = wire.order_id_of(answer, operation="send-sms/get")
+        order_id = wire.order_id_of(answer, operation="send-sms/get", send_summary=summary)
         log.info("İleti Merkezi order %s accepted (GET form): %d recipient(s)", order_id, total)
         return order_id
 

@@ -5,9 +5,12 @@ repeated element, e.g. ``message`` or ``number``) and written either as ``<reque
 ``{"request": {...}}``. Answers come back as the same kind of tree, so the client reads both formats with
 one piece of code.
 
-Answers are parsed defensively: a document with a DTD (external entities, "billion laughs") is refused
-before lxml sees it, and the parser itself resolves no entities, loads no DTD and reads no network, so a
-hostile or broken answer becomes a clear ``ProtocolError`` and never a file read.
+Answers are parsed defensively, in two steps. The parser itself resolves no entities, loads no DTD, reads
+no network and keeps libxml2's size and depth limits (no ``huge_tree``). Then any document that declares a
+DOCTYPE or still holds an entity reference is refused, whatever its encoding: a byte search for
+``<!DOCTYPE`` only sees ASCII-compatible encodings, and a UTF-16 XXE or "billion laughs" slipped past one
+(its unresolved entity quietly became an empty value). The byte search stays as a fast first refusal. A
+hostile or broken answer becomes a clear ``ProtocolError``, never a file read and never a silent blank.
 """
 
 from __future__ import annotations
@@ -25,22 +28,44 @@ SERVICE = "iletimerkezi"
 
 Tree = dict[str, Any]
 
-#: Anything that declares a DTD or entities is refused unread: the service never sends one.
+#: Fast first refusal for ASCII-compatible encodings; ``_refuse_dtd`` decides for every encoding.
 _DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 #: No İleti Merkezi answer comes near this (a 1000-row report page is ~60 KB); bigger is hostile.
 MAX_ANSWER_BYTES = 16 * 1024 * 1024
 
 
+#: The parser's settings, in one place so a test can hold them to account.
+SAFE_PARSER_OPTIONS: Mapping[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+_DTD_REFUSED = "answer declares a DTD or entities (refused: the service never sends one)"
+
+
 def _safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
+    return etree.XMLParser(**SAFE_PARSER_OPTIONS)
+
+
+def _refuse_dtd(root: etree._Element) -> None:
+    """``ProtocolError`` for a parsed document with a DOCTYPE, a DTD or any entity reference.
+
+    Checked on the parsed tree, so the encoding (UTF-16, UTF-32…) cannot hide it from us.
+    """
+    docinfo = root.getroottree().docinfo
+    declared = (
+        docinfo.doctype
+        or docinfo.internalDTD is not None
+        or docinfo.externalDTD is not None
+        or docinfo.system_url
+        or docinfo.public_id
     )
+    if declared or next(root.iter(etree.Entity), None) is not None:
+        raise ProtocolError(_DTD_REFUSED, service=SERVICE)
 
 
 # -- writing ------------------------------------------------------------------------------------------------
@@ -76,6 +101,8 @@ def to_json(tree: Tree) -> bytes:
 
 # -- reading ------------------------------------------------------------------------------------------------
 def _element_to_tree(element: etree._Element) -> Any:
+    if any(isinstance(c, etree._Entity) for c in element):  # never read as a blank value
+        raise ProtocolError(_DTD_REFUSED, service=SERVICE)
     children = [c for c in element if isinstance(c.tag, str)]
     if not children:
         return (element.text or "").strip()
@@ -100,15 +127,15 @@ def parse_xml(body: bytes) -> Tree:
     if len(body) > MAX_ANSWER_BYTES:
         raise ProtocolError("answer larger than any İleti Merkezi document; refused", service=SERVICE)
     if _DTD_MARKERS.search(body):
-        raise ProtocolError(
-            "answer declares a DTD or entities (refused unread: the service never sends one)", service=SERVICE
-        )
+        raise ProtocolError(_DTD_REFUSED, service=SERVICE)
     try:
         root = etree.fromstring(body, parser=_safe_parser())
     except etree.XMLSyntaxError as exc:
         raise ProtocolError(
             f"answer is not well-formed XML (truncated or not XML at all): {exc.msg}", service=SERVICE
         ) from None
+    if root is not None:
+        _refuse_dtd(root)
     if root is None or root.tag != "response":
         tag = getattr(root, "tag", None)
         raise ProtocolError(f"expected an XML <response> document, got <{tag}>", service=SERVICE)

@@ -199,12 +199,23 @@ def read_answer(
     raise error
 
 
-def order_id_of(tree: codec.Tree, *, operation: str) -> str:
+def order_id_of(tree: codec.Tree, *, operation: str, send_summary: str) -> str:
+    """The new order's id from a send's success answer.
+
+    A status-200 answer without an id most likely means the order exists (the service accepted it and
+    our copy of the answer lost the id): that is ``AmbiguousSendError``, so it is recorded as possibly sent
+    and never sent again, not a plain ``ProtocolError`` a caller might retry.
+    """
     order = tree.get("order")
     order_id = codec.text_of(order.get("id")) if isinstance(order, dict) else None
-    if not order_id:
-        raise ProtocolError(f"{operation}: the answer has no order id", service=SERVICE)
-    return order_id
+    if not order_id or not order_id.strip().isdigit():
+        raise _ambiguous(
+            operation,
+            "the service answered status 200 (accepted) but the answer has no numeric order id",
+            send_summary,
+            http_status=200,
+        )
+    return order_id.strip()
 
 
 def _date(value: Any, tz: str) -> dt.datetime | None:

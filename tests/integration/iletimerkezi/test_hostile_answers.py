@@ -133,10 +133,30 @@ def test_html_502_to_a_send_is_ambiguous(hostile):
     assert hostile.hits == 1
 
 
-def test_answer_without_order_id_is_a_protocol_error(hostile):
-    hostile.body = b"<response><status><code>200</code><message>ok</message></status></response>"
-    with pytest.raises(ProtocolError, match="no order id"):
-        _client(hostile).send_sms("Merhaba", ["5555550001"])
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_accepted_answer_without_order_id_is_ambiguous(hostile, fmt):
+    """200 with no id: the order most likely exists, so it is 'possibly sent', never sent again."""
+    if fmt == "json":
+        hostile.content_type = "application/json"
+        hostile.body = b'{"response": {"status": {"code": 200, "message": "ok"}}}'
+    else:
+        hostile.body = b"<response><status><code>200</code><message>ok</message></status></response>"
+    with pytest.raises(AmbiguousSendError, match="no numeric order id") as info:
+        _client(hostile, fmt).send_messages(
+            [("Merhaba", ["5555550001", "5555550002"]), ("Selam", ["5325550003"])], sender="APITEST"
+        )
+    text = str(info.value)
+    assert "2 message(s) to 3 recipient(s)" in text and "90555***0001" in text
+    assert "5555550001" not in text and "Merhaba" not in text
+    assert info.value.http_status == 200
+    assert hostile.hits == 1
+
+
+def test_accepted_answer_without_order_id_to_the_get_send_is_ambiguous(hostile):
+    hostile.body = b"<response><status><code>200</code></status><order><id></id></order></response>"
+    with pytest.raises(AmbiguousSendError, match="no numeric order id"):
+        _client(hostile).send_via_get("Merhaba", ["5555550001"])
+    assert hostile.hits == 1
 
 
 def test_oversized_answer_is_refused_without_reading_it_all(hostile, monkeypatch):
@@ -156,3 +176,85 @@ def test_body_cut_short_on_a_send_is_ambiguous(hostile):
     with pytest.raises(AmbiguousSendError):
         _client(hostile).send_sms("Merhaba", ["5555550001"])
     assert hostile.hits == 1
+
+
+# -- DTDs and entities in any encoding: refused after parsing, not only by a byte search -------------------
+def _xxe_answer(path: str, inner: str) -> str:
+    return (
+        f'<?xml version="1.0" encoding="ENC"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{path}">]>'
+        f"<response><status><code>200</code><message>ok</message></status>{inner}</response>"
+    )
+
+
+def _laughs_answer(inner: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="ENC"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">'
+        '<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>'
+        f"<response><status><code>200</code><message>&d;</message></status>{inner}</response>"
+    )
+
+
+def _encode(doc: str, encoding: str) -> bytes:
+    return doc.replace('encoding="ENC"', f'encoding="{encoding.upper()}"').encode(encoding)
+
+
+ENCODINGS = ["utf-8", "utf-16"]
+BALANCE = "<balance><amount>1</amount><sms>&x;</sms></balance>"
+REPORT = "<order><id>7</id><status>114</status><total>&x;</total><delivered>1</delivered></order>"
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_external_entity_in_any_encoding_fails_the_balance(hostile, tmp_path, encoding):
+    secret = tmp_path / "secret.txt"
+    secret.write_text(MARKER)
+    hostile.body = _encode(_xxe_answer(str(secret), BALANCE), encoding)
+    with pytest.raises(ProtocolError, match="DTD") as info:
+        _client(hostile).get_balance()  # before the fix, UTF-16 gave Balance(credits=None) and no error
+    assert MARKER not in str(info.value)
+    assert hostile.hits == 1  # a protocol error is final: not retried
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_billion_laughs_in_any_encoding_is_not_a_success(hostile, encoding):
+    hostile.body = _encode(_laughs_answer("<balance><sms>5</sms></balance>"), encoding)
+    with pytest.raises(ProtocolError, match="DTD"):
+        _client(hostile).get_balance()
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_hostile_answer_to_a_send_in_any_encoding_is_ambiguous(hostile, tmp_path, encoding):
+    hostile.body = _encode(_xxe_answer(str(tmp_path / "x"), "<order><id>&x;</id></order>"), encoding)
+    with pytest.raises(AmbiguousSendError, match="DTD"):
+        _client(hostile).send_sms("Merhaba", ["5555550001"])
+    assert hostile.hits == 1
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+async def test_async_client_refuses_external_entity_in_any_encoding(hostile, tmp_path, encoding):
+    from airflow_provider_ileti.clients.iletimerkezi.aio import AsyncIletiMerkeziStatusClient
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(MARKER)
+    hostile.body = _encode(_xxe_answer(str(secret), REPORT), encoding)
+    aclient = AsyncIletiMerkeziStatusClient(hostile.url, key="k", api_hash="h")
+    try:
+        with pytest.raises(ProtocolError, match="DTD") as info:
+            await aclient.get_statuses(["7"])
+    finally:
+        await aclient.aclose()
+    assert MARKER not in str(info.value)
+    assert hostile.hits == 1
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+async def test_async_client_refuses_billion_laughs_in_any_encoding(hostile, encoding):
+    from airflow_provider_ileti.clients.iletimerkezi.aio import AsyncIletiMerkeziStatusClient
+
+    hostile.body = _encode(_laughs_answer("<order><id>7</id><status>114</status></order>"), encoding)
+    aclient = AsyncIletiMerkeziStatusClient(hostile.url, key="k", api_hash="h")
+    try:
+        with pytest.raises(ProtocolError, match="DTD"):
+            await aclient.get_statuses(["7"])
+    finally:
+        await aclient.aclose()

@@ -57,6 +57,9 @@ def parse_request(body: bytes, as_json: bool) -> dict[str, Any]:
         root = etree.fromstring(body, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise BadRequest("not well-formed XML") from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or next(root.iter(etree.Entity), None) is not None:
+        raise BadRequest("DTDs are not accepted")  # in any encoding, not only where the bytes are ASCII
     if root.tag != "request":
         raise BadRequest("root element must be <request>")
     tree = _to_tree(root)
