@@ -12,30 +12,33 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 HEAVY = ("requests", "zeep", "lxml", "httpx", "phonenumbers")
 
-#: Pure modules: they must load none of HEAVY, and not Airflow either.
-CORE_MODULES = (
-    "airflow_provider_ileti.core.phone",
-    "airflow_provider_ileti.core.masking",
-    "airflow_provider_ileti.core.segments",
-    "airflow_provider_ileti.core.localtime",
-    "airflow_provider_ileti.core.idempotency",
-    "airflow_provider_ileti.core.chunking",
-    "airflow_provider_ileti.core.errors",
-    "airflow_provider_ileti.core.models",
-)
+PACKAGE_DIR = Path(__file__).resolve().parents[2] / "airflow_provider_ileti"
 
-#: Hook modules (they import Airflow): our import may add none of HEAVY, nor the client module.
-HOOK_MODULES = {
-    "airflow_provider_ileti.hooks.wisecp": (
-        "airflow_provider_ileti.clients.wisecp",
-        "airflow_provider_ileti.clients.wisecp_async",
-    ),
-}
+
+def _modules_in(folder: str) -> list[str]:
+    names = sorted(p.stem for p in (PACKAGE_DIR / folder).glob("*.py") if p.stem != "__init__")
+    return [f"airflow_provider_ileti.{folder}.{name}" for name in names]
+
+
+#: Pure modules (every module of core/): they must load none of HEAVY, and not Airflow either.
+CORE_MODULES = tuple(_modules_in("core"))
+
+#: What DAG files import, folder by folder (every module in it, found on disk so a new one is covered):
+#: our import may add none of HEAVY to what Airflow itself loaded, nor any protocol client module.
+DAG_FACING_FOLDERS = ("hooks", "operators", "sensors", "triggers", "notifications")
+
+#: Airflow's own names, imported first: what they load is the baseline, not our cost.
+AIRFLOW_BASELINE = (
+    "from airflow.providers.common.compat.sdk import BaseHook, BaseOperator, BaseSensorOperator; "
+    "from airflow.triggers.base import BaseTrigger; "
+    "from airflow.providers.common.compat.notifier import BaseNotifier"
+)
 
 
 def _run(code: str) -> dict[str, list[str]]:
@@ -64,20 +67,26 @@ def test_core_module_imports_nothing_heavy(module: str) -> None:
     assert got == {"heavy": [], "airflow": []}
 
 
-@pytest.mark.parametrize("module", sorted(HOOK_MODULES))
-def test_hook_module_adds_nothing_heavy_to_airflows_own_imports(module: str) -> None:
-    client_modules = HOOK_MODULES[module]
+def test_core_modules_are_all_found() -> None:
+    assert "airflow_provider_ileti.core.phone" in CORE_MODULES and len(CORE_MODULES) >= 8
+
+
+@pytest.mark.parametrize("folder", DAG_FACING_FOLDERS)
+def test_dag_facing_modules_add_nothing_heavy_to_airflows_own_imports(folder: str) -> None:
+    modules = _modules_in(folder) + ["airflow_provider_ileti", "airflow_provider_ileti.get_provider_info"]
     got = _run(
         f"""
         import json, sys, importlib
-        from airflow.providers.common.compat.sdk import BaseHook
+        {AIRFLOW_BASELINE}
         baseline = set({_loaded(HEAVY)})
-        importlib.import_module({module!r})
+        for name in {modules!r}:
+            importlib.import_module(name)
         added = sorted(set({_loaded(HEAVY)}) - baseline)
-        print(json.dumps({{"added": added, "client": {_loaded(client_modules)}}}))
+        clients = sorted(m for m in sys.modules if m.startswith("airflow_provider_ileti.clients."))
+        print(json.dumps({{"added": added, "clients": clients, "imported": {len(modules)}}}))
         """
     )
-    assert got == {"added": [], "client": []}
+    assert got == {"added": [], "clients": [], "imported": len(modules)}
 
 
 def test_normalising_a_turkish_mobile_needs_no_phonenumbers() -> None:
