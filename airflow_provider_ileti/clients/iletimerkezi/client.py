@@ -157,17 +157,30 @@ class IletiMerkeziClient:
     # -- transport ---------------------------------------------------------------------------------
     def _wait(self, attempt: int, exc: TransientError) -> float:
         if exc.retry_after is not None:
-            return min(exc.retry_after, MAX_RETRY_AFTER)
+            return exc.retry_after
         return min(self.backoff * (2 ** (attempt - 1)), MAX_BACKOFF)
 
     def _retrying(self, call: Callable[[], T], what: str) -> T:
-        """``call()`` again after a transient failure, up to ``retries`` times."""
+        """``call()`` again after a transient failure, up to ``retries`` times.
+
+        A ``Retry-After`` longer than ``MAX_RETRY_AFTER`` is not waited out here (nor cut short, which
+        would only be refused again): the error goes up at once, for Airflow's retries to wait.
+        """
         attempt = 0
         while True:
             attempt += 1
             try:
                 return call()
             except TransientError as exc:
+                if exc.retry_after is not None and exc.retry_after > MAX_RETRY_AFTER:
+                    raise TransientError(
+                        f"{exc.message}; the service asks to wait {exc.retry_after:g}s (Retry-After), "
+                        f"longer than the {MAX_RETRY_AFTER:g}s this client waits: left to the task's retries",
+                        retry_after=exc.retry_after,
+                        service=exc.service,
+                        code=exc.code,
+                        http_status=exc.http_status,
+                    ) from None
                 if attempt > self.retries:
                     raise
                 delay = self._wait(attempt, exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 
@@ -41,6 +42,12 @@ def test_read_timeout_on_send_is_ambiguous(ileti_sandbox):
     with pytest.raises(AmbiguousSendError, match="ReadTimeout"):
         client.send_sms("Merhaba", ["5555550001"])
     assert len(im_requests(ileti_sandbox, "/send-sms")) == 1
+    # The delayed handler still runs and the order goes out: the error was right to say "may have gone
+    # out". Wait for it here, or it would land in the state of whichever test runs next.
+    deadline = time.monotonic() + 5
+    while not ileti_sandbox.admin.state("iletimerkezi")["orders"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(ileti_sandbox.admin.state("iletimerkezi")["orders"]) == 1
 
 
 def test_maintenance_503_before_acceptance_is_retried(xml_client, ileti_sandbox):
@@ -57,6 +64,37 @@ def test_rate_limit_is_retried_honouring_retry_after(xml_client, ileti_sandbox, 
     ileti_sandbox.admin.add_fault(SEND, "rate_limit", retry_after=7, times=1)
     assert xml_client.send_sms("Merhaba", ["5555550001"]).isdigit()
     assert waits == [7.0]
+
+
+@pytest.mark.parametrize("operation", ["send", "read"])
+def test_retry_after_longer_than_the_cap_fails_at_once(xml_client, ileti_sandbox, monkeypatch, operation):
+    """Retry-After: 120 is more than the client's 60 s: no wait, no second request, left to Airflow."""
+    from airflow_provider_ileti.clients.iletimerkezi.client import MAX_RETRY_AFTER
+
+    waits: list[float] = []
+    monkeypatch.setattr("airflow_provider_ileti.clients.iletimerkezi.client.time.sleep", waits.append)
+    path = SEND if operation == "send" else PREFIX + "/get-balance"
+    ileti_sandbox.admin.add_fault(path, "rate_limit", retry_after=120, times=1)
+    with pytest.raises(TransientError, match="120s") as info:
+        if operation == "send":
+            xml_client.send_sms("Merhaba", ["5555550001"])
+        else:
+            xml_client.get_balance()
+    assert MAX_RETRY_AFTER < 120
+    assert info.value.retry_after == 120 and info.value.code == "429"
+    assert "task's retries" in str(info.value)
+    assert waits == []
+    assert [e["status"] for e in im_requests(ileti_sandbox, path.removeprefix(PREFIX))] == [429]
+    assert ileti_sandbox.admin.state("iletimerkezi")["orders"] == []
+
+
+def test_retry_after_at_the_cap_is_waited_in_full(xml_client, ileti_sandbox, monkeypatch):
+    waits: list[float] = []
+    monkeypatch.setattr("airflow_provider_ileti.clients.iletimerkezi.client.time.sleep", waits.append)
+    ileti_sandbox.admin.add_fault(SEND, "rate_limit", retry_after=60, times=1)
+    assert xml_client.send_sms("Merhaba", ["5555550001"]).isdigit()
+    assert waits == [60.0]
+    assert [e["status"] for e in im_requests(ileti_sandbox, "/send-sms")] == [429, 200]
 
 
 def test_connection_refused_is_retried_then_transient(monkeypatch):
