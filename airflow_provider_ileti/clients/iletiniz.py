@@ -26,12 +26,16 @@ import tenacity
 import urllib3
 
 from airflow_provider_ileti.clients.iletiniz_answers import (
+    BACKOFF_MAX_SECONDS,
+    FINAL_JOBS,
+    MAX_RETRY_AFTER_SECONDS,
     REFERENCE_SEPARATOR,
     QuotaEstimate,
     ambiguous,
     combine_jobs,
     interpret,
     is_transient,
+    retry_delay,
     split_reference,
 )
 from airflow_provider_ileti.clients.iletiniz_wire import (
@@ -62,8 +66,7 @@ log = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.iletiniz.com"
 READ_ATTEMPTS = 4
 BACKOFF_INITIAL_SECONDS = 0.5
-BACKOFF_MAX_SECONDS = 30.0
-MAX_RETRY_AFTER_SECONDS = 60.0
+__all__ = ["BACKOFF_MAX_SECONDS", "MAX_RETRY_AFTER_SECONDS", "IletinizClient"]
 #: Jobs read in parallel by ``get_statuses`` (İletiniz has one GET per job and no batch read).
 STATUS_CONCURRENCY = 8
 BODY_MAX = 1600
@@ -270,8 +273,22 @@ class IletinizClient:
         return QuotaCheck(estimate.needed, account.remaining_quota, plan, account.upgrade_url)
 
     # -- SmsClient ----------------------------------------------------------------------------------
+    def validate_send(self, request: SendBatch) -> None:
+        """Every check ``send`` makes before its request, and no request (for an operator's first pass)."""
+        pairs = self._pairs(request)
+        _bulk_items(pairs, None, None)
+        self._options(request.sender, None, bool(request.commercial))
+
     def send(self, batch: SendBatch) -> SendReceipt:
         """One bulk request for the whole batch (≤ 200 recipients); reference = job ids joined by ``,``."""
+        pairs = self._pairs(batch)
+        result = self.send_bulk(pairs, sender=batch.sender, iys=bool(batch.commercial))
+        return self._finish(batch, result)
+
+    def _pairs(self, batch: SendBatch) -> list[tuple[str, str]]:
+        """(number, text) of every recipient, after refusing what İletiniz cannot do; no request."""
+        if not isinstance(batch, SendBatch):
+            raise ValidationError("request", type(batch).__name__, "must be a SendBatch", service=SERVICE)
         if batch.send_at is not None:
             raise ValidationError(
                 "send_at", batch.send_at, "İletiniz cannot schedule a send", service=SERVICE
@@ -300,7 +317,9 @@ class IletinizClient:
                 f"at most {self.max_recipients_per_send} per send",
                 service=SERVICE,
             )
-        result = self.send_bulk(pairs, sender=batch.sender, iys=bool(batch.commercial))
+        return pairs
+
+    def _finish(self, batch: SendBatch, result: BulkResult) -> SendReceipt:
         job_ids = result.job_ids
         if result.failed:
             log.warning(
@@ -329,11 +348,25 @@ class IletinizClient:
         return {}
 
     def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
-        """Every job of every reference (one GET per job, ``STATUS_CONCURRENCY`` at a time)."""
+        """Every job of every reference: one GET per job still moving, ``STATUS_CONCURRENCY`` at a time.
+
+        İletiniz has no batch read, so a job already final (delivered, failed, expired, rejected) is taken
+        from the process's ``FINAL_JOBS`` cache instead of being asked again on every poke.
+        """
         split = [(str(ref), split_reference(ref)) for ref in references]
         all_ids = list(dict.fromkeys(j for _, ids in split for j in ids))
-        with ThreadPoolExecutor(max_workers=STATUS_CONCURRENCY) as pool:
-            jobs = dict(zip(all_ids, pool.map(self.get_job, all_ids), strict=True))
+        scope = FINAL_JOBS.scope(self.base_url, self._api_key)
+        jobs: dict[str, dict[str, Any]] = {}
+        for job_id in all_ids:
+            cached = FINAL_JOBS.get(scope, job_id)
+            if cached is not None:
+                jobs[job_id] = cached
+        missing = [j for j in all_ids if j not in jobs]
+        if missing:
+            with ThreadPoolExecutor(max_workers=STATUS_CONCURRENCY) as pool:
+                for job_id, answer in zip(missing, pool.map(self.get_job, missing), strict=True):
+                    jobs[job_id] = answer
+                    FINAL_JOBS.keep(scope, job_id, answer)
         return [combine_jobs(ref, [jobs[j] for j in ids]) for ref, ids in split]
 
     def cancel(self, reference: str) -> None:
@@ -415,9 +448,8 @@ class IletinizClient:
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, TransientError) and exc.retry_after is not None:
-            return min(exc.retry_after, MAX_RETRY_AFTER_SECONDS)
-        return float(min(BACKOFF_MAX_SECONDS, self.backoff * 2 ** (state.attempt_number - 1)))
+        retry_after = exc.retry_after if isinstance(exc, TransientError) else None
+        return retry_delay(retry_after, state.attempt_number, self.backoff)
 
     def _request(self, method: str, path: str, payload: Any, *, sending: str | None = None) -> Any:
         what = "send" if sending else f"{method} {path.split('/messages/')[0]}"

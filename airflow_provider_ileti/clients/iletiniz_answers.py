@@ -6,6 +6,9 @@ Shared by the sync client (requests) and the async status client (httpx); import
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -37,6 +40,20 @@ REFERENCE_SEPARATOR = ","
 #: Statuses that prove a send was refused before İletiniz accepted it: safe to send again.
 SEND_NOT_ACCEPTED_STATUSES = frozenset({429})
 _MAX_SERVER_MESSAGE = 200
+#: Backoff of a retried read (and of a send refused before acceptance), doubling from the client's start.
+BACKOFF_MAX_SECONDS = 30.0
+#: The longest ``Retry-After`` honoured inside one call, by the sync and the async client alike; a longer
+#: one is cut to this (the error then surfaces to Airflow's own retries if it lasts).
+MAX_RETRY_AFTER_SECONDS = 60.0
+#: Final job answers kept per process (``FINAL_JOBS``); the oldest go first.
+FINAL_JOBS_MAX = 100_000
+
+
+def retry_delay(retry_after: float | None, attempt: int, backoff: float) -> float:
+    """Seconds before retry ``attempt + 1``: the server's ``Retry-After`` (capped), else doubling backoff."""
+    if retry_after is not None:
+        return float(min(retry_after, MAX_RETRY_AFTER_SECONDS))
+    return float(min(BACKOFF_MAX_SECONDS, backoff * 2 ** (attempt - 1)))
 
 
 def interpret(
@@ -79,9 +96,7 @@ def interpret(
     if status == QUOTA_HTTP_STATUS or code in QUOTA_ERROR_CODES:
         upgrade = body.get("upgrade_url") if isinstance(body, dict) else None
         raise InsufficientCreditError(detail + (f"; get a plan: {upgrade}" if upgrade else ""), **kwargs)
-    if status in (400, 422):
-        raise ServiceError(detail, **kwargs)
-    raise ServiceError(detail, **kwargs)
+    raise ServiceError(detail, **kwargs)  # 400/422 validation and anything else a retry cannot fix
 
 
 def ambiguous(what: str, why: str, sending: str, *, http_status: int | None = None) -> AmbiguousSendError:
@@ -190,6 +205,50 @@ class QuotaEstimate:
             needed += count_segments(text).parts * count
             recipients += count
         return cls(needed=needed, recipients=recipients)
+
+
+class FinalJobCache:
+    """Job answers that can no longer change (delivered, failed, expired, rejected), per process.
+
+    İletiniz has no batch read: ``GET /v1/messages/{id}`` is one request per job. A sensor poking a
+    450-job send would read all 450 every poke; with this cache a poke reads only the jobs still moving.
+    Keyed by API URL, a digest of the key (another workspace never sees a job it did not send) and job id.
+    Lives as long as the process: a sensor in ``poke`` mode or a trigger gains, ``reschedule`` mode starts
+    empty each poke (and is no worse than before).
+    """
+
+    def __init__(self, max_entries: int = FINAL_JOBS_MAX) -> None:
+        self._max = max_entries
+        self._jobs: OrderedDict[tuple[str, str, str], dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def scope(base_url: str, api_key: str) -> tuple[str, str]:
+        return base_url, hashlib.sha256(api_key.encode()).hexdigest()[:16]
+
+    def get(self, scope: tuple[str, str], job_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self._jobs.get((*scope, job_id))
+
+    def keep(self, scope: tuple[str, str], job_id: str, answer: Mapping[str, Any]) -> None:
+        """Remember ``answer`` if it is final (other states are read again next time)."""
+        if job_phase(str(answer.get("status") or "unknown")) not in (
+            DeliveryPhase.COMPLETE,
+            DeliveryPhase.FAILED,
+        ):
+            return
+        with self._lock:
+            self._jobs[(*scope, job_id)] = dict(answer)
+            while len(self._jobs) > self._max:
+                self._jobs.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._jobs.clear()
+
+
+#: The one per-process cache both İletiniz clients read through.
+FINAL_JOBS = FinalJobCache()
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -15,14 +15,18 @@ import httpx
 
 from airflow_provider_ileti.clients.iletiniz import (
     BACKOFF_INITIAL_SECONDS,
-    BACKOFF_MAX_SECONDS,
-    MAX_RETRY_AFTER_SECONDS,
     READ_ATTEMPTS,
     STATUS_CONCURRENCY,
     USER_AGENT,
     validate_api_key,
 )
-from airflow_provider_ileti.clients.iletiniz_answers import combine_jobs, interpret, split_reference
+from airflow_provider_ileti.clients.iletiniz_answers import (
+    FINAL_JOBS,
+    combine_jobs,
+    interpret,
+    retry_delay,
+    split_reference,
+)
 from airflow_provider_ileti.clients.iletiniz_wire import SERVICE
 from airflow_provider_ileti.core.errors import TransientError
 from airflow_provider_ileti.core.models import DeliveryStatus
@@ -48,6 +52,7 @@ class AsyncIletinizStatusClient:
         key = validate_api_key(api_key)
         self.attempts = max(1, attempts)
         self.backoff = backoff
+        self._scope = FINAL_JOBS.scope(self.base_url, key)
         self._client = httpx.AsyncClient(
             timeout=timeout,
             verify=verify,
@@ -85,8 +90,7 @@ class AsyncIletinizStatusClient:
             except TransientError as exc:
                 if attempt >= self.attempts:
                     raise
-                wait = exc.retry_after if exc.retry_after is not None else self.backoff * 2 ** (attempt - 1)
-                await asyncio.sleep(min(wait, MAX_RETRY_AFTER_SECONDS, BACKOFF_MAX_SECONDS))
+                await asyncio.sleep(retry_delay(exc.retry_after, attempt, self.backoff))
         raise AssertionError("unreachable")
 
     async def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
@@ -95,8 +99,13 @@ class AsyncIletinizStatusClient:
         limit = asyncio.Semaphore(STATUS_CONCURRENCY)
 
         async def one(job_id: str) -> dict[str, Any]:
+            cached = FINAL_JOBS.get(self._scope, job_id)  # final jobs are not asked again (no batch read)
+            if cached is not None:
+                return cached
             async with limit:
-                return await self.get_job(job_id)
+                answer = await self.get_job(job_id)
+            FINAL_JOBS.keep(self._scope, job_id, answer)
+            return answer
 
         jobs = dict(zip(ids, await asyncio.gather(*(one(j) for j in ids)), strict=True))
         return [combine_jobs(ref, [jobs[j] for j in group]) for ref, group in split]

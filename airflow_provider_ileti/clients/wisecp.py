@@ -18,8 +18,12 @@ the answers of ``report``, ``balance`` and ``prices`` are our guess (the sandbox
     any error             -> {"status": "error", "message": "..."}  (HTTP 200 from the panel, or 4xx/5xx)
 
 Exactly once: WISECP has no client-side id, so a submit is retried only when it surely did not reach the
-panel (connection refused, 429, 503); anything else after the body went out raises ``AmbiguousSendError``
-naming what may have gone out. Reads are retried with backoff that honours ``Retry-After``.
+panel (connection refused, 429, or a 503 whose message is the maintenance answer); anything else after the
+body went out — a plain 503 from a proxy included — raises ``AmbiguousSendError`` naming what may have gone
+out. Reads are retried with backoff that honours ``Retry-After``.
+
+Money: ``estimate_cost`` prices a planned send from ``prices`` (parts x the price of each recipient's
+country); ``check_quota`` compares that to ``balance`` before anything is sent (the balance gate asks it).
 """
 
 from __future__ import annotations
@@ -72,7 +76,12 @@ BACKOFF_MAX_SECONDS = 30.0
 #: The longest ``Retry-After`` we wait for inside one task; a longer one surfaces as TransientError.
 MAX_RETRY_AFTER_SECONDS = 60.0
 #: HTTP statuses that prove a submit was refused before the panel accepted it: safe to send again.
-SEND_NOT_ACCEPTED_STATUSES = frozenset({429, 503})
+SEND_NOT_ACCEPTED_STATUSES = frozenset({429})
+#: A 503 is "surely not accepted" only when its message says maintenance (the panel's own answer, checked
+#: before it handles the request). Guess, from the panel's maintenance page; a 503 from a proxy in front of
+#: the panel proves nothing and is ambiguous for a submit.
+MAINTENANCE_STATUS = 503
+MAINTENANCE_FRAGMENT = "maintenance"
 
 #: The panel's error messages are free text: our error class by a lower-case fragment, first match wins.
 #: Guess, from the messages a WISECP panel shows (and the sandbox answers).
@@ -150,6 +159,25 @@ class CostEstimate:
     by_country: tuple[CountryCost, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["by_country"] = [dataclasses.asdict(c) for c in self.by_country]
+        return data
+
+
+@dataclasses.dataclass(frozen=True)
+class BalanceCheck:
+    """What ``check_quota`` found: the planned cost against the balance (JSON-safe via ``to_dict``)."""
+
+    needed: float
+    balance: float
+    currency: str | None
+    recipients: int
+    parts: int
+    #: How the cost was priced: ``"by country"`` (numbers known), ``"country XX"`` or ``"worst case XX"``
+    #: (only counts known: the given country's price, else the dearest one in the table).
+    priced: str
+
+    def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 
@@ -175,7 +203,9 @@ class WisecpClient:
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         if not token:
-            raise ValidationError("user_token", "", "the WISECP user token is required (connection password)")
+            raise ValidationError(
+                "user_token", "", "the WISECP user token is required (connection password)", service=SERVICE
+            )
         self.base_url = base_url.rstrip("/")
         self._token = token
         self.default_sender = default_sender
@@ -201,7 +231,10 @@ class WisecpClient:
             raise ValidationError("numbers", [], "at least one number is required", service=SERVICE)
         if len(msisdns) > self.max_recipients_per_send:
             raise ValidationError(
-                "numbers", f"{len(msisdns)} numbers", f"at most {self.max_recipients_per_send} per submit"
+                "numbers",
+                f"{len(msisdns)} numbers",
+                f"at most {self.max_recipients_per_send} per submit",
+                service=SERVICE,
             )
         return self._submit(msisdns, text, sender)
 
@@ -236,7 +269,10 @@ class WisecpClient:
             country = country_of(msisdn)
             if country not in table:
                 raise ValidationError(
-                    f"numbers[{index}]", msisdn, f"WISECP has no price for {country}", service=SERVICE
+                    f"numbers[{index}]",
+                    mask_numbers([msisdn]),
+                    f"WISECP has no price for {country}",
+                    service=SERVICE,
                 )
             counts[country] = counts.get(country, 0) + 1
         by_country = tuple(
@@ -252,13 +288,105 @@ class WisecpClient:
             by_country=by_country,
         )
 
-    # -- SmsClient ------------------------------------------------------------------------------------------
-    def send(self, batch: SendBatch) -> SendReceipt:
-        """One submit per distinct text (numbers of the same text are merged), never repeated.
+    def check_quota(self, planned: Any, *, country: str | None = None) -> BalanceCheck:
+        """Stop a send the balance cannot pay for, before anything is sent (``prices`` + ``balance`` reads).
 
-        The receipt's reference is the report id, or the ids joined by ``,`` when the batch had several
-        texts. If a later submit fails after earlier ones went out, ``AmbiguousSendError`` names them.
+        The same protocol as ``IletinizClient.check_quota`` (the balance gate calls it with the credits,
+        i.e. SMS parts, it needs). ``planned``: a ``SendBatch`` or ``(text, [numbers])`` pairs — priced
+        exactly, by each recipient's country — or, when only counts are known, the SMS parts needed (a
+        number) or ``(text, recipients)`` pairs, priced at ``country``'s price when given, else at the
+        dearest price in the table (the worst case: a gate that lets a send through must be right).
+        Raises ``InsufficientCreditError`` when the balance is below the cost.
         """
+        table = self.get_prices()
+        currency = self.currency
+        parts_total, recipients, cost, priced = self._planned_cost(planned, table, country)
+        balance = self.balance()
+        if balance.amount is None:
+            raise ProtocolError("balance: the panel reported no amount", service=SERVICE)
+        if currency and balance.currency and currency != balance.currency:
+            raise ServiceError(
+                f"prices are in {currency} but the balance is in {balance.currency}: cannot compare",
+                service=SERVICE,
+                code="currency_mismatch",
+            )
+        unit = f" {balance.currency or currency}" if (balance.currency or currency) else ""
+        check = BalanceCheck(
+            needed=round(cost, 6),
+            balance=float(balance.amount),
+            currency=balance.currency or currency,
+            recipients=recipients,
+            parts=parts_total,
+            priced=priced,
+        )
+        if cost > balance.amount + 1e-9:
+            raise InsufficientCreditError(
+                f"WISECP balance too small: the planned send costs {cost:.4f}{unit} "
+                f"({parts_total} SMS parts, priced {priced}), the balance is {balance.amount:.4f}{unit}; "
+                "top up the account",
+                service=SERVICE,
+                code="insufficient_balance",
+            )
+        log.info("WISECP balance OK: %.4f%s needed, %.4f left", cost, unit, balance.amount)
+        return check
+
+    def _planned_cost(
+        self, planned: Any, table: Mapping[str, float], country: str | None
+    ) -> tuple[int, int, float, str]:
+        """(SMS parts, recipients, cost, how it was priced) of a planned send; no request."""
+        if isinstance(planned, SendBatch):
+            pairs: list[Any] = [(m.text, list(m.numbers)) for m in planned.messages]
+        elif isinstance(planned, bool):
+            raise ValidationError("planned", planned, _PLANNED_RULE, service=SERVICE)
+        elif isinstance(planned, int | float):
+            if planned < 0:
+                raise ValidationError("planned", planned, "credits must be >= 0", service=SERVICE)
+            parts = int(-(-planned // 1))
+            price, priced = _count_price(table, country)
+            return parts, 0, parts * price, priced
+        elif isinstance(planned, tuple) and len(planned) == 2 and isinstance(planned[0], str):
+            pairs = [planned]
+        elif isinstance(planned, list | tuple):
+            pairs = list(planned)
+        else:
+            raise ValidationError("planned", type(planned).__name__, _PLANNED_RULE, service=SERVICE)
+        parts_total = recipients = 0
+        cost = 0.0
+        how: set[str] = set()
+        for index, pair in enumerate(pairs):
+            try:
+                text, who = pair
+            except (TypeError, ValueError):
+                raise ValidationError(f"planned[{index}]", pair, _PLANNED_RULE, service=SERVICE) from None
+            _message(text, field=f"planned[{index}].text")
+            if isinstance(who, int) and not isinstance(who, bool):
+                if who < 0:
+                    raise ValidationError(
+                        f"planned[{index}]", who, "recipients must be >= 0", service=SERVICE
+                    )
+                parts = count_segments(text).parts * who
+                price, priced = _count_price(table, country)
+                parts_total, recipients, cost = parts_total + parts, recipients + who, cost + parts * price
+                how.add(priced)
+                continue
+            if isinstance(who, str) or not isinstance(who, Iterable):
+                raise ValidationError(f"planned[{index}]", "<value>", _PLANNED_RULE, service=SERVICE)
+            estimate = self.estimate_cost(list(who), text, prices=table)
+            parts_total += estimate.parts * estimate.recipients
+            recipients += estimate.recipients
+            cost += estimate.total
+            how.add("by country")
+        return parts_total, recipients, cost, " and ".join(sorted(how)) or "by country"
+
+    # -- SmsClient ------------------------------------------------------------------------------------------
+    def validate_send(self, request: SendBatch) -> None:
+        """Every check ``send`` makes before its first request, and no request (for a first pass)."""
+        self._prepare(request)
+
+    def _prepare(self, batch: SendBatch) -> tuple[str, dict[str, list[str]], int]:
+        """(sender, numbers per distinct text, recipients) of a batch, validated; no request."""
+        if not isinstance(batch, SendBatch):
+            raise ValidationError("request", type(batch).__name__, "must be a SendBatch", service=SERVICE)
         sender = self._origin(batch.sender)
         _refuse_unsupported(batch)
         groups: dict[str, list[str]] = {}
@@ -274,8 +402,20 @@ class WisecpClient:
         total = sum(len(n) for n in groups.values())
         if total > self.max_recipients_per_send:
             raise ValidationError(
-                "messages", f"{total} recipients", f"at most {self.max_recipients_per_send} per send"
+                "messages",
+                f"{total} recipients",
+                f"at most {self.max_recipients_per_send} per send",
+                service=SERVICE,
             )
+        return sender, groups, total
+
+    def send(self, batch: SendBatch) -> SendReceipt:
+        """One submit per distinct text (numbers of the same text are merged), never repeated.
+
+        The receipt's reference is the report id, or the ids joined by ``,`` when the batch had several
+        texts. If a later submit fails after earlier ones went out, ``AmbiguousSendError`` names them.
+        """
+        sender, groups, total = self._prepare(batch)
         sent: list[str] = []
         for text, numbers in groups.items():
             if not numbers:
@@ -389,11 +529,17 @@ class WisecpClient:
         sender = (origin or self.default_sender or "").strip()
         if not sender:
             raise ValidationError(
-                "sender", origin, "a sender ID or number is required (or the connection's default_sender)"
+                "sender",
+                origin,
+                "a sender ID or number is required (or the connection's default_sender)",
+                service=SERVICE,
             )
         if not (ORIGIN_NUMERIC.fullmatch(sender) or ORIGIN_ALPHANUMERIC.fullmatch(sender)):
             raise ValidationError(
-                "sender", sender, "must be up to 11 latin letters/digits (with a letter) or up to 15 digits"
+                "sender",
+                sender,
+                "must be up to 11 latin letters/digits (with a letter) or up to 15 digits",
+                service=SERVICE,
             )
         return sender
 
@@ -413,7 +559,8 @@ def interpret_answer(
     accepted the request becomes ``AmbiguousSendError`` instead of a retryable error.
     """
     message = _server_message(body)
-    if status in SEND_NOT_ACCEPTED_STATUSES:
+    maintenance = status == MAINTENANCE_STATUS and MAINTENANCE_FRAGMENT in message.lower()
+    if status in SEND_NOT_ACCEPTED_STATUSES or maintenance:
         raise TransientError(
             f"{function}: HTTP {status}{': ' + message if message else ''}",
             service=SERVICE,
@@ -500,6 +647,22 @@ def combine_reports(reference: str, reports: list[WisecpReport]) -> DeliveryStat
         pending=sum(r.waiting for r in reports),
         raw_state=",".join(r.state for r in reports),
     )
+
+
+_PLANNED_RULE = "a SendBatch, SMS parts, (text, [numbers]) or (text, recipients) pairs"
+
+
+def _count_price(table: Mapping[str, float], country: str | None) -> tuple[float, str]:
+    """Price of one part when only counts are known: ``country``'s, else the dearest (worst case)."""
+    if not table:
+        raise ProtocolError("prices: the panel lists no country", service=SERVICE)
+    if country is not None:
+        code = str(country).strip().upper()
+        if code not in table:
+            raise ValidationError("country", country, "WISECP has no price for this country", service=SERVICE)
+        return float(table[code]), f"country {code}"
+    dearest = max(table, key=lambda c: float(table[c]))
+    return float(table[dearest]), f"worst case {dearest}"
 
 
 def _refuse_unsupported(batch: SendBatch) -> None:

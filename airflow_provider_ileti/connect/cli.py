@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from airflow_provider_ileti.clients.iletiniz_oauth import DEFAULT_CLIENT_ID
 from airflow_provider_ileti.connect.iletiniz import DEFAULT_CONN_ID, REDIRECT_TIMEOUT_SECONDS, ConnectOptions
 
 
@@ -19,7 +20,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--auth-url", help="authorization server (default: the connection's auth_url or iletiniz.com)"
     )
     p.add_argument("--api-url", help="API URL stored as the host (default: api.iletiniz.com)")
-    p.add_argument("--client-id", help="OAuth public client id")
+    p.add_argument(
+        "--client-id",
+        help=(
+            f"OAuth public client id (default: the connection's client_id, else {DEFAULT_CLIENT_ID!r} — a "
+            "guess: İletiniz publishes no client id for Airflow; the WordPress plugin uses 'wordpress'; "
+            "ask İletiniz for yours)"
+        ),
+    )
     p.add_argument("--no-browser", action="store_true", help="print the URL and read the pasted redirect URL")
     p.add_argument(
         "--print",

@@ -3,8 +3,12 @@
 Flow: a fresh verifier and ``state``; the browser (or the user, with ``--no-browser``) opens the authorize
 URL; İletiniz redirects to our loopback listener (or the user pastes the redirect URL); the state is checked;
 the code is exchanged at ``/connect/token`` for an ``iltz_`` key; the key goes into the Airflow connection
-(or,
-with ``--print``, to stdout as an ``AIRFLOW_CONN_…`` value). The key is printed nowhere else.
+(or, with ``--print``, to stdout as an ``AIRFLOW_CONN_…`` value). The key is printed nowhere else.
+
+A live key is never left behind unstored or forgotten: when the connection cannot be saved the new key is
+revoked at once; a reconnect revokes the key it replaces once the new one is stored; ``--revoke`` removes the
+key locally even when the server cannot be reached, and says so. Messages never carry an exception's own
+text where it could hold the key (a database error quotes its SQL parameters).
 """
 
 from __future__ import annotations
@@ -126,29 +130,89 @@ def connect(
         fields = {"conn_type": CONN_TYPE, "host": api_url, "password": answer.api_key, "extra": new_extra}
         print(store.render_env(options.conn_id, fields), file=out)
         print(f"Authorized{where}; the line above holds the key: keep it in a secrets backend.", file=err)
+        if existing.get("password"):
+            print(
+                f"The key held by {options.conn_id!r} stays valid: once the new value is in place, revoke "
+                "the old key with --revoke (or in the İletiniz panel).",
+                file=err,
+            )
         return 0
-    action = store.save(
-        options.conn_id, conn_type=CONN_TYPE, host=api_url, password=answer.api_key, extra=new_extra
-    )
+    try:
+        action = store.save(
+            options.conn_id, conn_type=CONN_TYPE, host=api_url, password=answer.api_key, extra=new_extra
+        )
+    except Exception as exc:  # noqa: BLE001 — a DB error's text quotes its SQL parameters: the key
+        print(
+            f"ileti-connect: could not store the key in connection {options.conn_id!r} "
+            f"({type(exc).__name__}); revoking the new key so no live key is left unstored.",
+            file=err,
+        )
+        revoked = _try_revoke(OAuthClient(auth_url, client_id), answer.api_key, err, "the new key")
+        if revoked:
+            print("The new key was revoked; fix the metadata database and run ileti-connect again.", file=err)
+        return 1
     print(
         f"Authorized{where}; connection {options.conn_id!r} {action} (scopes: {' '.join(answer.scope)}).",
         file=err,
     )
+    previous = existing.get("password")
+    if previous and previous != answer.api_key:
+        if existing.get("source") != "db":
+            print(
+                f"The key in {store.env_var_name(options.conn_id)} is still valid and, while set, hides the "
+                "stored connection: remove it, then revoke the old key in the İletiniz panel.",
+                file=err,
+            )
+            return 0
+        old = OAuthClient(
+            str(extra.get("auth_url") or auth_url).rstrip("/"), str(extra.get("client_id") or client_id)
+        )
+        if _try_revoke(old, str(previous), err, "the previous key"):
+            print("The previous key was revoked.", file=err)
     return 0
 
 
+def _try_revoke(oauth: OAuthClient, key: str, err: IO[str], which: str) -> bool:
+    """Revoke ``key``; on failure tell the user (without the key) and return False."""
+    try:
+        oauth.revoke(key)
+    except IletiError as exc:
+        print(
+            f"ileti-connect: could not revoke {which} ({_scrub(str(exc), key)}); "
+            "revoke it in the İletiniz panel.",
+            file=err,
+        )
+        return False
+    return True
+
+
+def _scrub(text: str, key: str) -> str:
+    """``text`` without ``key`` (a server may echo what it was sent)."""
+    return text.replace(key, "<key>") if key else text
+
+
 def _revoke(conn_id: str, existing: dict[str, Any], auth_url: str, client_id: str, err: IO[str]) -> int:
+    """Revoke at the server and remove the key locally — locally even when the server fails."""
     key = existing.get("password")
     if not key:
         print(f"ileti-connect: connection {conn_id!r} holds no key to revoke", file=err)
         return 1
-    OAuthClient(auth_url, client_id).revoke(str(key))
+    server_ok = _try_revoke(OAuthClient(auth_url, client_id), str(key), err, "the key at İletiniz")
     if existing.get("source") == "db":
-        store.forget_key(conn_id)
-        print(f"Revoked; the key was removed from connection {conn_id!r}.", file=err)
+        try:
+            store.forget_key(conn_id)
+        except Exception as exc:  # noqa: BLE001 — never print a DB error's text (it may quote the key)
+            print(
+                f"ileti-connect: could not remove the key from connection {conn_id!r} ({type(exc).__name__})",
+                file=err,
+            )
+            return 1
+        done = "Revoked" if server_ok else "Not revoked at İletiniz"
+        print(f"{done}; the key was removed from connection {conn_id!r}.", file=err)
     else:
+        done = "Revoked" if server_ok else "Not revoked at İletiniz"
         print(
-            f"Revoked; remove {store.env_var_name(conn_id)} from your environment or secrets backend.",
+            f"{done}; remove {store.env_var_name(conn_id)} from your environment or secrets backend.",
             file=err,
         )
-    return 0
+    return 0 if server_ok else 1

@@ -25,8 +25,10 @@ class WisecpHook(IletiHook):
     default_conn_name: ClassVar[str] = "wisecp_default"
     conn_type: ClassVar[str] = "wisecp"
     hook_name: ClassVar[str] = "WISECP International SMS"
-    #: A placeholder: WISECP is self-hosted, every panel has its own URL; set the connection's host.
-    default_url: ClassVar[str] = "https://panel.example.com/api/sms"
+    #: None: WISECP is self-hosted, every panel has its own URL, so a connection without a host is refused
+    #: (``base_url``) before any request — the user token must never go to a guessed address. A bare host
+    #: (``panel.example.net``) gets https and no path; give the full SMS API URL when it has one.
+    default_url: ClassVar[str] = "https://"
 
     def __init__(self, wisecp_conn_id: str | None = None, **kwargs: Any) -> None:
         super().__init__(conn_id=wisecp_conn_id or kwargs.pop("conn_id", None), **kwargs)
@@ -49,6 +51,21 @@ class WisecpHook(IletiHook):
         return AsyncWisecpStatusClient(
             self.base_url, self._token, timeout=self.timeout, verify=self.verify_ssl
         )
+
+    @property
+    def base_url(self) -> str:
+        """The panel's SMS API URL from the connection's host; a ``ValidationError`` when it has none."""
+        from airflow_provider_ileti.core.errors import ValidationError
+
+        if not (self.connection.host or "").strip():
+            raise ValidationError(
+                "host",
+                self.connection.host,
+                f"connection {self.conn_id!r} needs the host: your WISECP panel's SMS API URL "
+                "(WISECP is self-hosted; there is no public default)",
+                service="wisecp",
+            )
+        return super().base_url
 
     @property
     def _token(self) -> str:

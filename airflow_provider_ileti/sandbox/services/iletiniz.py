@@ -8,9 +8,11 @@ The unpublished shapes (token, account, senders, quota refusal) come from ``clie
 Behaviour:
 - keys: ``credentials.ILETINIZ_API_KEY`` (every scope) plus keys issued by ``/connect/token``; a revoked key
   gets 401; a key without the route's scope gets 403 ``insufficient_scope``;
-- ``/connect/authorize`` auto-approves the test user and workspace and redirects to the loopback
-  ``redirect_uri`` with ``code`` and ``state``; ``/connect/token`` checks PKCE S256, client, redirect URI,
-  code lifetime and single use (a code is spent by its first exchange, even a failed one);
+- ``/connect/authorize`` requires a ``state`` (``MIN_STATE_LENGTH``), auto-approves the test user and
+  workspace and redirects to the loopback ``redirect_uri`` with ``code`` and ``state``;
+  ``/connect/revoke`` revokes only a key issued to the asking ``client_id``; ``/connect/token`` checks
+  PKCE S256, client, redirect URI, code lifetime and single use (a code is spent by its first exchange,
+  even a failed one);
 - jobs: ``queued`` -> ``sent`` after ``QUEUE_SECONDS`` -> after ``DELIVERY_SECONDS`` ``delivered`` /
   ``failed`` (``outcomes`` undelivered) / ``expired`` (outcome expired, after ``EXPIRY_SECONDS``) /
   ``rejected`` (commercial ``iys`` message to a number ending in ``IYS_REJECTED_LAST_DIGIT``),
@@ -65,6 +67,9 @@ UPGRADE_URL = "https://iletiniz.com/panel/plan?upgrade=1"
 WORKSPACE = {"id": "ws_sandbox", "name": "Sandbox workspace"}
 KNOWN_CLIENTS = frozenset({credentials.ILETINIZ_CLIENT_ID, "wordpress"})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+#: Shortest ``state`` /connect/authorize accepts. Guess: İletiniz publishes no rule; a missing or short state
+#: leaves the client open to a forged redirect (CSRF, RFC 6749 §10.12), so the sandbox refuses it.
+MIN_STATE_LENGTH = 16
 #: provider code -> (name, channel, approved sender IDs); the first is the default.
 PROVIDERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "netgsm": ("Netgsm", "sms", ("ILETI", "MYSTORE")),
@@ -234,6 +239,8 @@ class IletinizState:
             return refuse("unauthorized_client", "unknown client_id")
         if q.get("response_type") != "code":
             return refuse("unsupported_response_type", "response_type must be code")
+        if len(state) < MIN_STATE_LENGTH:
+            return refuse("invalid_request", f"state of at least {MIN_STATE_LENGTH} characters required")
         challenge = q.get("code_challenge", "")
         if q.get("code_challenge_method") != "S256" or not re.fullmatch(r"[A-Za-z0-9_-]{43}", challenge):
             return refuse("invalid_request", "PKCE S256 code_challenge required")
@@ -273,6 +280,9 @@ class IletinizState:
             raise ApiError(400, "invalid_request", "client_id is required.")
         with self._lock:
             record = self.keys.get(key)
+            if record is not None and record.client_id not in (None, form.get("client_id")):
+                # RFC 7009 §2.1: a client may revoke only the keys issued to it.
+                raise ApiError(400, "unauthorized_client", "This key was not issued to this client_id.")
             if record is not None and key != credentials.ILETINIZ_API_KEY:
                 record.revoked = True
         return {"revoked": True}

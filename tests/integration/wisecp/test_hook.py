@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_ileti.clients.wisecp import WisecpClient
+from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.hooks.registry import get_sms_hook
 from airflow_provider_ileti.hooks.wisecp import WisecpHook
 from airflow_provider_ileti.sandbox.credentials import WISECP_TOKEN
@@ -71,6 +72,30 @@ def test_the_token_never_shows_in_the_clients_repr(ileti_sandbox_env: Any) -> No
     assert WISECP_TOKEN not in repr(WisecpHook().get_client())
 
 
-def test_the_connection_without_host_uses_the_placeholder(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AIRFLOW_CONN_WISECP_NOHOST", json.dumps({"conn_type": "wisecp", "password": "t"}))
-    assert WisecpHook("wisecp_nohost").base_url == WisecpHook.default_url
+def test_a_connection_without_host_is_refused_before_any_request(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # WISECP is self-hosted: a guessed default URL would carry the user token to someone else's server.
+    import requests
+
+    posted: list[str] = []
+    monkeypatch.setattr(requests.Session, "post", lambda self, url, **kw: posted.append(url))
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_WISECP_NOHOST", json.dumps({"conn_type": "wisecp", "password": "tok-secret-123"})
+    )
+    hook = WisecpHook("wisecp_nohost")
+    with pytest.raises(ValidationError) as info:
+        hook.get_client()
+    assert info.value.field == "host" and info.value.service == "wisecp"
+    assert "self-hosted" in str(info.value) and "tok-secret-123" not in str(info.value)
+    ok, message = hook.test_connection()
+    assert not ok and "host" in message and "tok-secret-123" not in message
+    assert posted == []
+
+
+def test_a_bare_host_gets_https_and_no_invented_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_WISECP_BARE",
+        json.dumps({"conn_type": "wisecp", "host": "panel.reseller.net/api/sms", "password": "t0ken"}),
+    )
+    assert WisecpHook("wisecp_bare").base_url == "https://panel.reseller.net/api/sms"

@@ -63,3 +63,21 @@ def test_dag_modules_stay_cheap() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     # requests and httpx come with Airflow itself; phonenumbers and our client modules must not
     assert "LOADED []" in out
+
+
+def test_hook_default_url_is_the_documented_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    from airflow_provider_ileti.clients.iletiniz import DEFAULT_BASE_URL
+
+    # spec (other-apis.md): the API base is https://api.iletiniz.com
+    assert IletinizHook.default_url == DEFAULT_BASE_URL == "https://api.iletiniz.com"
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_IZ_NOHOST", json.dumps({"conn_type": "iletiniz", "password": "iltz_test_x"})
+    )
+    assert IletinizHook(iletiniz_conn_id="iz_nohost").base_url == "https://api.iletiniz.com"
+
+
+def test_cli_help_says_the_default_client_id_is_a_guess() -> None:
+    help_text = " ".join(
+        build_parser()._subparsers._group_actions[0].choices["iletiniz"].format_help().split()
+    )
+    assert "airflow-provider-ileti" in help_text and "a guess" in help_text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from airflow_provider_ileti.clients.wisecp import (
@@ -47,11 +49,27 @@ def test_error_messages_map_to_our_errors(message: str, error: type[Exception]) 
     assert message in str(info.value)
 
 
-@pytest.mark.parametrize("status", [429, 503])
-def test_refusals_before_acceptance_are_transient_even_for_a_submit(status: int) -> None:
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(429, None), (503, {"status": "error", "message": "The system is under maintenance. Try later."})],
+)
+def test_refusals_before_acceptance_are_transient_even_for_a_submit(status: int, body: Any) -> None:
     with pytest.raises(TransientError) as info:
-        interpret_answer("submit", status, None, retry_after="5", sending=WHAT)
+        interpret_answer("submit", status, body, retry_after="5", sending=WHAT)
     assert (info.value.http_status, info.value.retry_after) == (status, 5.0)
+
+
+@pytest.mark.parametrize("body", [None, {"status": "error", "message": "Service Unavailable"}])
+def test_a_plain_503_after_the_body_went_out_is_ambiguous(body: Any) -> None:
+    # a proxy's 503 (or one without the maintenance answer) proves nothing about the panel
+    with pytest.raises(AmbiguousSendError) as info:
+        interpret_answer("submit", 503, body, retry_after="5", sending=WHAT)
+    assert info.value.http_status == 503 and not info.value.retryable
+
+
+def test_a_plain_503_on_a_read_is_still_transient() -> None:
+    with pytest.raises(TransientError):
+        interpret_answer("balance", 503, None)
 
 
 @pytest.mark.parametrize("status", [500, 502, 504])
