@@ -9,20 +9,37 @@ Two mechanisms, used together:
    Chunks go out strictly in order, so the chunks that exist form a prefix (plus possibly the chunk that was
    in flight): the first key the service does not know ends the lookups.
 
-2. **A progress record** (``{"next_chunk", "references", "recipients"}``) written after every chunk that
-   surely went out. It lives in Airflow 3.3's ``task_state_store`` (kept across the tries of one task
-   instance); below 3.3 there is no such store, and XCom is cleared when a try starts, so an Airflow
-   Variable named after the task instance's key stands in (deleted when the send completes). For services
-   without client ids this record is the *only* way a retry knows what went out; a chunk that may have gone
-   out (``AmbiguousSendError``) is recorded as ``ambiguous_chunk`` and every later try refuses to continue
-   until a person decides (``on_ambiguous="skip"`` or ``"resend"``).
+2. **A progress record** (``Progress``) written after every chunk that surely went out. It lives in Airflow
+   3.3's ``task_state_store`` (kept across the tries of one task instance); below 3.3 there is no such store,
+   and XCom is cleared when a try starts, so an Airflow Variable named after the task instance's key stands
+   in. For services without client ids this record is the *only* way a retry knows what went out, so the
+   chunk about to go out is recorded as ``in_flight`` *before* its request and cleared in the same write
+   that records its reference: a try that dies in between (killed worker, ``SystemExit``) leaves an
+   in-flight chunk, which the next try treats as ambiguous. A chunk that may have gone out (an in-flight
+   chunk, or an ``AmbiguousSendError``) is recorded as ``ambiguous_chunk`` and every later try refuses to
+   continue until a person decides (``on_ambiguous="skip"`` or ``"resend"``).
+
+**Cancelled packages are never "sent".** ``on_kill`` cancels scheduled packages; it records their chunks
+in ``cancelled`` and bumps each chunk's *generation*, which is part of the chunk's key from then on
+(``af.<dag>.<task>.<run>.<map>.<chunk>.g<n>``): a customID can never be used twice (SMS42), and a key fixed
+before the re-send lets a retry recognise a re-send whose answer was lost. The next try sends those chunks
+again, once. Without a record (``persist_progress=False``) the lookups notice a cancelled package by its
+state and follow the generations (``g1``, ``g2``...) up to the first key the service does not know.
+
+**The record outlives the send.** A completed send is marked ``complete`` instead of being deleted: the
+worker may die after the send and before Airflow records success, and a person may clear the task; either
+way the next try returns the recorded result and sends nothing (on Node the keys would be found anyway).
+The 3.3 ``task_state_store`` row expires with its retention (``[state_store] default_retention_days``) or
+its DAG run; below 3.3 the Variable ``ileti_send_progress.<task instance>`` stays until someone deletes it
+(deleting it lets a cleared task send again, on services without client ids).
 """
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -60,8 +77,12 @@ class TaskIdentity:
             map_index=-1 if map_index is None else int(map_index),
         )
 
-    def chunk_key(self, chunk_no: int) -> str:
-        return make_custom_id(self.dag_id, self.task_id, self.run_id, self.map_index, chunk_no)
+    def chunk_key(self, chunk_no: int, generation: int = 0) -> str:
+        """The key of ``chunk_no``; generation ``n > 0`` (a re-send after a cancel) adds a ``g<n>`` part."""
+        parts: list[object] = [self.dag_id, self.task_id, self.run_id, self.map_index, chunk_no]
+        if generation:
+            parts.append(f"g{generation}")
+        return make_custom_id(*parts)
 
     @property
     def label(self) -> str:
@@ -70,7 +91,7 @@ class TaskIdentity:
 
 @dataclass
 class Progress:
-    """What surely went out so far, in chunk order."""
+    """What surely went out so far, in chunk order (``references[i]`` is chunk ``chunks[i]``)."""
 
     next_chunk: int = 0
     references: list[str] = field(default_factory=list)
@@ -78,6 +99,18 @@ class Progress:
     replayed_chunks: int = 0
     ambiguous_chunk: int | None = None
     ambiguous_message: str | None = None
+    #: The chunk number of each reference, and its recipient count (parallel to ``references``).
+    chunks: list[int] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    #: The chunk whose request may be on the wire (written before the request, cleared with its result).
+    in_flight: int | None = None
+    in_flight_message: str | None = None
+    #: Chunks whose packages were cancelled (``on_kill``): they must go out again, under a new key.
+    cancelled: list[int] = field(default_factory=list)
+    #: Key generation per chunk, when above 0 (bumped by each cancel).
+    generations: dict[int, int] = field(default_factory=dict)
+    #: The send completed; a later try returns this record's result and sends nothing.
+    complete: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,20 +120,74 @@ class Progress:
             "replayed_chunks": self.replayed_chunks,
             "ambiguous_chunk": self.ambiguous_chunk,
             "ambiguous_message": self.ambiguous_message,
+            "chunks": list(self.chunks),
+            "counts": list(self.counts),
+            "in_flight": self.in_flight,
+            "in_flight_message": self.in_flight_message,
+            "cancelled": list(self.cancelled),
+            "generations": {str(k): v for k, v in self.generations.items()},
+            "complete": self.complete,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> Progress:
         if not data:
             return cls()
+        references = [str(r) for r in data.get("references", [])]
+        # a record written before chunk numbers were kept: chunks went out in order, one reference each
+        chunks = [int(c) for c in data.get("chunks", range(len(references)))]
+        counts = [int(c) for c in data.get("counts", [0] * len(references))]
         return cls(
             next_chunk=int(data.get("next_chunk", 0)),
-            references=[str(r) for r in data.get("references", [])],
+            references=references,
             recipients=int(data.get("recipients", 0)),
             replayed_chunks=int(data.get("replayed_chunks", 0)),
             ambiguous_chunk=data.get("ambiguous_chunk"),
             ambiguous_message=data.get("ambiguous_message"),
+            chunks=chunks,
+            counts=counts,
+            in_flight=data.get("in_flight"),
+            in_flight_message=data.get("in_flight_message"),
+            cancelled=[int(c) for c in data.get("cancelled", [])],
+            generations={int(k): int(v) for k, v in (data.get("generations") or {}).items()},
+            complete=bool(data.get("complete", False)),
         )
+
+    def generation(self, chunk_no: int) -> int:
+        return self.generations.get(chunk_no, 0)
+
+    def record(self, chunk_no: int, reference: str, count: int) -> None:
+        """Chunk ``chunk_no`` surely went out as ``reference`` (a re-sent chunk takes its place in order)."""
+        at = bisect.bisect_left(self.chunks, chunk_no)
+        self.chunks.insert(at, chunk_no)
+        self.references.insert(at, str(reference))
+        self.counts.insert(at, int(count))
+        self.recipients += int(count)
+        if chunk_no in self.cancelled:
+            self.cancelled.remove(chunk_no)
+        self.next_chunk = max(self.next_chunk, chunk_no + 1)
+        if self.in_flight == chunk_no:
+            self.in_flight = None
+            self.in_flight_message = None
+
+    def mark_cancelled(self, references: Iterable[str]) -> list[int]:
+        """These packages were cancelled: their chunks no longer count and get a new key generation."""
+        wanted = {str(r) for r in references}
+        done: list[int] = []
+        for at in range(len(self.references) - 1, -1, -1):
+            if self.references[at] not in wanted:
+                continue
+            chunk_no = self.chunks[at]
+            self.recipients -= self.counts[at]
+            del self.references[at], self.chunks[at], self.counts[at]
+            self.generations[chunk_no] = self.generation(chunk_no) + 1
+            if chunk_no not in self.cancelled:
+                self.cancelled.append(chunk_no)
+            done.append(chunk_no)
+        self.cancelled.sort()
+        if done:
+            self.complete = False
+        return sorted(done)
 
 
 class ProgressStore(Protocol):
@@ -211,35 +298,76 @@ def _old_variable_api() -> bool:
 class SentLookup:
     """Which chunks the service already has, looked up ahead in batches of ``LOOKUP_BATCH`` keys.
 
-    Used only on a retry of an idempotent service. Once a batch comes back with a missing key after the
-    resume point, every later chunk is new (chunks go out in order), so lookups stop.
+    Used only on a retry of an idempotent service. Once a batch comes back with a chunk that never went out
+    under its first key, every later chunk is new (first sends go out in order), so lookups stop.
+
+    ``check_cancelled``: read the state of what was found (one ``get_statuses`` per batch) and treat a
+    cancelled package as *not sent*: its chunk's next key generation is looked up, and ``generation()``
+    names the key to send it under. Only scheduled sends need it (nothing else is ever cancelled by us).
     """
 
-    def __init__(self, client: Any, identity: TaskIdentity, *, batch: int = LOOKUP_BATCH) -> None:
+    def __init__(
+        self,
+        client: Any,
+        identity: TaskIdentity,
+        *,
+        generations: Mapping[int, int] | None = None,
+        check_cancelled: bool = False,
+        batch: int = LOOKUP_BATCH,
+    ) -> None:
         self._client = client
         self._identity = identity
         self._batch = batch
+        self._check_cancelled = check_cancelled
+        self._generations: dict[int, int] = dict(generations or {})
         self._found: dict[int, SendReceipt] = {}
         self._looked_up_to = 0  # chunk numbers below this were looked up
         self._exhausted = False
         self.requests = 0
+        #: Chunks found cancelled (under some generation) by these lookups.
+        self.cancelled_found: set[int] = set()
 
     def existing(self, chunk_no: int) -> SendReceipt | None:
         if chunk_no >= self._looked_up_to and not self._exhausted:
             self._lookup_from(chunk_no)
         return self._found.pop(chunk_no, None)
 
+    def generation(self, chunk_no: int) -> int:
+        """The key generation to send ``chunk_no`` under (above every cancelled one found)."""
+        return self._generations.get(chunk_no, 0)
+
     def _lookup_from(self, start: int) -> None:
         numbers = list(range(start, start + self._batch))
-        keys = [self._identity.chunk_key(n) for n in numbers]
-        found: Mapping[str, SendReceipt] = self._client.find_sent(keys)
-        self.requests += 1
         self._looked_up_to = start + self._batch
-        for number, key in zip(numbers, keys, strict=True):
-            if key in found:
-                self._found[number] = found[key]
-        if len(self._found) < len(numbers):
-            self._exhausted = True  # a gap: later chunks never went out
+        pending = numbers
+        while pending:
+            keys = {self._identity.chunk_key(n, self.generation(n)): n for n in pending}
+            found: Mapping[str, SendReceipt] = self._client.find_sent(list(keys))
+            self.requests += 1
+            cancelled = self._cancelled_among([r.reference for k, r in found.items() if k in keys])
+            retry: list[int] = []
+            for key, number in keys.items():
+                receipt = found.get(key)
+                if receipt is None:
+                    if self.generation(number) == 0:
+                        self._exhausted = True  # never sent at all: later chunks never went out
+                    continue
+                if str(receipt.reference) in cancelled:
+                    self.cancelled_found.add(number)
+                    self._generations[number] = self.generation(number) + 1
+                    retry.append(number)
+                else:
+                    self._found[number] = receipt
+            pending = retry
+
+    def _cancelled_among(self, references: list[str]) -> set[str]:
+        if not self._check_cancelled or not references:
+            return set()
+        from airflow_provider_ileti.core.models import DeliveryPhase
+
+        statuses = self._client.get_statuses(references)
+        self.requests += 1
+        return {str(s.reference) for s in statuses if s.phase is DeliveryPhase.CANCELLED}
 
 
 def short_list(items: Sequence[str], shown: int = 10) -> str:

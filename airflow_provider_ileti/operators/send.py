@@ -59,6 +59,8 @@ IYS_RECIPIENT_TYPES = ("BIREYSEL", "TACIR")
 ON_AMBIGUOUS = ("fail", "skip", "resend")
 #: The status the resumable-job mixin sees: all chunks sent / delivery final / still being delivered.
 JOB_SENT, JOB_FINAL, JOB_DELIVERING = "SENT", "FINAL", "DELIVERING"
+#: Some package was cancelled: not sent, not active; the mixin submits again (cancelled chunks only).
+JOB_CANCELLED = "CANCELLED"
 
 
 class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
@@ -157,6 +159,11 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         self._sent_references: list[str] = []
         self._delivery_summary: dict[str, int] | None = None
         self._hook_obj: IletiHook | None = None
+        self._store: ProgressStore | None = None
+        self._progress: Progress | None = None
+        self._identity: TaskIdentity | None = None
+        #: (chunk number, key) of the request on the wire, for on_kill
+        self._in_flight: tuple[int, str] | None = None
 
     # -- validation: every argument, before any request ---------------------------------------------
     def validate_arguments(self) -> dict[str, Any]:
@@ -280,10 +287,19 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             return self._send_all(context)
 
     def get_job_status(self, external_id: Any, context: Any) -> str:
+        """A cancelled package is never "sent": a recorded cancel, or a cancelled state, resubmits."""
+        progress = self._progress_store(context).load()
+        if progress.cancelled:
+            return JOB_CANCELLED
+        references = list(external_id.get("references", []))
+        if not self.wait_for_delivery and not self.send_at:
+            return JOB_SENT  # sent at once: nothing of ours can be cancelled (on_kill cancels scheduled ones)
+        with airflow_failures("read SMS delivery"):
+            statuses = self._read_statuses(references)
+        if any(s.phase is DeliveryPhase.CANCELLED for s in statuses):
+            return JOB_CANCELLED
         if not self.wait_for_delivery:
             return JOB_SENT
-        with airflow_failures("read SMS delivery"):
-            statuses = self._read_statuses(list(external_id.get("references", [])))
         return JOB_FINAL if all(s.final for s in statuses) else JOB_DELIVERING
 
     def is_job_active(self, status: str) -> bool:
@@ -345,12 +361,25 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             fail_on_failed=self.fail_on_failed, min_delivered_ratio=self.min_delivered_ratio
         )
 
+    def _progress_store(self, context: Any) -> ProgressStore:
+        if self._store is None:
+            self._store = progress_store_for(
+                context, TaskIdentity.from_context(context), persist=bool(self.persist_progress)
+            )
+        return self._store
+
     def _finish(self, result: dict[str, Any], context: Any) -> dict[str, Any]:
         if self._delivery_summary is not None:
             result["delivery"] = self._delivery_summary
         if self.persist_progress and context is not None and "ti" in context:
-            # the send is complete and its result is with Airflow: the retry record is no longer needed
-            progress_store_for(context, TaskIdentity.from_context(context)).clear()
+            # Keep the record, marked complete, instead of deleting it: between here and Airflow recording
+            # success the worker can still die, and a person can clear the task; the next try must find
+            # what went out, not an empty record (see exactly_once.py for how long it stays).
+            store = self._progress_store(context)
+            progress = store.load()
+            if not progress.complete and not progress.cancelled and progress.next_chunk:
+                progress.complete = True
+                store.save(progress)
         if self._hook_obj is not None:
             self._hook_obj.close()
         return result
@@ -377,24 +406,48 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         client: SmsClient = self._hook().get_client()
         limit = int(client.max_recipients_per_send)
         size = min(self.chunk_size or limit, limit)
-        store = progress_store_for(context, identity, persist=self.persist_progress)
+        if self.validate_first and source.rereadable:
+            self._validate_with_service(client, args, identity, size)
+        store = self._progress_store(context)
         progress = store.load()
+        self._progress = progress
+        self._identity = identity
+        self._in_flight = None
+        self._sent_references = list(progress.references)
+        self._reconcile_cancelled(client, progress, store)
+        self._resolve_in_flight(client, progress, store)
         self._resolve_ambiguous(progress, store)
+        if progress.complete:
+            self.log.info("Try %d: the send completed in an earlier try; nothing is sent again", try_number)
+            return self._result(client, progress)
         lookup = None
-        if client.supports_idempotency and (try_number > 1 or progress.next_chunk > 0):
-            lookup = SentLookup(client, identity)
-        if progress.next_chunk:
+        resuming = try_number > 1 or progress.next_chunk > 0 or bool(progress.cancelled)
+        if client.supports_idempotency and resuming:
+            lookup = SentLookup(
+                client,
+                identity,
+                generations=progress.generations,
+                check_cancelled=args["send_at"] is not None,
+            )
+        redo = set(progress.cancelled)
+        if progress.next_chunk or redo:
             self.log.info(
-                "Try %d resumes at chunk %d: %d chunk(s) with %d recipient(s) went out before",
+                "Try %d resumes at chunk %d: %d chunk(s) with %d recipient(s) went out before; "
+                "%d cancelled chunk(s) go out again under new keys",
                 try_number,
                 progress.next_chunk,
-                progress.next_chunk,
+                len(progress.references),
                 progress.recipients,
+                len(redo),
             )
-        self._sent_references = list(progress.references)
-        rows = enumerate_chunks(source.iterate(), size, start=progress.next_chunk)
-        for chunk_no, chunk_rows in rows:
+        start = min([progress.next_chunk, *redo])
+        for chunk_no, chunk_rows in enumerate_chunks(source.iterate(), size, start=start):
+            if chunk_no < progress.next_chunk and chunk_no not in redo:
+                continue  # surely out, from an earlier try
             receipt = lookup.existing(chunk_no) if lookup is not None else None
+            if lookup is not None and chunk_no in lookup.cancelled_found:
+                # found cancelled without a record (no progress store, or on_kill could not write it)
+                progress.generations[chunk_no] = lookup.generation(chunk_no)
             first = chunk_no * size
             recipients = [
                 to_recipient(
@@ -409,15 +462,23 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
                 receipt = self._send_chunk(client, args, identity, chunk_no, recipients, progress, store)
                 if receipt.replayed:
                     progress.replayed_chunks += 1
-            progress.next_chunk = chunk_no + 1
-            progress.references.append(str(receipt.reference))
-            progress.recipients += len(recipients)
-            store.save(progress)
-            self._sent_references.append(str(receipt.reference))
+            progress.record(chunk_no, str(receipt.reference), len(recipients))
+            store.save(progress)  # the reference and "no longer in flight", in one write
+            self._in_flight = None
+            self._sent_references = list(progress.references)
         if progress.next_chunk == 0:
             raise ValidationError("recipients", self.recipients, "no recipients to send to")
+        if progress.cancelled:
+            missing = ", ".join(map(str, progress.cancelled[:10]))
+            raise AirflowFailException(
+                f"send SMS: cancelled chunk(s) {missing} are no longer in the recipients "
+                f"(the source changed between tries); they were not sent again"
+            )
         if lookup is not None:
             self.log.info("Looked up earlier chunks in %d request(s)", lookup.requests)
+        return self._result(client, progress)
+
+    def _result(self, client: SmsClient, progress: Progress) -> dict[str, Any]:
         result: dict[str, Any] = {
             "service": str(client.service),
             "references": list(progress.references),
@@ -435,22 +496,12 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         )
         return result
 
-    def _send_chunk(
-        self,
-        client: SmsClient,
-        args: dict[str, Any],
-        identity: TaskIdentity,
-        chunk_no: int,
-        recipients: list[Any],
-        progress: Progress,
-        store: ProgressStore,
-    ) -> SendReceipt:
+    def _batch(self, args: dict[str, Any], recipients: list[Any], key: str | None) -> SendBatch:
         if args["renderer"] is not None:
             messages = tuple(SmsMessage(text=r.text, numbers=(r.number,)) for r in recipients)
         else:
             messages = (SmsMessage(text=self.message or "", numbers=tuple(r.number for r in recipients)),)
-        key = identity.chunk_key(chunk_no)
-        batch = SendBatch(
+        return SendBatch(
             messages=messages,
             sender=self.sender or None,
             send_at=args["send_at"],
@@ -461,13 +512,60 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             title=self.title or None,
             idempotency_key=key,
         )
+
+    def _validate_with_service(
+        self, client: SmsClient, args: dict[str, Any], identity: TaskIdentity, size: int
+    ) -> None:
+        """The service's own rules (``validate_send``, no network) for every chunk before chunk 0 goes out."""
+        validate = getattr(client, "validate_send", None)
+        if not callable(validate):
+            return
+        source: RecipientSource = args["source"]
+        renderer = args["renderer"]
+        for chunk_no, rows in enumerate_chunks(source.iterate(), size):
+            first = chunk_no * size
+            recipients = [
+                to_recipient(
+                    row, first + i, number_field=self.number_field, renderer=renderer, region=self.region
+                )
+                for i, row in enumerate(rows)
+            ]
+            try:
+                validate(self._batch(args, recipients, identity.chunk_key(chunk_no)))
+            except ValidationError as exc:
+                where = f"recipients[{first}..{first + len(recipients) - 1}] (chunk {chunk_no})"
+                field = f"{where} {exc.field}"
+                raise ValidationError(field, exc.value, exc.rule, service=exc.service) from exc
+        self.log.info("Every chunk passed the %s rules before sending", client.service)
+
+    def _send_chunk(
+        self,
+        client: SmsClient,
+        args: dict[str, Any],
+        identity: TaskIdentity,
+        chunk_no: int,
+        recipients: list[Any],
+        progress: Progress,
+        store: ProgressStore,
+    ) -> SendReceipt:
+        generation = progress.generation(chunk_no)
+        key = identity.chunk_key(chunk_no, generation)
+        batch = self._batch(args, recipients, key)
+        masked = mask_numbers(r.number for r in recipients)
+        if not client.supports_idempotency:
+            # no key to find it by: say "in flight" before the request, so a try that dies before the
+            # answer is recorded leaves an ambiguous chunk, not a silent gap that the next try re-sends
+            progress.in_flight = chunk_no
+            progress.in_flight_message = f"chunk {chunk_no} ({masked})"
+            store.save(progress)
+        self._in_flight = (chunk_no, key)
         try:
             receipt = client.send(batch)
         except AmbiguousSendError as exc:
+            progress.in_flight = None
+            progress.in_flight_message = None
             progress.ambiguous_chunk = chunk_no
-            progress.ambiguous_message = (
-                f"chunk {chunk_no} ({mask_numbers(r.number for r in recipients)}): {exc}"
-            )
+            progress.ambiguous_message = f"chunk {chunk_no} ({masked}): {exc}"
             store.save(progress)
             before = (
                 f"chunks 0..{chunk_no - 1} surely went out (packages {short_list(progress.references)})"
@@ -479,14 +577,57 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
                 f"(key {key}): {exc}. {before}. Check the panel; then clear the task with "
                 f"on_ambiguous='skip' (it went out) or 'resend' (it did not)"
             ) from exc
+        except IletiError:
+            if not client.supports_idempotency:  # surely not sent (the client says so): not in flight
+                progress.in_flight = None
+                progress.in_flight_message = None
+                store.save(progress)
+            raise
         self.log.info(
             "Chunk %d: %s -> package %s%s",
             chunk_no,
-            mask_numbers(r.number for r in recipients),
+            masked,
             receipt.reference,
             " (already there: replayed)" if receipt.replayed else "",
         )
         return receipt
+
+    def _reconcile_cancelled(self, client: SmsClient, progress: Progress, store: ProgressStore) -> None:
+        """Earlier packages that are cancelled (a scheduled send) no longer count: they go out again."""
+        if progress.cancelled:
+            self.log.warning(
+                "Chunk(s) %s were cancelled (on_kill) after they went out; they go out again under new keys",
+                short_list([str(c) for c in progress.cancelled]),
+            )
+        if not self.send_at or not progress.references:
+            return
+        statuses = read_statuses_of(client, list(progress.references))
+        gone = [s.reference for s in statuses if s.phase is DeliveryPhase.CANCELLED]
+        chunks = progress.mark_cancelled(gone)
+        if chunks:
+            self.log.warning(
+                "%d earlier package(s) are cancelled (chunks %s); they are sent again under new keys",
+                len(gone),
+                short_list([str(c) for c in chunks]),
+            )
+            store.save(progress)
+
+    def _resolve_in_flight(self, client: SmsClient, progress: Progress, store: ProgressStore) -> None:
+        """A chunk an earlier try was sending when it died: ambiguous on a service without client ids."""
+        chunk = progress.in_flight
+        if chunk is None:
+            return
+        progress.in_flight = None
+        if client.supports_idempotency:
+            pass  # the lookup by key finds it if it went out
+        else:
+            progress.ambiguous_chunk = chunk
+            progress.ambiguous_message = (
+                f"{progress.in_flight_message or f'chunk {chunk}'}: the try ended while its request "
+                f"was going out (no answer was recorded)"
+            )
+        progress.in_flight_message = None
+        store.save(progress)
 
     def _resolve_ambiguous(self, progress: Progress, store: ProgressStore) -> None:
         chunk = progress.ambiguous_chunk
@@ -499,28 +640,61 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             )
         if self.on_ambiguous == "skip":
             self.log.warning("Chunk %d counted as sent (on_ambiguous='skip')", chunk)
-            progress.next_chunk = chunk + 1
+            progress.next_chunk = max(progress.next_chunk, chunk + 1)
+            if chunk in progress.cancelled:
+                progress.cancelled.remove(chunk)
         else:
             self.log.warning("Chunk %d sent again (on_ambiguous='resend')", chunk)
-            progress.next_chunk = chunk
+            if chunk not in progress.cancelled:
+                progress.next_chunk = chunk
         progress.ambiguous_chunk = None
         progress.ambiguous_message = None
         store.save(progress)
 
     # -- on_kill: cancel what has not started going out ----------------------------------------------
     def on_kill(self) -> None:
+        """Cancel this try's scheduled packages and record them, so the next try sends them again.
+
+        The chunk whose request is in flight is looked up by its key first (services with client ids),
+        and cancelled too if the service has it; on a service without client ids it cannot be found,
+        stays ``in_flight`` in the record and the next try treats it as ambiguous (``on_ambiguous``).
+        Packages that already started going out cannot be cancelled and stay sent.
+        """
         refs = list(self._sent_references)
-        if not refs:
-            return
+        in_flight = self._in_flight
+        client = None
         try:
             client = self._hook().get_client()
+            if in_flight is not None and client.supports_idempotency:
+                found = client.find_sent([in_flight[1]])
+                if in_flight[1] in found:
+                    receipt = found[in_flight[1]]
+                    if self._progress is not None:
+                        self._progress.record(in_flight[0], str(receipt.reference), receipt.recipients)
+                    refs.append(str(receipt.reference))
+            if not refs:
+                return
             statuses = self._read_statuses(refs)
             scheduled = [s.reference for s in statuses if s.phase is DeliveryPhase.SCHEDULED]
+            cancelled: list[str] = []
             for ref in scheduled:
                 try:
                     client.cancel(ref)
+                    cancelled.append(str(ref))
                 except IletiError as exc:
                     self.log.warning("Could not cancel package %s: %s", ref, exc)
-            self.log.info("on_kill: cancelled %d scheduled package(s) of %d", len(scheduled), len(refs))
+            self.log.info("on_kill: cancelled %d scheduled package(s) of %d", len(cancelled), len(refs))
         except (IletiError, AirflowException) as exc:
             self.log.warning("on_kill could not cancel packages: %s", exc)
+            return
+        progress, store = self._progress, self._store
+        if progress is not None and store is not None and cancelled:
+            chunks = progress.mark_cancelled(cancelled)
+            store.save(progress)
+            self.log.info("on_kill: chunk(s) %s recorded as cancelled", short_list([str(c) for c in chunks]))
+
+
+def read_statuses_of(client: SmsClient, refs: list[str]) -> list[Any]:
+    from airflow_provider_ileti.sensors.delivery import read_statuses
+
+    return read_statuses(client, refs)
