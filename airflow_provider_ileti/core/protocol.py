@@ -46,6 +46,25 @@ class SmsClient(Protocol):
 
 
 @runtime_checkable
+class ValidatingSmsClient(SmsClient, Protocol):
+    """An ``SmsClient`` that can also check a batch against the service's own rules, with no network.
+
+    **Optional**: the generic send operator calls ``validate_send`` for *every* chunk in its first pass
+    (``validate_first=True``, a re-readable recipient source) when the client has the method, so a rule
+    that only the service knows (İleti Merkezi: no foreign numbers, at most 7 SMS parts per personalised
+    text; Node: validity 60..1440 minutes...) fails the task before chunk 0 goes out, not after chunks
+    0..4 did. Clients without it are checked per chunk inside ``send`` as before.
+    """
+
+    def validate_send(self, request: SendBatch) -> None:
+        """Raise ``core.errors.ValidationError`` (field, value, rule) if ``send(request)`` would refuse it.
+
+        Makes no request and has no side effect; ``send`` must still check (it may be called alone).
+        """
+        ...
+
+
+@runtime_checkable
 class AsyncStatusClient(Protocol):
     """What a trigger needs: read many states without blocking the triggerer's event loop."""
 
