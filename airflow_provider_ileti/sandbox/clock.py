@@ -8,7 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 
 class Clock:
-    """Virtual UTC time: ``speed`` virtual seconds pass per real second, plus any manual ``advance()``."""
+    """Virtual UTC time: ``speed`` virtual seconds pass per real second, plus any manual ``advance()``.
+
+    Virtual time starts at real now and runs ahead of it by ``(speed - 1) * elapsed + advanced``; ``reset()``
+    brings it back to real now (keeping the speed), so one test's ``advance()`` or a long session at 60x
+    does not leak into the next test.
+    """
 
     def __init__(self, speed: float = 1.0) -> None:
         self._lock = threading.Lock()
@@ -37,3 +42,9 @@ class Clock:
     def advance(self, seconds: float) -> None:
         with self._lock:
             self._origin_virtual += timedelta(seconds=seconds)
+
+    def reset(self) -> None:
+        """Virtual now = real now again; the speed stays."""
+        with self._lock:
+            self._origin_real = time.monotonic()
+            self._origin_virtual = datetime.now(UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from airflow_provider_ileti.sandbox.clock import Clock
@@ -11,6 +11,8 @@ from airflow_provider_ileti.sandbox.journal import Journal
 
 if TYPE_CHECKING:
     from aiohttp import web
+
+    from airflow_provider_ileti.sandbox.faults import Fault
 
 
 class ServiceState(Protocol):
@@ -22,16 +24,20 @@ class ServiceState(Protocol):
 
 
 class Sandbox:
-    def __init__(self, speed: float = 1.0, seed: int = 0) -> None:
+    def __init__(self, speed: float = 1.0, seed: int = 0, journal_size: int | None = None) -> None:
         self.clock = Clock(speed)
-        self.journal = Journal()
+        self.journal = Journal(journal_size)
         self.faults = FaultTable(seed)
         #: service name -> its state object (registered by each service module).
         self.services: dict[str, ServiceState] = {}
         #: service name -> a function answering "under maintenance" in that service's own envelope.
         self.maintenance_responders: dict[str, Callable[[], web.StreamResponse]] = {}
+        #: service name -> an answer to a ``service_error`` fault (its code in the service's own envelope).
+        self.error_responders: dict[str, Callable[[web.Request, Fault], Awaitable[web.StreamResponse]]] = {}
 
     def reset(self) -> None:
+        """A fresh start: real now on the clock (speed kept), empty journal and faults, initial states."""
+        self.clock.reset()
         self.journal.clear()
         self.faults.clear()
         for state in self.services.values():

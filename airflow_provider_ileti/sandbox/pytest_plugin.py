@@ -1,7 +1,8 @@
 """pytest fixtures for the sandbox, registered through the ``pytest11`` entry point.
 
 - ``ileti_sandbox_server``: one sandbox per test session on a free loopback port, clock at 60x.
-- ``ileti_sandbox``: the same server, reset before the test (journal, faults, state); the usual fixture.
+- ``ileti_sandbox``: the same server, reset before the test (clock back to real now at 60x, journal, faults,
+  state); the usual fixture.
 - ``ileti_sandbox_env``: ``ileti_sandbox`` with ``AIRFLOW_CONN_*`` set for every sandbox connection.
 
 Use them in your own DAG tests::
@@ -14,6 +15,8 @@ Use them in your own DAG tests::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
 
 import pytest
 
@@ -44,7 +47,22 @@ class SandboxHandle:
     ) -> list[dict[str, object]]:
         return [e.to_dict() for e in self.sandbox.journal.entries(service=service, path=path, method=method)]
 
+    def now(self) -> datetime:
+        """The sandbox's virtual now (UTC): real now at reset, then ``speed`` times faster plus advances."""
+        return self.sandbox.clock.now()
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the virtual clock ``seconds`` ahead; returns the new virtual now."""
+        self.admin.clock(advance=seconds)
+        return self.now()
+
+    def set_state(self, service: str, **values: Any) -> dict[str, Any]:
+        """Set account state over the admin API (node: credit, sending_hours; iletiniz: plan_active, quota,
+        used; wisecp: balance); a bad value raises with the field, value and rule."""
+        return self.admin.set_state(service, **values)
+
     def reset(self) -> None:
+        """Clock back to real now at the test speed; journal, faults and every service's state as new."""
         self.sandbox.reset()
         self.sandbox.clock.set_speed(DEFAULT_TEST_SPEED)
 

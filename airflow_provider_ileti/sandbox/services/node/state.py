@@ -131,6 +131,16 @@ class NodeState:
         with self.lock:
             self.credit = credit
 
+    def set_sending_hours(self, hours: tuple[int, int] | None) -> None:
+        """Sends only in ``[start, end)`` panel hours (wrapping midnight when start > end); None lifts it."""
+        if hours is not None:
+            start, end = hours
+            for name, hour in (("start", start), ("end", end)):
+                if not 0 <= hour <= 23:
+                    raise ValueError(f"sending_hours {name}={hour!r}: must be 0..23")
+        with self.lock:
+            self.sending_hours = None if hours is None else (int(hours[0]), int(hours[1]))
+
     def _seed_mo(self) -> list[MoRequest]:
         now = self.clock.now()
         rows = (
@@ -164,6 +174,7 @@ class NodeState:
             recent = list(self.packages.values())[-SNAPSHOT_PACKAGES:]
             return {
                 "credit": self.credit,
+                "sending_hours": list(self.sending_hours) if self.sending_hours is not None else None,
                 "package_count": len(self.packages),
                 "recipient_count": sum(len(p.numbers) for p in self.packages.values()),
                 "packages": [
