@@ -11,7 +11,8 @@ from aiohttp import web
 from airflow_provider_ileti.sandbox.admin import register_admin
 from airflow_provider_ileti.sandbox.context import Sandbox
 from airflow_provider_ileti.sandbox.faults import Fault
-from airflow_provider_ileti.sandbox.journal import parse_body, redact
+from airflow_provider_ileti.sandbox.journal import parse_body, redact_headers, redact_query
+from airflow_provider_ileti.sandbox.service_errors import DEFAULT_RESPONDERS
 from airflow_provider_ileti.sandbox.services import SERVICE_MODULES
 
 SANDBOX_KEY: web.AppKey[Sandbox] = web.AppKey("sandbox", Sandbox)
@@ -43,7 +44,7 @@ async def _apply_before(
     if fault.mode == "status":
         return web.json_response({"error": "injected", "message": "injected fault"}, status=fault.status)
     if fault.mode == "rate_limit":
-        headers = {"Retry-After": str(int(fault.retry_after or 1))}
+        headers = {"Retry-After": fault.retry_after_header()}
         return web.json_response(
             {"error": "rate_limited", "message": "Too many requests"}, status=429, headers=headers
         )
@@ -52,6 +53,11 @@ async def _apply_before(
         if responder is None:
             return web.json_response({"error": "maintenance", "message": "maintenance"}, status=503)
         return responder()
+    if fault.mode == "service_error":
+        error_responder = sandbox.error_responders.get(service)
+        if error_responder is None:
+            return web.json_response({"error": fault.code, "message": fault.message}, status=fault.status)
+        return await error_responder(request, fault)
     if fault.mode == "drop":
         _drop(request)
         raise asyncio.CancelledError  # nothing is written; the handler never runs
@@ -70,8 +76,9 @@ async def journal_and_faults(request: web.Request, handler: Any) -> web.StreamRe
         service=service,
         method=request.method,
         path=request.path,
-        query=redact(dict(request.query)),
+        query=redact_query(request.query.items()),
         body=parse_body(request.content_type or "", raw),
+        headers=redact_headers(request.headers.items()),
     )
     fault = sandbox.faults.pick(request.method, request.path)
     if fault is not None:
@@ -92,5 +99,7 @@ def build_app(sandbox: Sandbox) -> web.Application:
     app[SANDBOX_KEY] = sandbox
     for module in service_modules():
         module.register(app, sandbox)
+    for name, error_responder in DEFAULT_RESPONDERS.items():
+        sandbox.error_responders.setdefault(name, error_responder)
     register_admin(app, sandbox)
     return app

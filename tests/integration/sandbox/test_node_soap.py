@@ -187,7 +187,9 @@ def test_the_vendors_sample_envelopes_work_unchanged(ileti_sandbox):
         ),
     )
     result = etree.fromstring(resp.content).find(f"{{{SOAP_ENV}}}Body")[0].find("result")
-    assert result.find("err") is None
+    err = result.find("err")  # as the vendor's sample: <err></err>, then <data>
+    assert err is not None and len(err) == 0 and not (err.text or "").strip()
+    assert [child.tag for child in result] == ["err", "data"]
     package = result.find("data/list/item")
     assert package.findtext("content") == "Test mesaji icerigidir. > & abc"
     assert package.findtext("senders/item") == "BASLIK" and package.findtext("statistics/rCount") == "2"

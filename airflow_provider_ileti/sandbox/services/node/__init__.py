@@ -15,6 +15,7 @@ from aiohttp import web
 
 from airflow_provider_ileti.sandbox import credentials
 from airflow_provider_ileti.sandbox.services.node import rest, soap
+from airflow_provider_ileti.sandbox.services.node.errors import service_error
 from airflow_provider_ileti.sandbox.services.node.maintenance import maintenance_response
 from airflow_provider_ileti.sandbox.services.node.state import NodeState
 
@@ -37,6 +38,7 @@ def register(app: web.Application, sandbox: Any) -> None:
     app.router.add_route("*", PREFIX + "/soap", handle_soap)
     app.router.add_route("*", PREFIX + "/{tail:.+}", handle_rest)
     sandbox.maintenance_responders[NAME] = maintenance_response
+    sandbox.error_responders[NAME] = service_error
 
 
 def connections(base_url: str) -> dict[str, dict[str, Any]]:

@@ -4,8 +4,9 @@ The request is parsed with a safe lxml parser (no entities, no network), turned 
 mapping REST gets (element local names; ``<item>`` children become lists; empty elements are absent, as the
 vendor's samples send every optional field empty) and handed to the same functions. Auth: HTTP Basic, or
 ``<username>``/``<password>`` in the body. Answers are ``<tns:<op>Response><result><err/><data/></result>``
-with HTTP 200 also for refusals: a success leaves ``err`` out, a refusal fills ``err`` and leaves ``data``
-out, so zeep returns either typed with the other ``None``;
+with HTTP 200 also for refusals: a success sends an empty ``<err></err>`` before ``data`` (as the vendor's
+samples do; zeep reads it as ``None``), a refusal fills ``err`` and leaves ``data`` out, so zeep returns
+either typed with the other ``None``;
 a malformed envelope or an unknown operation gets a SOAP fault (HTTP 500).
 """
 
@@ -87,18 +88,19 @@ def _value(element: etree._Element) -> Any:
     return {etree.QName(c).localname: _value(c) for c in children}
 
 
-def _answer(host: str, operation: str, data: dict[str, Any] | None, err: NodeError | None) -> web.Response:
+def answer(host: str, operation: str, data: dict[str, Any] | None, err: NodeError | None) -> web.Response:
     ns = namespace(host)
     response = etree.Element(f"{{{ns}}}{operation}Response", nsmap={"tns": ns})
     result = etree.SubElement(response, "result")
     if err is not None:
         _serialise(result, "err", "Err", err.to_err())
     else:
+        etree.SubElement(result, "err").text = ""  # the vendor's samples: <err></err> before <data>
         _serialise(result, "data", OPERATIONS[operation][1], data)
     return web.Response(body=_envelope(response), content_type="text/xml", charset="utf-8")
 
 
-def _operation(request: web.Request, raw: bytes) -> tuple[str, dict[str, Any]]:
+def parse_operation(request: web.Request, raw: bytes) -> tuple[str, dict[str, Any]]:
     try:
         root = etree.fromstring(raw, _parser())
     except etree.XMLSyntaxError as exc:
@@ -129,7 +131,7 @@ async def handle(request: web.Request, state: NodeState) -> web.StreamResponse:
     if request.method != "POST":
         return _fault("soap:Client", f"{request.method} is not allowed")
     try:
-        operation, params = _operation(request, await request.read())
+        operation, params = parse_operation(request, await request.read())
     except SoapFault as fault:
         return _fault(fault.code, fault.message)
     username, password = params.pop("username", None), params.pop("password", None)
@@ -141,5 +143,5 @@ async def handle(request: web.Request, state: NodeState) -> web.StreamResponse:
             raise auth_failure()
         data = SOAP_OPERATIONS[operation](state, params)
     except NodeError as exc:
-        return _answer(host, operation, None, exc)
-    return _answer(host, operation, data, None)
+        return answer(host, operation, None, exc)
+    return answer(host, operation, data, None)
