@@ -6,12 +6,18 @@ import asyncio
 import json
 import socket
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from airflow_provider_ileti.sandbox.context import Sandbox
 
 
 def free_port(host: str = "127.0.0.1") -> int:
+    """A port that was free a moment ago (racy: another process may take it before you bind it).
+
+    ``SandboxServer(port=0)`` and ``ileti-sandbox --port 0`` do not use it: they bind port 0 and read the
+    port the kernel gave them. Kept for callers that must know a port before starting a process.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((host, 0))
         return int(sock.getsockname()[1])
@@ -23,12 +29,23 @@ class SandboxServer:
     >>> with SandboxServer(speed=60) as server:
     ...     server.url            # http://127.0.0.1:PORT
     ...     server.connections()  # conn_id -> Airflow connection dict, for AIRFLOW_CONN_* or a Connection
+
+    ``port=0`` (the default) binds any free port; ``port``, ``url``, ``connections()`` and ``env()`` give the
+    real one once the server is listening (after ``start()``, or when ``serve()`` calls ``on_ready``).
+    ``journal_size`` bounds the request journal (default ``journal.DEFAULT_MAXLEN`` entries, newest kept).
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, speed: float = 1.0, seed: int = 0) -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        speed: float = 1.0,
+        seed: int = 0,
+        journal_size: int | None = None,
+    ) -> None:
         self.host = host
-        self.port = port or free_port(host)
-        self.sandbox = Sandbox(speed=speed, seed=seed)
+        self.port = port
+        self.sandbox = Sandbox(speed=speed, seed=seed, journal_size=journal_size)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -51,17 +68,23 @@ class SandboxServer:
         """``AIRFLOW_CONN_<ID>`` variables (JSON form) for every sandbox connection."""
         return {f"AIRFLOW_CONN_{cid.upper()}": json.dumps(c) for cid, c in self.connections().items()}
 
-    async def serve(self, stop: asyncio.Event) -> None:
+    async def serve(
+        self, stop: asyncio.Event, on_ready: Callable[[SandboxServer], None] | None = None
+    ) -> None:
+        """Listen (an ``OSError`` if the port is taken), call ``on_ready``, serve until ``stop`` is set."""
         from aiohttp import web
 
         from airflow_provider_ileti.sandbox.app import build_app
 
         runner = web.AppRunner(build_app(self.sandbox), access_log=None, handle_signals=False)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
-        await site.start()
-        self._ready.set()
         try:
+            site = web.TCPSite(runner, self.host, self.port, reuse_address=True)
+            await site.start()
+            self.port = int(runner.addresses[0][1])  # the bound port: the real one when port was 0
+            if on_ready is not None:
+                on_ready(self)
+            self._ready.set()
             await stop.wait()
         finally:
             await runner.cleanup()
