@@ -10,18 +10,24 @@ CONSTRAINTS_AF2 ?= constraints/airflow-2.11.txt
 
 PYTEST_ARGS ?=
 
-.PHONY: all venv venv-af2 test test-af3 test-af2 demo lint bench constraints clean
+.PHONY: all python-check venv venv-af2 test test-af3 test-af2 demo lint bench clean
 
 all: test
 
+# Before anything is built: the interpreter that makes the venvs must be Python 3.11 or newer.
+python-check:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "error: $(PYTHON) is "$$($(PYTHON) -V 2>&1 | head -n 1)"; Python 3.11 or newer is" \
+	       "needed. Run e.g. 'make test PYTHON=python3.12'." >&2; exit 1; }
+
 # A venv is (re)built when pyproject.toml or its constraints file changes.
-$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | python-check
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q "uv==$(UV_VERSION)"
 	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python -c $(CONSTRAINTS) -e ".[test]"
 	touch $@
 
-$(VENV_AF2)/.installed: pyproject.toml $(CONSTRAINTS_AF2)
+$(VENV_AF2)/.installed: pyproject.toml $(CONSTRAINTS_AF2) | python-check
 	$(PYTHON) -m venv $(VENV_AF2)
 	$(VENV_AF2)/bin/python -m pip install -q "uv==$(UV_VERSION)"
 	$(VENV_AF2)/bin/uv pip install -q --python $(VENV_AF2)/bin/python -c $(CONSTRAINTS_AF2) -e ".[test]"
@@ -32,7 +38,8 @@ venv-af2: $(VENV_AF2)/.installed
 
 # Lint and type-check first (cheap, and DESIGN.md promises ruff- and mypy-clean code), then every test
 # (unit, integration against the sandbox, example DAGs under `airflow dags test`) on the newest Airflow 3
-# and again on Airflow 2.11.
+# and again on Airflow 2.11. `make -k test` (what CI runs) keeps going after a failed lint or a failed
+# Airflow version, so every part reports, and still exits non-zero.
 test: lint test-af3 test-af2
 
 test-af3: venv
@@ -54,5 +61,6 @@ lint: venv
 bench: venv
 	$(VENV)/bin/python -m benchmarks
 
+# Also the demo's throw-away AIRFLOW_HOME (`make demo` recreates it).
 clean:
-	rm -rf $(VENV) $(VENV_AF2) .pytest_cache
+	rm -rf $(VENV) $(VENV_AF2) .pytest_cache .airflow-home
