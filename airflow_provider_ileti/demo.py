@@ -256,42 +256,58 @@ def _decode_xcom(value: Any) -> Any:
 # ---- the demo itself ---------------------------------------------------------------------------------
 
 
-def _mask(number: str) -> str:
-    from airflow_provider_ileti.core.masking import mask_number
-
-    return mask_number(number)
-
-
 #: The demo runs the same tutorial DAG on either service (``--service``).
 DEMO_DAGS = {"node": DEMO_DAG_ID, "iletimerkezi": "ileti_weekly_campaign_iletimerkezi"}
 
 
-def _masked_customers(limit: int = 4) -> str:
-    import csv
+#: Where each service's send requests land in the sandbox journal.
+SEND_PATHS = {"node": "/sms/create", "iletimerkezi": "/send-sms"}
 
-    from airflow_provider_ileti.core.masking import mask_number
+
+def _sent_numbers(sends: list[dict[str, Any]]) -> list[str]:
+    """Every recipient number in the send requests the sandbox received, in order, normalised.
+
+    Node's ``/sms/create`` body is JSON (``numbers`` as ``{nr, msg}`` pairs or plain numbers, or one
+    ``number``); İleti Merkezi's ``send-sms`` body is XML with ``<number>`` elements.
+    """
+    import re
+
     from airflow_provider_ileti.core.phone import normalize_number
 
-    with open(DAGS_FOLDER / "data" / "customers.csv", encoding="utf-8") as fh:
-        numbers = [normalize_number(row["phone"]) for row in csv.DictReader(fh)]
-    return ", ".join(mask_number(n) for n in numbers[:limit]) + (f" … ({len(numbers)} in all)")
+    raw: list[str] = []
+    for entry in sends:
+        body = entry.get("body")
+        if isinstance(body, dict):
+            items = body.get("numbers") or ([body["number"]] if body.get("number") else [])
+            raw.extend(str(i.get("nr") if isinstance(i, dict) else i) for i in items)
+        elif isinstance(body, str):
+            raw.extend(re.findall(r"<number>\s*([^<\s]+)\s*</number>", body))
+    return [normalize_number(n) for n in raw]
+
+
+def _masked(numbers: list[str], limit: int = 4) -> str:
+    from airflow_provider_ileti.core.masking import mask_number
+
+    return ", ".join(mask_number(n) for n in numbers[:limit]) + f" … ({len(numbers)} in all)"
 
 
 def _print_report(run: DagRun, sandbox: SandboxProcess, service: str) -> None:
     send = run.xcoms.get("send") or {}
     watch = run.xcoms.get("wait_for_delivery") or {}
     refs = [str(r) for r in send.get("references", []) or []]
-    sends = [r for r in sandbox.admin().requests(service=service) if r.get("method") in ("POST", "GET")]
+    admin = sandbox.admin()
+    received = admin.requests(service=service)  # every request of the run: sends, status reads, lookups
+    sends = admin.requests(service=service, path=SEND_PATHS[service])
     print(f"  sent      : {send.get('recipients', '?')} personalised SMS in {len(refs)} package(s): "
           f"{', '.join(refs)}")
-    print(f"  to        : {_masked_customers()}")
+    print(f"  to        : {_masked(_sent_numbers(sends))}")  # what reached the sandbox, not the CSV
     print(f"  delivery  : {watch.get('delivered', '?')} delivered, "
           f"{watch.get('undelivered', '?')} undelivered, {watch.get('pending', '?')} pending (sensor XCom)")
     counts = _sandbox_counts(sandbox, service)
     if counts:
         print("  sandbox   : " + ", ".join(f"{k} {v}" for k, v in counts.items()) + " (admin API)")
-    print(f"  requests  : {len(sends)} request(s) reached the sandbox, "
-          f"{send.get('chunks', '?')} of them send(s); replayed chunks: {send.get('replayed_chunks', '?')}")
+    print(f"  requests  : {len(received)} request(s) reached the sandbox, "
+          f"{len(sends)} of them send(s); replayed chunks: {send.get('replayed_chunks', '?')}")
 
 
 def _sandbox_counts(sandbox: SandboxProcess, service: str) -> dict[str, int]:
