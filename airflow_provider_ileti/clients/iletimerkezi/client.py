@@ -320,10 +320,14 @@ class IletiMerkeziClient:
         clock; ``commercial`` sets ``iys=1`` and then ``iys_list`` (BIREYSEL or TACIR) is required.
         """
         tree, summary, total = self._prepare(messages, sender, send_at, commercial, iys_list)
+        return self._submit(tree, summary, len(messages), total)
+
+    def _submit(self, tree: codec.Tree, summary: str, message_count: int, total: int) -> str:
+        """POST a prepared order once (retried only if it surely did not arrive); the order id."""
         answer = self._send_call("send-sms", tree, summary)
         order_id = wire.order_id_of(answer, operation="send-sms", send_summary=summary)
         log.info(
-            "İleti Merkezi order %s accepted: %d message(s), %d recipient(s)", order_id, len(messages), total
+            "İleti Merkezi order %s accepted: %d message(s), %d recipient(s)", order_id, message_count, total
         )
         return order_id
 
@@ -513,18 +517,37 @@ class IletiMerkeziClient:
         return len(wired)
 
     # -- SmsClient ---------------------------------------------------------------------------------
+    def _prepare_batch(self, batch: SendBatch) -> tuple[codec.Tree, str, int]:
+        if not isinstance(batch, SendBatch):
+            raise ValidationError("batch", type(batch).__name__, "must be a SendBatch", service=SERVICE)
+        return self._prepare(
+            [(m.text, m.numbers) for m in batch.messages],
+            batch.sender,
+            batch.send_at,
+            batch.commercial,
+            batch.iys_recipient_type,
+        )
+
+    def validate_send(self, batch: SendBatch) -> None:
+        """Check one batch against every rule İleti Merkezi has, with no network; ``ValidationError`` naming
+        the field, the (masked) value and the rule.
+
+        Numbers (Turkish mobiles only, at least one per text, at most 50,000 per order), texts (non-empty,
+        at most 7 SMS, no control characters), the sender (required, at most 11 characters, printable
+        ASCII, no Turkish letters, no outer spaces), İYS (BIREYSEL or TACIR for commercial messages, and
+        only for them) and the send date (a date/time the client can put on the Turkish wall clock).
+        ``send()`` runs exactly these checks, so a batch that passes here fails later only for what needs
+        the service: an unapproved sender (450), credit (402), the block list (452), a repeat (451).
+        """
+        self._prepare_batch(batch)
+
     def send(self, batch: SendBatch) -> SendReceipt:
+        tree, summary, total = self._prepare_batch(batch)
         if batch.validity_minutes is not None or batch.push_url:
             log.warning(
                 "İleti Merkezi has no per-order validity or push URL (set the webhook in the panel); ignored"
             )
-        order_id = self.send_messages(
-            [(m.text, m.numbers) for m in batch.messages],
-            sender=batch.sender,
-            send_at=batch.send_at,
-            commercial=batch.commercial,
-            iys_list=batch.iys_recipient_type,
-        )
+        order_id = self._submit(tree, summary, len(batch.messages), total)
         return SendReceipt(
             service=SERVICE,
             reference=order_id,

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from airflow_provider_ileti.core.errors import ValidationError
+from airflow_provider_ileti.core.masking import mask_number
 from airflow_provider_ileti.core.phone import format_number, normalize_number
 from airflow_provider_ileti.core.segments import count_segments
 
@@ -27,6 +28,9 @@ MAX_PARTS = 7
 MAX_RECIPIENTS = 50_000
 IYS_LISTS = ("BIREYSEL", "TACIR")
 MAX_ROW_COUNT = 1000
+#: Characters XML 1.0 cannot carry (and no SMS alphabet has): C0 controls but tab/LF/CR, surrogates,
+#: U+FFFE/U+FFFF. The JSON form is refused too: the same text must not depend on the connection's format.
+_UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: The most days ``get-reports`` accepts between start and end (code 458).
 MAX_REPORT_RANGE_DAYS = 10
 
@@ -56,6 +60,14 @@ def check_sender(sender: str | None) -> str:
 def check_text(text: Any, *, field: str = "text") -> str:
     if not isinstance(text, str) or not text.strip():
         raise _error(field, text, "must be a non-empty string")
+    bad = _UNCARRIABLE.search(text)
+    if bad is not None:
+        raise _error(
+            field,
+            f"<{len(text)} characters>",
+            f"contains U+{ord(bad.group()):04X} at position {bad.start()}, a control character SMS and XML "
+            "cannot carry",
+        )
     info = count_segments(text)
     if info.parts > MAX_PARTS:
         raise _error(
@@ -73,9 +85,17 @@ def wire_numbers(numbers: Iterable[str], *, field: str = "numbers") -> list[str]
     out: list[str] = []
     for index, number in enumerate(numbers):
         name = f"{field}[{index}]"
-        msisdn = normalize_number(number, field=name)
+        # the value shown is masked: a full number never goes into an exception message (KVKK)
+        try:
+            msisdn = normalize_number(number, field=name)
+        except ValidationError as exc:
+            raise _error(name, mask_number(str(number)), exc.rule) from None
         if not (msisdn.startswith("905") and len(msisdn) == 12):
-            raise _error(name, number, "İleti Merkezi sends to Turkish mobile numbers only (5xxxxxxxxx)")
+            raise _error(
+                name,
+                mask_number(str(number)),
+                "İleti Merkezi sends to Turkish mobile numbers only (5xxxxxxxxx)",
+            )
         out.append(format_number(msisdn, "national"))
     if not out:
         raise _error(field, [], "at least one number")
@@ -85,6 +105,12 @@ def wire_numbers(numbers: Iterable[str], *, field: str = "numbers") -> list[str]
 def check_iys(commercial: bool, iys_list: str | None) -> tuple[int, str | None]:
     """``(iys, iysList)``: 1 + BIREYSEL/TACIR for commercial messages, 0 (and no list) otherwise."""
     if not commercial:
+        if iys_list is not None and str(iys_list).strip():
+            raise _error(
+                "iys_list",
+                iys_list,
+                "only for commercial messages: set commercial=True (iys=1), or leave iys_list out",
+            )
         return 0, None
     if iys_list is None or not str(iys_list).strip():
         raise _error(

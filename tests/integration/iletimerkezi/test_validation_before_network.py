@@ -21,7 +21,7 @@ CASES = {
     "iys_list_missing": ({"commercial": True}, "iys_list"),
     "iys_list_wrong": ({"commercial": True, "iys_list": "HERKES"}, "iys_list"),
     "bad_date": ({"send_at": "yarın öğlen"}, "send_at"),
-    "control_character": ({"text": "zil\x07"}, "text"),
+    "control_character": ({"text": "zil\x07"}, "messages[0].text"),
 }
 
 
@@ -34,6 +34,55 @@ def test_send_rule_makes_no_request(case, ileti_sandbox):
         client.send_sms(args.pop("text"), args.pop("numbers"), **args)
     assert info.value.field == field
     assert im_requests(ileti_sandbox) == []
+
+
+def _batch(args: dict) -> SendBatch:
+    return SendBatch(
+        messages=(SmsMessage(args["text"], tuple(args["numbers"])),),
+        sender=args.get("sender", "APITEST"),
+        send_at=args.get("send_at"),
+        commercial=args.get("commercial", False),
+        iys_recipient_type=args.get("iys_list"),
+    )
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_validate_send_refuses_with_no_request(case, fmt, ileti_sandbox):
+    overrides, field = CASES[case]
+    batch = _batch({"text": "Merhaba", "numbers": ["5555550001"], **overrides})
+    client = make_client(ileti_sandbox, format=fmt)
+    with pytest.raises(ValidationError) as info:
+        client.validate_send(batch)
+    assert info.value.field == field
+    with pytest.raises(ValidationError) as again:
+        client.send(batch)  # send runs the same checks
+    assert again.value.field == field
+    assert im_requests(ileti_sandbox) == []
+
+
+def test_a_bad_number_in_the_fifth_chunk_stops_before_any_order(ileti_sandbox):
+    """What the generic operator does: validate every chunk first, then send; chunk 5 fails -> 0 orders."""
+    client = make_client(ileti_sandbox)
+    chunks = [
+        SendBatch(messages=(SmsMessage("Merhaba", (f"55555500{i:02d}",)),), sender="APITEST")
+        for i in range(4)
+    ]
+    chunks.append(
+        SendBatch(messages=(SmsMessage("Merhaba", ("5555550099", "+14155550100")),), sender="APITEST")
+    )
+    with pytest.raises(ValidationError) as info:
+        for chunk in chunks:
+            client.validate_send(chunk)
+        for chunk in chunks:
+            client.send(chunk)
+    assert info.value.field == "messages[0].numbers[1]" and "14155550100" not in str(info.value)
+    assert im_requests(ileti_sandbox) == []
+    assert ileti_sandbox.admin.state("iletimerkezi")["orders"] == []
+    for chunk in chunks[:4]:  # and a good batch that passed validate_send does go out
+        client.validate_send(chunk)
+    assert client.send(chunks[0]).reference.isdigit()
+    assert len(im_requests(ileti_sandbox, "/send-sms")) == 1
 
 
 def test_too_many_recipients_makes_no_request(ileti_sandbox):

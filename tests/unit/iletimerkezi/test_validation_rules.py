@@ -64,10 +64,11 @@ def test_numbers_are_turkish_mobiles_in_national_form():
 
 def test_iys_rules():
     assert validation.check_iys(False, None) == (0, None)
-    assert validation.check_iys(False, "BIREYSEL") == (
-        0,
-        None,
-    )  # ignored when iys is off, as the service does
+    # The service ignores iysList when iys=0; we refuse it, as the generic operator does: a list given
+    # without commercial=True most likely marks a commercial message sent without the İYS check.
+    with pytest.raises(ValidationError, match="only for commercial messages"):
+        validation.check_iys(False, "BIREYSEL")
+    assert validation.check_iys(False, " ") == (0, None)
     assert validation.check_iys(True, "tacir") == (1, "TACIR")
     with pytest.raises(ValidationError, match="required when the message is commercial"):
         validation.check_iys(True, None)
