@@ -50,7 +50,7 @@ from airflow_provider_ileti.core.errors import (
     TransientError,
 )
 from airflow_provider_ileti.core.localtime import DEFAULT_TIMEZONE
-from airflow_provider_ileti.core.masking import mask_number
+from airflow_provider_ileti.core.masking import mask_number, mask_text
 from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatch, SendReceipt
 from airflow_provider_ileti.core.segments import count_segments
 
@@ -70,7 +70,8 @@ DEFAULT_PACKAGE_TITLE = "airflow"
 #: /sms/create type for the generic ``send()``: 1 normal SMS.
 SEND_SMS_TYPE = 1
 
-#: Functions that change nothing or may safely be repeated: every transient failure is retried.
+#: Functions that change nothing or may safely be repeated: every transient failure is retried. ``_call``
+#: retries only these; any other function goes through ``_call_once_unless_surely_unprocessed``.
 _SAFE = frozenset(
     {
         "sms/list",
@@ -183,7 +184,9 @@ class NodeClient:
         return retryer(fn)
 
     def _call(self, function: str, payload: dict[str, Any]) -> Any:
-        """A read or an idempotent write: every transient failure is retried."""
+        """A read or an idempotent write (``_SAFE``): every transient failure is retried."""
+        if function not in _SAFE:
+            return self._call_once_unless_surely_unprocessed(function, payload)
         return self._retrying(
             lambda: self._transport.call(function, payload), function, lambda e: isinstance(e, TransientError)
         )
@@ -374,24 +377,31 @@ class NodeClient:
         sms_kind = v.choice(sms_type, "sms_type", "sms_type")
         payload: dict[str, Any] = {"type": sms_kind, "sendingType": kind}
         texts: list[str] = []
+        # type 2 addresses Turkish ID numbers: checked as TC IDs, not normalised as phone numbers
         if kind == 0:
             if numbers or messages:
-                raise v.fail("numbers", numbers or messages, "sending_type 0 takes one number, not numbers")
+                raise v.fail(
+                    "numbers", v.shown(numbers or messages), "sending_type 0 takes one number, not numbers"
+                )
             if number in (None, ""):
                 raise v.fail("number", number, "required for sending_type 0")
-            payload["number"] = v.number(number)
+            payload["number"] = v.recipient(number, "number", sms_type=sms_kind)
         elif kind == 1:
             if number not in (None, "") or messages:
                 raise v.fail(
-                    "number", number or messages, "sending_type 1 takes numbers (a list), not number"
+                    "number",
+                    v.shown(number or messages),
+                    "sending_type 1 takes numbers (a list), not number",
                 )
             if numbers is None:
                 raise v.fail("numbers", None, "required for sending_type 1")
-            payload["numbers"] = v.numbers(numbers)
+            payload["numbers"] = v.numbers(numbers, sms_type=sms_kind)
         else:
             if number not in (None, "") or numbers:
                 raise v.fail(
-                    "numbers", number or numbers, "sending_type 2 takes messages: (number, text) pairs"
+                    "numbers",
+                    v.shown(number or numbers),
+                    "sending_type 2 takes messages: (number, text) pairs",
                 )
             if not messages:
                 raise v.fail("messages", messages, "required for sending_type 2: (number, text) pairs")
@@ -402,9 +412,10 @@ class NodeClient:
             pairs = []
             for i, pair in enumerate(messages):
                 if not isinstance(pair, Sequence) or isinstance(pair, str) or len(pair) != 2:
-                    raise v.fail(f"messages[{i}]", pair, "must be a (number, text) pair")
+                    raise v.fail(f"messages[{i}]", v.shown(pair), "must be a (number, text) pair")
                 msg = v.text(pair[1], f"messages[{i}].text")
-                pairs.append({"nr": v.number(pair[0], f"messages[{i}].number"), "msg": msg})
+                nr = v.recipient(pair[0], f"messages[{i}].number", sms_type=sms_kind)
+                pairs.append({"nr": nr, "msg": msg})
                 texts.append(msg)
             payload["numbers"] = pairs
         if kind in (0, 1):
@@ -574,7 +585,9 @@ class NodeClient:
         finish_date: Any = None,
         page_size: int | None = None,
     ) -> Iterator[InquiryRecord]:
-        """Messages sent to ``gsm`` (default: the last month; at most 3 months between the dates)."""
+        """Messages sent to ``gsm``. Without dates the service takes the last month; the dates may be at most
+        ``INQUIRY_MAX_MONTHS`` (3) months apart, and a ``start_date`` alone at most 3 months before now (the
+        service then counts up to now; the missing finishDate is not sent)."""
         payload: dict[str, Any] = {"gsm": v.number(gsm, "gsm")}
         if sender is not None:
             payload["sender"] = v.text(sender, "sender")
@@ -582,7 +595,8 @@ class NodeClient:
         return self._pages("sms/inquiry-number", payload, InquiryRecord, page_size)
 
     # -- contacts -----------------------------------------------------------------------------------------
-    def _contact_payload(self, gsm: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    def _contact_payload(self, gsm: str, fields: Mapping[str, Any], *, first: bool) -> dict[str, Any]:
+        """``first``: a creation (the contact's first consent record: no HS_KARAR; EMAIL for queryEmail)."""
         spec: dict[str, Callable[[Any], Any]] = {
             "first_name": lambda x: {"firstName": v.text(x, "first_name")},
             "last_name": lambda x: {"lastName": v.text(x, "last_name")},
@@ -591,7 +605,7 @@ class NodeClient:
             },
             "is_in_blacklist": lambda x: {"isInBlacklist": v.boolean(x, "is_in_blacklist")},
             "details": lambda x: {"details": v.details(x)},
-            "iys": lambda x: {"iys": _iys(x)},
+            "iys": lambda x: {"iys": _iys(x, first=first)},
             "query_call": lambda x: {"queryCall": v.boolean(x, "query_call")},
             "query_email": lambda x: {"queryEmail": v.boolean(x, "query_email")},
         }
@@ -604,20 +618,28 @@ class NodeClient:
         for name, convert in spec.items():
             if fields.get(name) is not None:
                 payload.update(convert(fields[name]))
+        # "the EMAIL custom field must be defined in the contact's details for the e-mail permission query";
+        # on an update the server may hold it already (details merge), so only a creation is checked here.
+        if first and payload.get("queryEmail") and v.EMAIL_FIELD not in payload.get("details", {}):
+            raise v.fail(
+                "query_email",
+                True,
+                f"needs an {v.EMAIL_FIELD} custom field in details (the address to query)",
+            )
         return payload
 
     def create_contact(self, gsm: str, **fields: Any) -> Contact:
-        payload = self._contact_payload(gsm, fields)
+        payload = self._contact_payload(gsm, fields, first=True)
         data = self._call_once_unless_surely_unprocessed("contact/create", payload)
         return Contact.from_dict(_map(data), self.timezone)
 
-    def update_contact(self, uuid: str, gsm: str, **fields: Any) -> Contact:
-        payload = {"uuid": v.text(uuid, "uuid"), **self._contact_payload(gsm, fields)}
+    def update_contact(self, uuid: str, gsm: str, **fields: Any) -> Contact | None:
+        """``/contact/update``. Returns what the server answered: the contact when it sends one back, else
+        None — the document's answer is only ``{"status": 1}`` and success is the absence of ``err``. The
+        client does not build a contact from its own request; read it with ``list_contacts`` if needed."""
+        payload = {"uuid": v.text(uuid, "uuid"), **self._contact_payload(gsm, fields, first=False)}
         data = _map(self._call("contact/update", payload))
-        if data.get("uuid"):
-            return Contact.from_dict(data, self.timezone)
-        # the update answers a status: the contact as we asked it to be
-        return Contact.from_dict(payload, self.timezone)
+        return Contact.from_dict(data, self.timezone) if data.get("uuid") else None
 
     def delete_contacts(
         self, uuids: Sequence[str], *, permanent: bool = False, group_uuid: str | None = None
@@ -641,14 +663,17 @@ class NodeClient:
         is_in_blacklist: bool | None = None,
         group_uuids: Sequence[str] | None = None,
     ) -> None:
-        """ONE ``/contact/import``: ``csvData`` (every value in single quotes, first row the column names)."""
+        """ONE ``/contact/import``: ``csvData`` (every value in single quotes, first row the column names).
+
+        ``columns`` must include ``GSM``. Values are never echoed in errors (names and numbers are personal
+        data): an error names the row, the column and the rule."""
         names = v.csv_columns(columns)
         phone_columns = {i for i, c in enumerate(names) if c.upper() in ("GSM", "GSM_2", "GSM_3")}
         lines = [",".join(_quote(c, f"columns[{i}]") for i, c in enumerate(names))]
         count = 0
         for r, row in enumerate(rows):
             if isinstance(row, str) or len(row) != len(names):
-                raise v.fail(f"rows[{r}]", row, f"must have {len(names)} values, one per column")
+                raise v.fail(f"rows[{r}]", v.shown(row), f"must have {len(names)} values, one per column")
             cells = []
             for c, value in enumerate(row):
                 text = "" if value is None else str(value)
@@ -679,7 +704,7 @@ class NodeClient:
         spec: dict[str, Callable[[Any], Any]] = {
             "status": lambda x: {"status": v.choice(x, "status", "contact_filter")},
             "iys_state": lambda x: {"iysState": v.choice(x, "iys_state", "iys_state")},
-            "exit_type": lambda x: {"exitType": v.integer(x, "exit_type", minimum=0)},
+            "exit_type": lambda x: {"exitType": v.exit_type(x)},
             "group_uuid": lambda x: {"groupUUID": v.text(x, "group_uuid")},
         }
         payload = self._list_payload(filters, spec, "contact/list")
@@ -702,7 +727,9 @@ class NodeClient:
             payload["gsms"] = v.numbers(gsms, "gsms")
         return payload
 
-    def update_group(self, uuid: str, title: str, **fields: Any) -> ContactGroup:
+    def update_group(self, uuid: str, title: str, **fields: Any) -> ContactGroup | None:
+        """``/contact/update-group``. Returns the group when the server sends it back, else None (an answer
+        of only ``{"status": 1}``); never a group built from the request."""
         unknown = sorted(set(fields) - {"parent_uuid", "gsms"})
         if unknown:
             raise v.fail(unknown[0], fields[unknown[0]], "not a group field (known: gsms, parent_uuid)")
@@ -711,7 +738,7 @@ class NodeClient:
             **self._group_payload(title, fields.get("parent_uuid"), fields.get("gsms")),
         }
         data = _map(self._call("contact/update-group", payload))
-        return ContactGroup.from_dict(data if data.get("uuid") else payload, self.timezone)
+        return ContactGroup.from_dict(data, self.timezone) if data.get("uuid") else None
 
     def delete_group(
         self,
@@ -746,7 +773,8 @@ class NodeClient:
         gsms: Sequence[str] = (),
         return_invalids: bool | None = None,
     ) -> BlacklistResult:
-        """At most 1000 uuids and gsms together per call (the operator chunks)."""
+        """At most 1000 uuids and gsms together per call (the operator chunks). ``status`` of the result is
+        the server's (None when its answer has none)."""
         flag = v.boolean(status, "status")
         uuid_list, gsm_list = v.blacklist_items(list(uuids), list(gsms))
         payload: dict[str, Any] = {"status": flag}
@@ -885,7 +913,7 @@ def _pkg_id(data: Any, function: str) -> int:
         raise ProtocolError(f"{function}: the answer has no pkgID", service=SERVICE) from None
 
 
-def _iys(value: Any) -> dict[str, Any]:
+def _iys(value: Any, *, first: bool) -> dict[str, Any]:
     if isinstance(value, IysSettings):
         settings = value
     elif isinstance(value, Mapping):
@@ -900,7 +928,11 @@ def _iys(value: Any) -> dict[str, Any]:
     else:
         raise v.fail("iys", value, "must be IysSettings or {c, spc, send}")
     v.choice(settings.recipient_type, "iys.c", "iys_recipient_type")
-    v.choice(settings.source, "iys.spc", "iys_source")
+    source = v.choice(settings.source, "iys.spc", "iys_source")
+    if first and source == v.IYS_SOURCE_HS_KARAR:
+        raise v.fail(
+            "iys.spc", source, "HS_KARAR (1) is not allowed on a first consent record; use it on an update"
+        )
     v.boolean(settings.send, "iys.send")
     return settings.to_payload()
 
@@ -912,7 +944,8 @@ CSV_FORBIDDEN = ("'", "\n", "\r")
 
 def _quote(value: str, field: str) -> str:
     if any(ch in value for ch in CSV_FORBIDDEN):
-        raise v.fail(field, value, "csvData values may not contain a single quote or a line break")
+        # the value itself (a name, a number) is personal data: the error shows only its size
+        raise v.fail(field, mask_text(value), "csvData values may not contain a single quote or a line break")
     return f"'{value}'"
 
 

@@ -74,8 +74,13 @@ BY_NAME: dict[str, str] = {name: code for code, (name, _meaning) in CODES.items(
 #: The printed "SMS48" is read as SMS43.
 ALIASES = {"SMS48": "SMS43"}
 
-#: Worth a retry on every function.
-TRANSIENT_CODES = frozenset({"SMS50", "SMS99", "SMS44"})
+#: Worth a retry on every function. Not SMS44 (sending-hours restriction): the spec says to retry only after
+#: the restricted hours, which a backoff of seconds never reaches; it is final and says when to try again.
+TRANSIENT_CODES = frozenset({"SMS50", "SMS99"})
+#: Extra advice appended to the message of a final code.
+ADVICE = {
+    "SMS44": "not retried: send again after the restricted hours, or schedule it with sending_date",
+}
 #: Worth a retry only on these functions (an import still pending).
 TRANSIENT_FOR_FUNCTION = {"SMS13": frozenset({"contact/import"})}
 
@@ -181,6 +186,8 @@ def error_for(
             meaning if not vendor_message or vendor_message == meaning else f"{meaning} ({vendor_message})"
         )
         message = f"{where}{name}: {detail}"
+        if code in ADVICE:
+            message = f"{message}; {ADVICE[code]}"
         if code in TRANSIENT_CODES or function in TRANSIENT_FOR_FUNCTION.get(code, frozenset()):
             return NodeTransientError(
                 message,

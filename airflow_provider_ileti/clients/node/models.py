@@ -466,16 +466,19 @@ class ContactGroup:
 
 @dataclasses.dataclass(frozen=True)
 class BlacklistResult:
-    """``/contact/set-blacklist``: ``invalids`` are the numbers skipped when ``returnInvalids`` was set."""
+    """``/contact/set-blacklist``: ``invalids`` are the numbers skipped when ``returnInvalids`` was set.
 
-    status: int
+    ``status`` is what the server answered (the document shows ``1``), None when the answer has none.
+    """
+
+    status: int | None
     invalids: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: Any, tz: str = DEFAULT_TIMEZONE) -> BlacklistResult:
         d = _map(data)
         invalid = d.get("invalids", d.get("invalidGsms", d.get("invalid")))
-        return cls(status=_int(d.get("status"), 1) or 0, invalids=tuple(str(n) for n in _list(invalid)))
+        return cls(status=_int(d.get("status")), invalids=tuple(str(n) for n in _list(invalid)))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.idempotency import validate_custom_id
 from airflow_provider_ileti.core.localtime import ensure_aware, format_local
+from airflow_provider_ileti.core.masking import MASK, mask_number, mask_text
 from airflow_provider_ileti.core.phone import normalize_number
 
 SERVICE = "node"
@@ -30,7 +31,9 @@ PAGE_SIZE = (10, 1000)
 PERIODIC_AMOUNT_STEP = 1000
 PERIODIC_MIN_INTERVAL = 1
 MAX_BLACKLIST_ITEMS = 1000
-#: How far apart startDate and finishDate of /sms/inquiry-number may be.
+#: How far apart startDate and finishDate of /sms/inquiry-number may be. Without dates the service takes
+#: the last month; without finishDate we check the range up to now (the date is not sent: the service
+#: defaults it).
 INQUIRY_MAX_MONTHS = 3
 KVKK_LINK_TAG = "SHORT_LINK"
 #: ids/customIDs one /sms/list may carry (a page holds at most 1000).
@@ -40,6 +43,18 @@ MAX_LIST_IDS = 1000
 MAX_RECIPIENTS_PER_REQUEST = 50_000
 #: Guess: the package title is free text; we cap it to keep it a title.
 MAX_TITLE_LENGTH = 255
+#: /sms/create ``type`` 2: the recipients are Turkish ID numbers (TC kimlik no), not phone numbers.
+SMS_TYPE_NATIONAL_ID = 2
+NATIONAL_ID_LENGTH = 11
+#: IYS consent source HS_KARAR (1): "not allowed on a first consent record" (the contact's creation).
+IYS_SOURCE_HS_KARAR = 1
+#: /contact/list ``exitType``: the document says "only MO and WEB can be used" but prints no numbers for
+#: the exit-type constants. OCR guess: MO 0, WEB 1, in the order the text names them. Names are accepted too.
+EXIT_TYPES: dict[str, int] = {"MO": 0, "WEB": 1}
+#: /contact/import: the column that carries the number; the service refuses an import without it.
+IMPORT_GSM_COLUMN = "GSM"
+#: queryEmail needs this custom field in the contact's details.
+EMAIL_FIELD = "EMAIL"
 
 DATE_FORMAT = "YYYY-MM-DD HH:mm"  # sendingDate, startDate, finishDate
 TRUST_DATE_FORMAT = "YYYY-MM-DD HH:mm:ss"
@@ -58,6 +73,7 @@ _ENUMS: dict[str, tuple[int, ...]] = {
     "iys_state": (-2, -1, 0, 1, 2, 3),
     "iys_recipient_type": (0, 1),
     "iys_source": tuple(range(13)),
+    "exit_type": tuple(sorted(EXIT_TYPES.values())),
 }
 
 
@@ -70,15 +86,58 @@ def number(value: Any, field: str = "number") -> str:
     return normalize_number(value, field=field)
 
 
-def numbers(values: Any, field: str = "numbers") -> list[str]:
+def mask_national_id(value: Any) -> str:
+    """A TC ID for an error: only its last two digits (with its checksums, more would give it away)."""
+    digits = "".join(ch for ch in str(value) if ch.isdigit()) if isinstance(value, str | int) else ""
+    return MASK + digits[-2:] if len(digits) > 2 else MASK
+
+
+def national_id(value: Any, field: str = "number") -> str:
+    """A Turkish ID number (TC kimlik no) for ``type`` 2: 11 digits, first not 0, both official checksums.
+
+    ``d10 = ((d1+d3+d5+d7+d9)*7 - (d2+d4+d6+d8)) mod 10`` and ``d11 = (d1+…+d10) mod 10``. The value is
+    sent as given (no phone normalisation); errors show it masked (``***01``).
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise fail(field, f"<{type(value).__name__}>", "must be a Turkish ID number (11 digits)")
+    text = str(value).strip()
+    if len(text) != NATIONAL_ID_LENGTH or not text.isascii() or not text.isdigit():
+        raise fail(field, mask_national_id(text), f"a Turkish ID number has {NATIONAL_ID_LENGTH} digits")
+    d = [int(ch) for ch in text]
+    if d[0] == 0:
+        raise fail(field, mask_national_id(text), "a Turkish ID number does not start with 0")
+    if ((d[0] + d[2] + d[4] + d[6] + d[8]) * 7 - (d[1] + d[3] + d[5] + d[7])) % 10 != d[9]:
+        raise fail(field, mask_national_id(text), "not a Turkish ID number: the 10th digit checksum fails")
+    if sum(d[:10]) % 10 != d[10]:
+        raise fail(field, mask_national_id(text), "not a Turkish ID number: the 11th digit checksum fails")
+    return text
+
+
+def recipient(value: Any, field: str = "number", *, sms_type: int = 1) -> str:
+    """A phone number, or a TC ID when ``sms_type`` is ``SMS_TYPE_NATIONAL_ID``."""
+    return national_id(value, field) if sms_type == SMS_TYPE_NATIONAL_ID else number(value, field)
+
+
+def numbers(values: Any, field: str = "numbers", *, sms_type: int = 1) -> list[str]:
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise fail(field, values, "must be a list of phone numbers")
-    out = [number(v, field=f"{field}[{i}]") for i, v in enumerate(values)]
+        raise fail(field, shown(values), "must be a list of phone numbers")
+    out = [recipient(v, f"{field}[{i}]", sms_type=sms_type) for i, v in enumerate(values)]
     if not out:
-        raise fail(field, values, "must not be empty")
+        raise fail(field, [], "must not be empty")
     if len(out) > MAX_RECIPIENTS_PER_REQUEST:
         raise fail(field, f"{len(out)} numbers", f"at most {MAX_RECIPIENTS_PER_REQUEST} per request")
     return out
+
+
+def shown(value: Any) -> str:
+    """A refused value that may hold personal data (numbers, texts), fit for an error message."""
+    if isinstance(value, str):
+        return mask_number(value) if any(ch.isdigit() for ch in value) else mask_text(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return mask_number(str(value))
+    if isinstance(value, Sequence) and not isinstance(value, bytes):
+        return f"<{type(value).__name__} of {len(value)}>"
+    return f"<{type(value).__name__}>"
 
 
 def text(value: Any, field: str, *, max_length: int | None = None) -> str:
@@ -94,8 +153,8 @@ def sender(value: Any, field: str = "sender") -> str:
     value = text(value, field)
     limit = MAX_NUMERIC_SENDER_LENGTH if value.isdigit() else MAX_SENDER_LENGTH
     if len(value) > limit:
-        kind = "numeric sender" if value.isdigit() else "alphanumeric sender title"
-        raise fail(field, value, f"a {kind} has at most {limit} characters")
+        kind = "a numeric sender" if value.isdigit() else "an alphanumeric sender title"
+        raise fail(field, value, f"{kind} has at most {limit} characters")
     return value
 
 
@@ -158,24 +217,34 @@ def push_url(value: Any, field: str = "push_url") -> str:
 
 
 def periodic(value: Any, field: str = "periodic") -> dict[str, int]:
-    """``periodicSettings``: for a one-off (type 0) interval ≥ 1 minute and amount a multiple of 1000."""
+    """``periodicSettings``, as the document says it: "interval (when periodType is 0, min 1)" and
+    "amount (when periodType is 0, 1000 and its multiples, min 1000)", both required for type 0.
+
+    For the other period types (daily … yearly) the document sets no rule on interval/amount: when given
+    they only have to be whole numbers ≥ 1 (our guard, not the vendor's), and nothing is required.
+    """
     from airflow_provider_ileti.clients.node.models import PeriodicSettings
 
     if not isinstance(value, PeriodicSettings):
         raise fail(field, value, "must be a PeriodicSettings")
     kind = choice(value.period_type, f"{field}.period_type", "period_type")
-    if kind == 0 or value.interval is not None:
-        if value.interval is None:
-            raise fail(f"{field}.interval", None, "required for period type 0 (one-off)")
-        integer(value.interval, f"{field}.interval", minimum=PERIODIC_MIN_INTERVAL)
-    if kind == 0 or value.amount is not None:
-        amount = value.amount
-        if amount is None:
-            raise fail(f"{field}.amount", None, "required for period type 0 (one-off)")
-        if isinstance(amount, bool) or not isinstance(amount, int) or amount < PERIODIC_AMOUNT_STEP:
-            raise fail(f"{field}.amount", amount, f"must be at least {PERIODIC_AMOUNT_STEP}")
-        if amount % PERIODIC_AMOUNT_STEP:
-            raise fail(f"{field}.amount", amount, f"must be a multiple of {PERIODIC_AMOUNT_STEP}")
+    if kind != 0:
+        for name in ("interval", "amount"):
+            if getattr(value, name) is not None:
+                integer(getattr(value, name), f"{field}.{name}", minimum=1)
+        return value.to_payload()
+    if value.interval is None:
+        raise fail(f"{field}.interval", None, "required for period type 0 (one-off)")
+    integer(value.interval, f"{field}.interval", minimum=PERIODIC_MIN_INTERVAL)
+    amount = value.amount
+    if amount is None:
+        raise fail(f"{field}.amount", None, "required for period type 0 (one-off)")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < PERIODIC_AMOUNT_STEP:
+        raise fail(f"{field}.amount", amount, f"must be at least {PERIODIC_AMOUNT_STEP} for period type 0")
+    if amount % PERIODIC_AMOUNT_STEP:
+        raise fail(
+            f"{field}.amount", amount, f"must be a multiple of {PERIODIC_AMOUNT_STEP} for period type 0"
+        )
     return value.to_payload()
 
 
@@ -191,8 +260,14 @@ def local_date(value: Any, tz: str, field: str, fmt: str = DATE_FORMAT) -> str:
         raise fail(field, value, exc.rule) from None
 
 
-def date_range(start: Any, finish: Any, tz: str, *, max_months: int | None = None) -> dict[str, str]:
-    """``startDate``/``finishDate`` in the panel's zone; start ≤ finish, and at most ``max_months`` apart."""
+def date_range(
+    start: Any, finish: Any, tz: str, *, max_months: int | None = None, now: Any = None
+) -> dict[str, str]:
+    """``startDate``/``finishDate`` in the panel's zone; start ≤ finish, and at most ``max_months`` apart.
+
+    With ``max_months`` and no ``finish`` the range is checked up to ``now`` (default: the current time), the
+    end the service takes; the missing date is still not sent.
+    """
     out: dict[str, str] = {}
     if start is not None:
         out["startDate"] = local_date(start, tz, "start_date")
@@ -204,6 +279,17 @@ def date_range(start: Any, finish: Any, tz: str, *, max_months: int | None = Non
             raise fail("finish_date", finish, "must not be before start_date")
         if max_months is not None and end > begin.add(months=max_months):
             raise fail("finish_date", finish, f"at most {max_months} months after start_date")
+    elif start is not None and max_months is not None:
+        import pendulum
+
+        begin = ensure_aware(start, field="start_date")
+        end = ensure_aware(now, field="now") if now is not None else pendulum.now("UTC")
+        if end > begin.add(months=max_months):
+            raise fail(
+                "start_date",
+                start,
+                f"at most {max_months} months before now (no finish_date: the service counts up to now)",
+            )
     return out
 
 
@@ -223,7 +309,7 @@ def details(value: Any, field: str = "details") -> dict[str, Any]:
 def kvkk(content: Any, first_name: Any, last_name: Any) -> None:
     text(content, "content")
     if KVKK_LINK_TAG not in content:
-        raise fail("content", content, f"must contain the tag {KVKK_LINK_TAG} (the consent link)")
+        raise fail("content", mask_text(content), f"must contain the tag {KVKK_LINK_TAG} (the consent link)")
     text(first_name, "first_name")
     text(last_name, "last_name")
 
@@ -263,6 +349,20 @@ def ids(values: Iterable[Any], field: str) -> list[int]:
 
 
 def csv_columns(columns: Any) -> list[str]:
+    """The import's column names; one of them must be ``GSM`` (the service refuses an import without it)."""
     if isinstance(columns, str) or not isinstance(columns, Sequence) or not columns:
         raise fail("columns", columns, "must be a non-empty list of column names")
-    return [field_name(c, f"columns[{i}]") for i, c in enumerate(columns)]
+    names = [field_name(c, f"columns[{i}]") for i, c in enumerate(columns)]
+    if IMPORT_GSM_COLUMN not in (n.upper() for n in names):
+        raise fail("columns", names, f"must include a {IMPORT_GSM_COLUMN} column (the contact's number)")
+    return names
+
+
+def exit_type(value: Any, field: str = "exit_type") -> int:
+    """``exitType`` of /contact/list: ``EXIT_TYPES`` by name (``"MO"``/``"WEB"``) or number."""
+    if isinstance(value, str) and value.strip().upper() in EXIT_TYPES:
+        return EXIT_TYPES[value.strip().upper()]
+    allowed = ", ".join(f"{n} ({name})" for name, n in EXIT_TYPES.items())
+    if isinstance(value, bool) or not isinstance(value, int) or value not in EXIT_TYPES.values():
+        raise fail(field, value, f"must be one of {allowed}: only MO and WEB exits can be filtered")
+    return int(value)

@@ -63,12 +63,20 @@ def test_final_codes_map_to_their_class(code: str, cls: type) -> None:
     assert not exc.retryable
 
 
-@pytest.mark.parametrize("code", ["SMS50", "SMS99", "SMS44"])
+@pytest.mark.parametrize("code", ["SMS50", "SMS99"])
 def test_transient_codes_on_any_function(code: str) -> None:
     exc = error_for({"code": code}, function="sms/create", retry_after=3.0)
     assert isinstance(exc, NodeTransientError)
     assert exc.retry_after == 3.0
     assert exc.maybe_processed is False
+
+
+def test_sms44_sending_hours_is_final_and_says_when_to_retry() -> None:
+    exc = error_for({"code": "SMS44"}, function="sms/create", retry_after=3.0)
+    assert type(exc) is ServiceError and not isinstance(exc, TransientError)
+    assert not exc.retryable and exc.code == "SMS44"
+    assert "ERR_SMS_SENDING_TIME_LIMIT" in str(exc)
+    assert "after the restricted hours" in str(exc) and "not retried" in str(exc)
 
 
 def test_sms13_is_transient_for_imports_only() -> None:
