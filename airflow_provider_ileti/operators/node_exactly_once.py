@@ -4,7 +4,9 @@ A package created with a ``customID`` can be recognised: the id is derived from 
 new run does not (dag, task, run, map index, an item number — never the try number). On a retry the id is
 looked up first (``/sms/list`` with ``customIDs``); a create that still meets an existing id answers SMS42,
 which is resolved to the package that exists instead of failing. Functions without a ``customID`` (KVKK,
-recreate) keep a progress record across tries instead (see ``exactly_once.progress_store_for``).
+recreate) keep a progress record across tries instead (see ``exactly_once.progress_store_for``), written
+"in flight" before each request, so a try that dies between request and answer is ambiguous, never re-sent
+silently.
 """
 
 from __future__ import annotations

@@ -170,3 +170,54 @@ def test_recreate_a_completed_package(node):
     assert result["package_id"] != pkg_id and result["source"] == pkg_id
     [request] = node_requests(node, "/sms/recreate")
     assert request["body"] == {"id": pkg_id, "title": "Yeniden", "includeNewNumbers": False}
+
+
+def _completed_package(node) -> int:
+    from airflow_provider_ileti.hooks.node import NodeSmsHook
+
+    hook = NodeSmsHook("node_sms_default")
+    pkg_id = hook.get_client().create_sms(sending_type=1, numbers=["905555550001"], content="Bir")
+    hook.close()
+    node.admin.clock(advance=4 * 3600)
+    return int(pkg_id)
+
+
+def test_recreate_retry_returns_the_same_package_with_one_request(node):
+    pkg_id = _completed_package(node)
+    store = FakeStateStore()
+    op = NodeRecreatePackageOperator(
+        task_id="re", package_id=pkg_id, title="Yeniden", include_new_numbers=False
+    )
+    first = op.execute(ctx("re", store=store))
+    second = op.execute(ctx("re", store=store, try_number=2))  # the worker died before success was recorded
+    assert second == {**first, "replayed": True} and first["replayed"] is False
+    assert len(node_requests(node, "/sms/recreate")) == 1
+    assert len(packages(node)) == 2  # the source and one recreated package
+
+
+def test_recreate_killed_after_the_request_is_ambiguous_not_repeated(node, monkeypatch):
+    from airflow.providers.common.compat.sdk import AirflowFailException
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
+
+    pkg_id = _completed_package(node)
+    original = NodeClient.recreate_package
+
+    def recreate_then_die(self, **kwargs):
+        original(self, **kwargs)  # the service made the package; the process ends before the answer is kept
+        raise SystemExit(1)
+
+    monkeypatch.setattr(NodeClient, "recreate_package", recreate_then_die)
+    store = FakeStateStore()
+    op = NodeRecreatePackageOperator(
+        task_id="re", package_id=pkg_id, title="Yeniden", include_new_numbers=False
+    )
+    with pytest.raises(SystemExit):
+        op.execute(ctx("re", store=store))
+    monkeypatch.setattr(NodeClient, "recreate_package", original)
+    with pytest.raises(AirflowFailException, match=f"may have recreated package {pkg_id}"):
+        op.execute(ctx("re", store=store, try_number=2))
+    assert len(node_requests(node, "/sms/recreate")) == 1 and len(packages(node)) == 2
+    op.on_ambiguous = "skip"
+    assert op.execute(ctx("re", store=store, try_number=3))["package_id"] is None
+    assert len(node_requests(node, "/sms/recreate")) == 1

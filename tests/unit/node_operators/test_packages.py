@@ -23,12 +23,12 @@ def test_recreate_by_id(node_client):
     assert node_client.calls == [
         ("recreate_package", {"pkg_id": 42, "title": "Again", "include_new_numbers": True})
     ]
-    assert result == {"package_id": 5000, "source": 42}
+    assert result == {"package_id": 5000, "source": 42, "replayed": False}
 
 
 def test_recreate_by_uuid(node_client):
     op = NodeRecreatePackageOperator(task_id="re", uuid="u-1", title="Again", include_new_numbers=False)
-    assert op.execute(ctx("re")) == {"package_id": 5000, "source": "u-1"}
+    assert op.execute(ctx("re")) == {"package_id": 5000, "source": "u-1", "replayed": False}
     assert node_client.calls == [
         ("recreate_package", {"uuid": "u-1", "title": "Again", "include_new_numbers": False})
     ]
@@ -43,9 +43,36 @@ def test_an_ambiguous_recreate_is_not_retried(node_client):
         op.execute(ctx("re"))
 
 
+def test_recreate_second_try_returns_the_first_package_without_a_request(node_client):
+    store = FakeStateStore()
+    op = NodeRecreatePackageOperator(task_id="re", package_id=42, title="Again", include_new_numbers=False)
+    first = op.execute(ctx("re", store))
+    second = op.execute(ctx("re", store, try_number=2))
+    assert second == {"package_id": first["package_id"], "source": 42, "replayed": True}
+    assert [c[0] for c in node_client.calls] == ["recreate_package"]
+
+
+def test_an_ambiguous_recreate_blocks_later_tries_until_a_person_decides(node_client):
+    from airflow_provider_ileti.core.errors import AmbiguousSendError
+
+    node_client.faults["recreate_package"] = [AmbiguousSendError("dropped", service="node")]
+    store = FakeStateStore()
+    op = NodeRecreatePackageOperator(task_id="re", package_id=1, title="Again", include_new_numbers=False)
+    with pytest.raises(AirflowFailException, match="may have been recreated"):
+        op.execute(ctx("re", store))
+    with pytest.raises(AirflowFailException, match="may have recreated package 1"):
+        op.execute(ctx("re", store, try_number=2))
+    assert len(node_client.calls) == 1
+    op.on_ambiguous = "resend"
+    assert op.execute(ctx("re", store, try_number=3))["replayed"] is False
+    assert len(node_client.calls) == 2
+
+
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
+        ({"package_id": 1, "on_ambiguous": "maybe"}, "on_ambiguous"),
+        ({"package_id": 1, "persist_progress": "no"}, "persist_progress"),
         ({}, "package_id"),
         ({"package_id": 1, "uuid": "u"}, "package_id"),
         ({"package_id": 0}, "package_id"),
