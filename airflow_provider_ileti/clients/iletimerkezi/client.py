@@ -25,7 +25,12 @@ from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
 from airflow_provider_ileti.clients.iletimerkezi.codes import SERVICE
 from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage, phase_of
 from airflow_provider_ileti.core.chunking import chunked
-from airflow_provider_ileti.core.errors import NotChangeableError, TransientError, ValidationError
+from airflow_provider_ileti.core.errors import (
+    NotChangeableError,
+    ProtocolError,
+    TransientError,
+    ValidationError,
+)
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
 from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus, SendBatch, SendReceipt
 
@@ -101,6 +106,24 @@ def _read_capped(resp: requests.Response) -> bytes:
     finally:
         resp.close()
     return b"".join(chunks)
+
+
+#: A page equal to the one before: the service ignores ``page``, and paging on would never end.
+_REPEATED_PAGE = "{operation}: page {page} repeats page {page_before} (the service ignores paging); stopped"
+
+
+def _more_pages(page: int, row_count: int, got: int, total: int) -> bool:
+    """Whether a page after ``page`` exists.
+
+    With a total (``order.total``, ``count``) the spec's rule: while ``page < ceil(total / rowCount)``.
+    When the answer leaves the total empty (it reads as 0) a full page may have more behind it, so paging
+    goes on until a page comes back short or empty.
+    """
+    if got == 0:
+        return False
+    if total > 0:
+        return page < math.ceil(total / row_count)
+    return got >= row_count
 
 
 class IletiMerkeziClient:
@@ -413,12 +436,19 @@ class IletiMerkeziClient:
     ) -> Iterator[ReportMessage]:
         """Every recipient's line of an order, page by page, fetched as you iterate."""
         validation.check_page(1, row_count)
+        most_pages = math.ceil(validation.MAX_RECIPIENTS / row_count)
         page = 1
         while True:
             order, lines = self.get_report_page(order_id, page=page, row_count=row_count)
             yield from lines
-            if not lines or page >= math.ceil(order.total / row_count):
+            if not _more_pages(page, row_count, len(lines), order.total):
                 return
+            if page >= most_pages:  # an order has at most 50,000 recipients: the service is looping
+                raise ProtocolError(
+                    f"get-report: order {order_id} keeps returning full pages past "
+                    f"{validation.MAX_RECIPIENTS} lines (page {page}); stopped",
+                    service=SERVICE,
+                )
             page += 1
 
     def iter_orders(self, start: Any, end: Any) -> Iterator[Order]:
@@ -435,6 +465,7 @@ class IletiMerkeziClient:
     def _iter_orders(self, first: Any, last: Any) -> Iterator[Order]:
         for window_start, window_end in validation.split_range(first, last):
             page = 1
+            previous: list[str] = []
             while True:
                 answer = self._call(
                     "get-reports",
@@ -445,10 +476,16 @@ class IletiMerkeziClient:
                     wire.order_of(o, self.timezone, operation="get-reports")
                     for o in codec.as_list(answer.get("orders"))
                 ]
+                if page > 1 and [o.id for o in orders] == previous:
+                    raise ProtocolError(
+                        _REPEATED_PAGE.format(operation="get-reports", page=page, page_before=page - 1),
+                        service=SERVICE,
+                    )
                 yield from orders
                 count = codec.as_int(answer.get("count"), default=0)
-                if not orders or page * wire.REPORTS_PAGE_SIZE >= count:
+                if not _more_pages(page, wire.REPORTS_PAGE_SIZE, len(orders), count):
                     break
+                previous = [o.id for o in orders]
                 page += 1
 
     # -- account -----------------------------------------------------------------------------------
@@ -489,15 +526,22 @@ class IletiMerkeziClient:
 
     def _iter_blacklist(self, first: Any, last: Any, row_count: int) -> Iterator[str]:
         page = 1
+        previous: list[str] = []
         while True:
             answer = self._call(
                 "get-blacklist", wire.blacklist_list_tree(self._auth, page, row_count, first, last)
             )
             data = codec.section(answer, "blacklist")
             numbers = [str(n) for n in codec.as_list(data.get("number"))]
+            if page > 1 and numbers == previous:
+                raise ProtocolError(
+                    _REPEATED_PAGE.format(operation="get-blacklist", page=page, page_before=page - 1),
+                    service=SERVICE,
+                )
             yield from numbers
-            if not numbers or page >= math.ceil(codec.as_int(data.get("count")) / row_count):
+            if not _more_pages(page, row_count, len(numbers), codec.as_int(data.get("count"))):
                 return
+            previous = numbers
             page += 1
 
     def add_blacklist(self, numbers: Iterable[str]) -> int:

@@ -234,3 +234,49 @@ def test_blacklist_numbers_per_request_is_one_knob(client, ileti_sandbox, monkey
     path = "/add-blacklist/json" if client.format == "json" else "/add-blacklist"
     assert len(im_requests(ileti_sandbox, path)) == 1
     assert sorted(client.iter_blacklist()) == ["5555550001", "5555550002", "5555550003"]
+
+
+# -- paging when the answer leaves the total empty ------------------------------------------------------
+def _omit_totals(ileti_sandbox) -> None:
+    ileti_sandbox.sandbox.services["iletimerkezi"].omit_totals = True
+    assert ileti_sandbox.admin.state("iletimerkezi")["omit_totals"] is True
+
+
+@pytest.mark.parametrize(("count", "pages"), [(13, 3), (10, 3), (4, 1)])
+def test_report_keeps_paging_while_pages_are_full_when_total_is_empty(client, ileti_sandbox, count, pages):
+    """13 lines by 5: 5, 5, 3 (short, last); 10 by 5: 5, 5, then an empty page ends it; 4: one short page."""
+    numbers = [f"555555{i:04d}" for i in range(0, 2 * count, 2)]
+    order_id = client.send_sms("Sayfa", numbers)
+    ileti_sandbox.admin.clock(advance=30)
+    _omit_totals(ileti_sandbox)
+    assert client.get_order(order_id).total == 0  # the answer really has no total
+    report_path = "/get-report/json" if client.format == "json" else "/get-report"
+    before = len(im_requests(ileti_sandbox, report_path))
+    lines = list(client.iter_report(order_id, row_count=5))
+    assert sorted(line.number for line in lines) == sorted("+90" + n for n in numbers)
+    assert len(im_requests(ileti_sandbox, report_path)) - before == pages
+
+
+def test_report_with_a_total_still_stops_by_the_total(client, ileti_sandbox):
+    """With a total, 10 lines by 5 take exactly 2 requests (no probing for an empty third page)."""
+    order_id = client.send_sms("Sayfa", [f"555555{i:04d}" for i in range(0, 20, 2)])
+    ileti_sandbox.admin.clock(advance=30)
+    report_path = "/get-report/json" if client.format == "json" else "/get-report"
+    before = len(im_requests(ileti_sandbox, report_path))
+    assert len(list(client.iter_report(order_id, row_count=5))) == 10
+    assert len(im_requests(ileti_sandbox, report_path)) - before == 2
+
+
+def test_blacklist_and_orders_keep_paging_when_count_is_empty(client, ileti_sandbox, monkeypatch):
+    from airflow_provider_ileti.clients.iletimerkezi import wire
+    from airflow_provider_ileti.sandbox.services.iletimerkezi import handlers
+
+    client.add_blacklist(["5555550001", "5555550002", "5555550003"])
+    monkeypatch.setattr(handlers, "REPORTS_PAGE_SIZE", 2)
+    monkeypatch.setattr(wire, "REPORTS_PAGE_SIZE", 2)
+    ids = {client.send_sms(f"Sayfa {i}", ["5555550005"]) for i in range(3)}
+    _omit_totals(ileti_sandbox)
+    assert sorted(client.iter_blacklist(row_count=2)) == ["5555550001", "5555550002", "5555550003"]
+    today = dt.datetime.now(dt.UTC).date()
+    assert {o.id for o in client.iter_orders(today, today + dt.timedelta(days=1))} == ids
+    assert len(im_requests(ileti_sandbox, "/get-reports/json")) == 2  # 2 + 1 (short page ends it)

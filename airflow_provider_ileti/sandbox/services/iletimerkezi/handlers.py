@@ -220,6 +220,8 @@ class Methods:
         summary["message"] = [
             {"number": "+90" + ln.number, "status": order.line_status(ln, now)} for ln in lines
         ]
+        if self.state.omit_totals:
+            summary["total"] = ""
         return {"order": summary}
 
     def _summary(self, order: Any, now: dt.datetime, counts: dict[str, int]) -> dict[str, Any]:
@@ -249,7 +251,8 @@ class Methods:
         now = self.state.clock.now()
         found = [o for o in self.state.orders.values() if start <= o.submit_at.astimezone(ZONE).date() <= end]
         chunk = found[(page - 1) * REPORTS_PAGE_SIZE : page * REPORTS_PAGE_SIZE]
-        return {"count": len(found), "orders": [self._summary(o, now, o.counts(now)) for o in chunk]}
+        count = "" if self.state.omit_totals else len(found)
+        return {"count": count, "orders": [self._summary(o, now, o.counts(now)) for o in chunk]}
 
     # -- account ------------------------------------------------------------------------------------
     def balance(self) -> dict[str, Any]:
@@ -271,7 +274,8 @@ class Methods:
             start, end = _moment(flt.get("start")), _moment(flt.get("end"))
             items = [kv for kv in items if start <= kv[1] <= end]
         numbers = [n for n, _ in items][(page - 1) * row_count : page * row_count]
-        return {"blacklist": {"count": len(items), "number": numbers}}
+        count = "" if self.state.omit_totals else len(items)
+        return {"blacklist": {"count": count, "number": numbers}}
 
     def blacklist_change(self, data: Any, add: bool) -> dict[str, Any]:
         if not isinstance(data, dict):

@@ -113,6 +113,9 @@ class IletiMerkeziState:
             self.blacklist: dict[str, dt.datetime] = {}
             self.senders: list[str] = list(APPROVED_SENDERS)
             self.initial_credits = INITIAL_CREDITS
+            #: Answer with ``order.total`` and the lists' ``count`` left empty, as answers leave other
+            #: counts empty (the gem's sample report has ``undelivered: nil``): clients must still page.
+            self.omit_totals = False
 
     # -- balance ------------------------------------------------------------------------------------
     def credits(self, now: dt.datetime) -> int:
@@ -169,6 +172,7 @@ class IletiMerkeziState:
         with self.lock:
             return {
                 "credits": self.credits(now),
+                "omit_totals": self.omit_totals,
                 "senders": list(self.senders),
                 "blacklist": sorted(self.blacklist),
                 "orders": [
