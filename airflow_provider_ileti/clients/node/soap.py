@@ -12,13 +12,20 @@ models are identical over either wire.
 **Functions the WSDL lacks** (contacts, groups, black list, KVKK, recreate, summary, inquiry, MO) — and a
 call carrying a parameter the WSDL's operation does not declare (zeep would refuse or drop it, and dropping
 ``customID`` would break sending exactly once) — are sent over REST/JSON to the same server with the same
-credentials (``RestTransport``), logged at DEBUG. One connection thus reaches every function; a panel that
-closes its JSON port to SOAP users would answer those calls with an HTTP error, which surfaces as usual.
+credentials (``RestTransport``), logged ONCE at INFO per transport and function. One connection thus reaches
+every function; a panel that closes its JSON port to SOAP users would answer those calls with an HTTP error,
+which surfaces as usual.
+
+**Credentials**: the spec lets a SOAP request carry them in the HTTP header OR as ``<username>``/
+``<password>`` in the body. The session always sends HTTP Basic, so the body elements are left out unless
+the WSDL makes them required (``minOccurs`` >= 1). zeep logs whole envelopes on ``zeep.transports`` at
+DEBUG; a filter (``RedactingFilter``) on that logger replaces secrets, message texts and numbers in them.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -40,8 +47,63 @@ from airflow_provider_ileti.clients.node.errors import (
 )
 from airflow_provider_ileti.clients.node.rest import RestTransport
 from airflow_provider_ileti.core.errors import ProtocolError
+from airflow_provider_ileti.core.masking import mask_number, mask_text
 
 log = logging.getLogger(__name__)
+
+#: Elements whose text is a secret: replaced by ``***`` in zeep's DEBUG records.
+SECRET_ELEMENTS = ("password", "apiKey", "api_key", "apiSecret", "token", "hash")
+#: Elements carrying a message body: replaced by its size.
+TEXT_ELEMENTS = ("content", "msg")
+#: Elements carrying a phone number: masked (``90555***4567``).
+NUMBER_ELEMENTS = ("number", "nr", "target", "gsm")
+
+
+def _element(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(
+        r"(<(?P<tag>(?:[\w.-]+:)?(?:" + "|".join(names) + r"))(?:\s[^>]*)?>)(?P<text>[^<]*)(</(?P=tag)>)",
+        re.IGNORECASE,
+    )
+
+
+_SECRET_RE = _element(SECRET_ELEMENTS)
+_TEXT_RE = _element(TEXT_ELEMENTS)
+_NUMBER_RE = _element(NUMBER_ELEMENTS)
+#: Any other element holding 10..15 digits (``<item>905551234567</item>`` in a list, a TC ID): masked too.
+_DIGITS_RE = re.compile(r">(\+?\d{10,15})<")
+
+
+def redact_envelope(text: str) -> str:
+    """A SOAP envelope fit for a log: secrets ``***``, texts as their size, numbers masked."""
+    text = _SECRET_RE.sub(lambda m: f"{m.group(1)}***{m.group(4)}", text)
+    text = _TEXT_RE.sub(lambda m: f"{m.group(1)}{mask_text(m.group('text'))}{m.group(4)}", text)
+    text = _NUMBER_RE.sub(
+        lambda m: f"{m.group(1)}{mask_number(m.group('text')) if m.group('text') else ''}{m.group(4)}", text
+    )
+    return _DIGITS_RE.sub(lambda m: f">{mask_number(m.group(1))}<", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites zeep's envelope records (``HTTP Post to …``, ``HTTP Response from …``) before any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a record whose args do not fit its format: leave it to logging
+            return True
+        if "<" in message:
+            record.msg, record.args = redact_envelope(message), ()
+        return True
+
+
+def install_log_redaction() -> None:
+    """Put ONE ``RedactingFilter`` on ``zeep.transports`` (idempotent; runs when this module is imported)."""
+    zeep_log = logging.getLogger("zeep.transports")
+    if not any(isinstance(f, RedactingFilter) for f in zeep_log.filters):
+        zeep_log.addFilter(RedactingFilter())
+
+
+install_log_redaction()
 
 #: REST function -> SOAP operation (the seven the vendor's WSDL shows).
 OPERATIONS: dict[str, str] = {
@@ -108,6 +170,8 @@ class SoapTransport:
         self._client: zeep.Client | None = None
         self._service: Any = None
         self._lock = threading.Lock()
+        #: functions already logged as going over REST (logged once per transport and function)
+        self._fallbacks_logged: set[str] = set()
 
     def __repr__(self) -> str:
         return f"SoapTransport(base_url={self.base_url!r})"
@@ -166,18 +230,18 @@ class SoapTransport:
         operation = OPERATIONS.get(function)
         inputs = self.operation_inputs(operation) if operation else None
         if operation is None or inputs is None:
-            log.debug("Node SOAP: %s is not in the WSDL; sending it over REST", function)
+            self._log_fallback(function, "the WSDL has no operation for it")
             return self._rest.call(function, payload)
         missing = sorted(k for k in payload if k not in inputs)
         if missing:
-            log.debug(
-                "Node SOAP: %s lacks %s in the WSDL; sending it over REST", operation, ", ".join(missing)
-            )
+            self._log_fallback(function, f"{operation} in the WSDL lacks {', '.join(missing)}")
             return self._rest.call(function, payload)
         kwargs = {k: _shape(v, inputs[k].type) for k, v in payload.items()}
-        if "username" in inputs:
+        # HTTP Basic (the session) authenticates every call; body credentials only where the WSDL demands
+        # them, so the password is not written into envelopes (and zeep's DEBUG logs) without need.
+        if _required(inputs.get("username")):
             kwargs["username"] = self._username
-        if "password" in inputs:
+        if _required(inputs.get("password")):
             kwargs["password"] = self._password
         _client, service = self._bound()
         try:
@@ -211,6 +275,15 @@ class SoapTransport:
         response = self._transport.last_response
         status = response.status_code if response is not None else None
         return read_envelope(answer, function=function, http_status=status)
+
+    def _log_fallback(self, function: str, why: str) -> None:
+        if function in self._fallbacks_logged:
+            log.debug("Node SOAP: %s over REST (%s)", function, why)
+            return
+        self._fallbacks_logged.add(function)
+        log.info(
+            "Node SOAP connection: %s goes over REST/JSON (%s); same server and credentials", function, why
+        )
 
     def _retry_after(self) -> float | None:
         response = self._transport.last_response
@@ -249,6 +322,11 @@ def _network(function: str, exc: Exception, *, maybe_processed: bool) -> NodeTra
         maybe_processed=maybe_processed,
         service=SERVICE,
     )
+
+
+def _required(element: Any) -> bool:
+    """True when a WSDL input element must be present (``minOccurs`` >= 1)."""
+    return element is not None and int(getattr(element, "min_occurs", 0) or 0) >= 1
 
 
 def _children(xsd_type: Any) -> dict[str, Any]:
