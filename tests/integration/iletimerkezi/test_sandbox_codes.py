@@ -92,3 +92,45 @@ def test_date_range_over_10_days_is_458(ileti_sandbox):
 def test_maintenance_answers_503_in_the_services_envelope(ileti_sandbox):
     ileti_sandbox.admin.add_fault(PREFIX + "/get-balance", "maintenance")
     assert post(ileti_sandbox, "/get-balance", f"<request>{AUTH}</request>")[0] == 503
+
+
+@pytest.mark.parametrize(
+    ("path", "as_json"),
+    [
+        ("/get-balance", False),
+        ("/get-balance/json", True),
+        ("/send-sms/json", True),
+        ("/get-reports/json", True),
+    ],
+)
+def test_maintenance_is_in_the_format_of_the_path(ileti_sandbox, path, as_json):
+    ileti_sandbox.admin.add_fault(PREFIX + path, "maintenance")
+    resp = requests.post(ileti_sandbox.url + PREFIX + path, data=b"{}", timeout=5)
+    assert resp.status_code == 503
+    if as_json:
+        assert resp.headers["Content-Type"].startswith("application/json")
+        status = resp.json()["response"]["status"]
+        assert status["code"] == 503 and "unavailable" in status["message"]
+    else:
+        assert resp.headers["Content-Type"].startswith("text/xml")
+        root = etree.fromstring(resp.content)
+        assert root.tag == "response" and root.findtext("status/code") == "503"
+
+
+def test_maintenance_on_the_get_send_is_xml(ileti_sandbox):
+    ileti_sandbox.admin.add_fault(PREFIX + "/send-sms/get/", "maintenance", method="GET")
+    resp = requests.get(ileti_sandbox.url + PREFIX + "/send-sms/get/", timeout=5)
+    assert resp.status_code == 503 and etree.fromstring(resp.content).findtext("status/code") == "503"
+
+
+def test_json_client_reads_maintenance_as_transient(ileti_sandbox):
+    """The JSON client now gets a JSON 503 it can read: the vendor's meaning, not 'unreadable body'."""
+    from airflow_provider_ileti.core.errors import TransientError
+    from tests.integration.iletimerkezi.conftest import make_client
+
+    ileti_sandbox.admin.add_fault(PREFIX + "/get-balance/json", "maintenance")
+    client = make_client(ileti_sandbox, format="json", retries=0)
+    with pytest.raises(TransientError, match="temporarily unavailable") as info:
+        client.get_balance()
+    assert 'service said: "Service temporarily unavailable"' in str(info.value)
+    client.close()

@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from airflow_provider_ileti.sandbox import credentials
-from airflow_provider_ileti.sandbox.services.iletimerkezi.envelope import respond
+from airflow_provider_ileti.sandbox.services.iletimerkezi.envelope import MaintenanceResponse
 from airflow_provider_ileti.sandbox.services.iletimerkezi.handlers import (
     LEGACY_PASSWORD,
     LEGACY_USERNAME,
@@ -39,7 +39,8 @@ def register(app: web.Application, sandbox: Any) -> None:
         return await dispatch(request, methods)
 
     app.router.add_route("*", PREFIX + "/{tail:.*}", handle)
-    sandbox.maintenance_responders[NAME] = lambda: respond(503, MESSAGES[503], as_json=False)
+    # XML or JSON by the request's path, like every other answer (chosen when the response is sent)
+    sandbox.maintenance_responders[NAME] = lambda: MaintenanceResponse(MESSAGES[503])
 
 
 def connections(base_url: str) -> dict[str, dict[str, Any]]:

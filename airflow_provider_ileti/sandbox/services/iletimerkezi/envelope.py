@@ -100,3 +100,22 @@ def respond(code: int, message: str, body: dict[str, Any] | None = None, *, as_j
         _append(root, key, value)
     xml = XML_DECLARATION + etree.tostring(root, encoding="UTF-8", pretty_print=True)
     return web.Response(status=code, body=xml, content_type="text/xml", charset="utf-8")
+
+
+class MaintenanceResponse(web.Response):
+    """503 "under maintenance" in the envelope the request's path asks for: JSON under ``.../json``, XML
+    elsewhere, as every other answer. The sandbox's fault middleware builds the response before it knows
+    the path, so the body is chosen in ``prepare``, when aiohttp hands the request over."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(status=503)
+        self._message = message
+
+    async def prepare(self, request: web.BaseRequest) -> Any:
+        as_json = request.path.rstrip("/").endswith("/json")
+        chosen = respond(503, self._message, as_json=as_json)
+        self.body = chosen.body
+        self.content_type = chosen.content_type
+        if chosen.charset:
+            self.charset = chosen.charset
+        return await super().prepare(request)
