@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from airflow_provider_ileti.core.models import DeliveryPhase
 from airflow_provider_ileti.hooks.iletimerkezi import IletiMerkeziHook
 from airflow_provider_ileti.hooks.registry import get_sms_hook
 from airflow_provider_ileti.sandbox import credentials
@@ -28,11 +29,25 @@ def test_connections_work(conn_id, fmt, ileti_sandbox_env):
     hook.close()
 
 
-def test_default_conn_id_and_async_client(ileti_sandbox_env):
-    hook = IletiMerkeziHook()
-    assert hook.conn_id == "iletimerkezi_default"
+@pytest.mark.parametrize(
+    ("conn_id", "path"), [(None, "/get-report"), ("iletimerkezi_json", "/get-report/json")]
+)
+async def test_default_conn_id_and_async_client(conn_id, path, ileti_sandbox_env):
+    """The hook's async client reads a real order's state from the sandbox, in the connection's format."""
+    hook = IletiMerkeziHook() if conn_id is None else IletiMerkeziHook(conn_id)
+    assert hook.conn_id == (conn_id or "iletimerkezi_default")
+    order_id = hook.get_client().send_sms("Merhaba", ["5555550001"])
+    ileti_sandbox_env.admin.clock(advance=30)
     aclient = hook.get_async_client()
-    assert aclient.service == "iletimerkezi"
+    try:
+        [status] = await aclient.get_statuses([order_id])
+    finally:
+        await aclient.aclose()
+        hook.close()
+    assert aclient._http.is_closed
+    assert (status.reference, status.phase, status.delivered) == (order_id, DeliveryPhase.COMPLETE, 1)
+    reads = im_requests(ileti_sandbox_env, path)
+    assert len(reads) == 1 and reads[0]["status"] == 200
 
 
 def test_test_connection_reports_failure_without_the_secret(ileti_sandbox_env, monkeypatch):
