@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -108,3 +109,48 @@ def test_generic_balance_gate_asks_check_quota(ileti_sandbox_env: Any, state: An
     with pytest.raises(AirflowFailException, match="quota"):
         gate.execute({})
     assert sends(ileti_sandbox_env) == []
+
+
+def test_operator_gates_several_texts(ileti_sandbox_env: Any, state: Any) -> None:
+    state.set_plan(quota=100, used=0)
+    planned = [{"text": LONG_TURKISH, "recipients": 30}, ["Merhaba", 5]]
+    result = IletinizQuotaGateOperator(task_id="gate", planned_messages=planned).execute({})
+    assert result["needed"] == 2 * 30 + 5
+    # the same as a JSON string rendered from XCom; 2 x 48 + 5 = 101 > 100 stops it
+    as_json = json.dumps([{"text": LONG_TURKISH, "recipients": 48}, {"message": "Merhaba", "recipients": 5}])
+    with pytest.raises(AirflowFailException, match="needs 101 SMS"):
+        IletinizQuotaGateOperator(task_id="gate", planned_messages=as_json).execute({})
+    assert sends(ileti_sandbox_env) == []
+
+
+@pytest.mark.parametrize(
+    ("planned", "field"),
+    [
+        ([], "planned_messages"),
+        ("not json", "planned_messages"),
+        ([{"text": "", "recipients": 1}], "planned_messages[0].text"),
+        ([["x", -1]], "planned_messages[0].recipients"),
+        ([("x", 1, 2)], "planned_messages[0]"),
+    ],
+)
+def test_several_texts_checked_before_any_request(ileti_sandbox_env: Any, planned: Any, field: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        IletinizQuotaGateOperator(task_id="gate", planned_messages=planned).planned()
+    assert info.value.field == field
+    with pytest.raises(ValidationError, match="give one of"):
+        IletinizQuotaGateOperator(task_id="g", planned_messages=[["x", 1]], credits=3).planned()
+    assert ileti_sandbox_env.requests(service="iletiniz") == []
+
+
+def test_operator_carries_the_retry_policy_on_3_3() -> None:
+    from airflow_provider_ileti.version_compat import AIRFLOW_V_3_3_PLUS
+
+    gate = IletinizQuotaGateOperator(task_id="gate", credits=1)
+    if AIRFLOW_V_3_3_PLUS:
+        from airflow_provider_ileti.operators.retry_policy import IletiRetryPolicy
+
+        assert isinstance(gate.retry_policy, IletiRetryPolicy)
+        custom = IletinizQuotaGateOperator(task_id="g2", credits=1, retry_policy=None)
+        assert custom.retry_policy is None
+    else:
+        assert getattr(gate, "retry_policy", None) is None

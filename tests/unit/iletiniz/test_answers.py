@@ -135,3 +135,30 @@ def test_token_answer_never_echoes_the_answer() -> None:
     with pytest.raises(ProtocolError) as exc:
         parse_token({"api_key": "sk_secret_value"})
     assert "sk_secret_value" not in str(exc.value)
+
+
+def test_sync_and_async_share_one_retry_after_cap() -> None:
+    from airflow_provider_ileti.clients import iletiniz_async
+    from airflow_provider_ileti.clients.iletiniz_answers import MAX_RETRY_AFTER_SECONDS, retry_delay
+
+    assert MAX_RETRY_AFTER_SECONDS == 60.0
+    assert retry_delay(45.0, 1, 0.5) == 45.0  # was cut to 30 s by the async client
+    assert retry_delay(600.0, 1, 0.5) == MAX_RETRY_AFTER_SECONDS
+    assert [retry_delay(None, n, 0.5) for n in (1, 2, 3)] == [0.5, 1.0, 2.0]
+    assert retry_delay(None, 20, 0.5) == 30.0
+    assert iletiniz_async.retry_delay is retry_delay
+
+
+def test_final_job_cache_keeps_only_final_answers_and_is_bounded() -> None:
+    from airflow_provider_ileti.clients.iletiniz_answers import FinalJobCache
+
+    cache = FinalJobCache(max_entries=2)
+    scope = cache.scope("https://api", "iltz_test_a")
+    assert "iltz_test_a" not in repr(scope)
+    cache.keep(scope, "j1", {"status": "sent"})
+    cache.keep(scope, "j2", {"status": "unknown"})
+    assert cache.get(scope, "j1") is None and cache.get(scope, "j2") is None
+    for job in ("j3", "j4", "j5"):
+        cache.keep(scope, job, {"status": "delivered"})
+    assert cache.get(scope, "j3") is None and cache.get(scope, "j5") == {"status": "delivered"}
+    assert cache.get(cache.scope("https://api", "iltz_test_b"), "j5") is None

@@ -151,3 +151,25 @@ def test_split_reference(reference: str, ids: list[str]) -> None:
 def test_split_reference_rejects_what_is_not_report_ids(reference: str) -> None:
     with pytest.raises(ValidationError):
         split_reference(reference)
+
+
+def test_validation_errors_name_the_service_and_need_no_network() -> None:
+    from airflow_provider_ileti.clients.wisecp import WisecpClient
+
+    class NoNetwork:
+        def post(self, *args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("no request may be made")
+
+        def close(self) -> None:
+            return None
+
+    client = WisecpClient("http://panel", "tok", default_sender="ILETI", session=NoNetwork())  # type: ignore[arg-type]
+    too_many = [f"+4474001{i:05d}" for i in range(1001)]
+    for call, field in [
+        (lambda: client.submit(too_many, "hi"), "numbers"),
+        (lambda: client.submit(["+447400123456"], "hi", origin="Way too long id"), "sender"),
+        (lambda: WisecpClient("http://panel", ""), "user_token"),
+    ]:
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert (info.value.field, info.value.service) == (field, "wisecp")
