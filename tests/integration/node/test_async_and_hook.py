@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -45,14 +46,31 @@ async def test_async_statuses_in_one_request(node: Any, ileti_sandbox: Any) -> N
     assert credentials.NODE_PASSWORD not in repr(client)
 
 
-@pytest.mark.parametrize("conn_id", ["node_sms_default", "node_sms_soap"])
-def test_hook_test_connection_reads_credit_and_never_sends(ileti_sandbox_env: Any, conn_id: str) -> None:
+@pytest.mark.parametrize(
+    ("conn_id", "expected"),
+    [
+        ("node_sms_default", [("POST", "/node/user/credit", None)]),
+        ("node_sms_soap", [("GET", "/node/soap", None), ("POST", "/node/soap", "getUserCredit")]),
+    ],
+)
+def test_hook_test_connection_reads_credit_and_never_sends(
+    ileti_sandbox_env: Any, conn_id: str, expected: list[tuple[str, str, str | None]]
+) -> None:
+    from airflow_provider_ileti.clients.node import soap
+
+    soap.clear_wsdl_cache()  # the WSDL read is part of what a SOAP test_connection does
+    state = ileti_sandbox_env.sandbox.services["node"]
+    credit_before, packages_before = state.credit, len(state.packages)
     hook = NodeSmsHook(conn_id)
     ok, message = hook.test_connection()
     assert ok, message
     assert "credit" in message and credentials.NODE_PASSWORD not in message
-    paths = {str(r["path"]) for r in ileti_sandbox_env.requests(service="node")}
-    assert not any("create" in p for p in paths)
+    calls = []
+    for r in ileti_sandbox_env.requests(service="node"):
+        op = re.search(r"Body><(?:[\w-]+:)?(\w+)", str(r["body"])) if r["path"] == "/node/soap" else None
+        calls.append((r["method"], r["path"], op.group(1) if op else None))
+    assert calls == expected  # exactly the balance read: nothing else, over either wire
+    assert (state.credit, len(state.packages)) == (credit_before, packages_before)
     hook.close()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,6 +22,7 @@ from airflow_provider_ileti.clients.node.models import (
 )
 from airflow_provider_ileti.core.errors import DuplicateError, NotChangeableError, NotFoundError
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SmsMessage
+from tests.unit.node.validation_cases import CASES, Case
 
 from .conftest import node_requests
 
@@ -240,13 +242,40 @@ def test_pagination_over_several_pages(node: NodeClient, ileti_sandbox: Any) -> 
     assert [r["body"]["pageIndex"] for r in pages] == [0, 1, 2]
 
 
-def test_validation_makes_no_request(node: NodeClient, ileti_sandbox: Any) -> None:
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_every_validation_rule_refuses_before_the_sandbox_sees_a_request(
+    node: NodeClient, ileti_sandbox: Any, case: Case
+) -> None:
     from airflow_provider_ileti.core.errors import ValidationError
 
-    with pytest.raises(ValidationError):
-        node.create_sms(sending_type=1, numbers=[A], content="x", validity=30)
-    with pytest.raises(ValidationError):
-        node.create_kvkk(A, "A", "B", "no link here")
-    with pytest.raises(ValidationError):
-        node.set_blacklist(True, gsms=[A] * 1001)
+    with pytest.raises(ValidationError) as info:
+        case.call(node)
+    assert (info.value.field, info.value.value) == (case.field, case.value)
     assert ileti_sandbox.requests(service="node") == []
+
+
+def test_the_sandbox_refuses_an_import_without_gsm_column_too(node: NodeClient, ileti_sandbox: Any) -> None:
+    """The client's GSM-column rule mirrors the service: the same body sent raw is refused."""
+    from airflow_provider_ileti.core.errors import ServiceError
+
+    with pytest.raises(ServiceError):
+        node._transport.call("contact/import", {"csvData": "'FIRST_NAME'\n'Ali'", "columns": ["FIRST_NAME"]})
+    assert len(node_requests(ileti_sandbox, "/contact/import")) == 1
+
+
+@pytest.mark.parametrize("protocol", ["rest", "soap"])
+def test_sending_hours_restriction_sms44_is_final_not_retried(
+    make_node: Any, ileti_sandbox: Any, protocol: str
+) -> None:
+    from airflow_provider_ileti.core.errors import ServiceError, TransientError
+
+    hour = dt.datetime.now(ZoneInfo("Europe/Istanbul")).hour
+    ileti_sandbox.admin.set_node_sending_hours((hour + 2) % 24, (hour + 3) % 24)  # closed now
+    slept: list[float] = []
+    node = make_node(protocol, sleep=slept.append)
+    with pytest.raises(ServiceError) as info:
+        node.create_sms(sending_type=1, numbers=[A], content="x", custom_id=f"hours-{protocol}")
+    assert info.value.code == "SMS44" and not isinstance(info.value, TransientError)
+    assert "after the restricted hours" in str(info.value)
+    sends = [r for r in ileti_sandbox.requests(service="node") if r["method"] == "POST"]
+    assert len(sends) == 1 and slept == []
