@@ -31,6 +31,15 @@ MESSAGE_SENDING = 110
 MESSAGE_DELIVERED = 111
 MESSAGE_FAILED = 112
 
+#: Codes the spec documents only as a range: "461-467 group/contact errors".
+GROUP_CONTACT_CODES = range(461, 468)
+_GROUP_CONTACT_MEANING = (
+    "a group/contact (address book) error, code {code}; what this code means exactly is not public "
+    "(the documentation lists 461-467 only as group/contact errors). This client sends no groups or "
+    "contacts, so on a send or report it is unexpected: read what the service said (after this), or ask "
+    "İleti Merkezi support about code {code}"
+)
+
 #: code -> (error class, the vendor's meaning and what to do).
 ERRORS: dict[int, tuple[type[IletiError], str]] = {
     400: (ServiceError, "the request could not be parsed (a bug in the request, please report it)"),
@@ -62,13 +71,11 @@ ERRORS: dict[int, tuple[type[IletiError], str]] = {
     458: (ServiceError, "the date range is over 10 days"),
     459: (ServiceError, "the sender is empty"),
     460: (ServiceError, "the sender is longer than 11 characters or has Turkish letters"),
-    461: (ServiceError, "group or contact error (461)"),
-    462: (ServiceError, "group or contact error (462)"),
-    463: (ServiceError, "group or contact error (463)"),
-    464: (ServiceError, "group or contact error (464)"),
-    465: (ServiceError, "group or contact error (465)"),
-    466: (ServiceError, "group or contact error (466)"),
-    467: (ServiceError, "group or contact error (467)"),
+    # 461-467: what each one means is not public. Our spec (from the vendor's pages) says only "461-467
+    # group/contact errors"; the Ruby gem names no codes; the vendor's own status-code table ("Durum
+    # Kodları ve Mesajları") stops at 457 and 503. So one honest meaning for all seven, with the
+    # service's own message after it (``error_for`` adds it): that is the only per-code detail there is.
+    **{code: (ServiceError, _GROUP_CONTACT_MEANING.format(code=code)) for code in GROUP_CONTACT_CODES},
     468: (ServiceError, "iys is missing (1 for commercial messages, 0 for informational ones)"),
     469: (ServiceError, "iysList is missing (BIREYSEL or TACIR is required when iys is 1)"),
     470: (ServiceError, "no İYS code is configured for this account (set it in the panel)"),

@@ -67,3 +67,14 @@ def test_unknown_code_is_a_service_error_saying_so():
 def test_retry_after_is_kept():
     error = error_for(429, None, operation="get-balance", retry_after=7)
     assert isinstance(error, TransientError) and error.retry_after == 7
+
+
+@pytest.mark.parametrize("code", range(461, 468))
+def test_group_contact_codes_say_their_meaning_is_not_public(code):
+    """461-467: documented only as a range; the message says so per code and keeps the service's words."""
+    error = error_for(code, "Grup bulunamadı", operation="send-sms", http_status=code)
+    assert type(error) is ServiceError and not error.retryable
+    assert "group/contact" in error.message and "not public" in error.message
+    assert f"code {code}" in error.message
+    assert 'service said: "Grup bulunamadı"' in error.message
+    assert str(error).endswith(f"({code})")
