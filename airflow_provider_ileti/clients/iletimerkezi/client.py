@@ -5,6 +5,14 @@ order (451: the same text to the same numbers within 10 minutes) is short and re
 so a send is retried only when it surely did not reach the service (connection refused, 429, 503); any
 other failure after the request may have been written is an ``AmbiguousSendError`` that says what may have
 gone out. Reads are retried on transient failures with backoff that honours ``Retry-After``.
+
+Left out on purpose: the Ruby gem's "Servis Durumu" (service status) and "Hesap Bilgileri" (account info).
+The seeds show no more than their names: for the status only ``IletiMerkezi.status # return true or
+false``, for the account only a note that it needs username and password — no path, no request, no answer
+fields, no codes (the gem's "Hesabınıza Tanımlı Başlık Bilgileri" is ``get-sender``, which we have). The
+spec's table of methods and the vendor's public pages have neither. Guessing a path would give a method
+that answers 404 on the real service and an emulation that proves nothing, so neither is implemented;
+``test_connection()`` uses ``get-balance``, which checks the same thing (reachable, credentials accepted).
 """
 
 from __future__ import annotations
