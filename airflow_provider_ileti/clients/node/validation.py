@@ -302,7 +302,7 @@ def field_name(value: Any, field: str = "details") -> str:
 
 def details(value: Any, field: str = "details") -> dict[str, Any]:
     if not isinstance(value, Mapping):
-        raise fail(field, value, "must be a mapping of field name to value")
+        raise fail(field, shown(value), "must be a mapping of field name to value")
     return {field_name(k, f"{field}.{k}"): v for k, v in value.items()}
 
 
