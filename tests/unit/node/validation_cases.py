@@ -397,6 +397,13 @@ CASES: list[Case] = [
         "'_' only",
     ),
     C(
+        "contact_details_not_a_mapping",
+        lambda c: c.create_contact(OK, details=["EMAIL", "ayse@example.com"]),  # type: ignore[arg-type]
+        "details",
+        "<list of 2>",
+        "mapping",
+    ),
+    C(
         "contact_field_unknown",
         lambda c: c.create_contact(OK, nickname="x"),
         "nickname",
