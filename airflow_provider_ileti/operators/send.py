@@ -272,6 +272,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
     def execute(self, context: Any) -> Any:
         with airflow_failures("send SMS"):
             self._args = self.validate_arguments()
+        self._store = None  # one store per try (the record itself lives in Airflow, not in this object)
         return self.execute_resumable(context)
 
     def _hook(self) -> IletiHook:
