@@ -580,9 +580,9 @@ class IletiMerkeziClient:
             batch.iys_recipient_type,
         )
 
-    def validate_send(self, batch: SendBatch) -> None:
-        """Check one batch against every rule İleti Merkezi has, with no network; ``ValidationError`` naming
-        the field, the (masked) value and the rule.
+    def validate_send(self, request: SendBatch) -> None:
+        """Check one batch against every rule İleti Merkezi has, with no network (``ValidatingSmsClient``);
+        ``ValidationError`` naming the field, the (masked) value and the rule.
 
         Numbers (Turkish mobiles only, at least one per text, at most 50,000 per order), texts (non-empty,
         at most 7 SMS, no control characters), the sender (required, at most 11 characters, printable
@@ -591,7 +591,7 @@ class IletiMerkeziClient:
         ``send()`` runs exactly these checks, so a batch that passes here fails later only for what needs
         the service: an unapproved sender (450), credit (402), the block list (452), a repeat (451).
         """
-        self._prepare_batch(batch)
+        self._prepare_batch(request)
 
     def send(self, batch: SendBatch) -> SendReceipt:
         tree, summary, total = self._prepare_batch(batch)

@@ -181,3 +181,11 @@ def test_send_and_validate_share_one_function(client, monkeypatch):
     with pytest.raises(ValidationError, match="stop here"):
         client.send(batch())
     assert seen == ["checked", "checked"]
+
+
+def test_the_client_is_a_validating_sms_client(client):
+    """The generic send operator finds ``validate_send`` through this protocol (and calls it per chunk)."""
+    from airflow_provider_ileti.core.protocol import ValidatingSmsClient
+
+    assert isinstance(client, ValidatingSmsClient)
+    client.validate_send(request=batch())  # the protocol's parameter name
