@@ -22,6 +22,11 @@ from airflow.providers.common.compat.sdk import DAG, Param, task
 
 CONN_ID = "node_sms_default"
 TIMEZONE = "Europe/Istanbul"
+#: Node's item states (``/sms/inquiry-number`` ``state``), named for the report.
+ITEM_STATES = {
+    -2: "cancelled", -1: "rejected", 0: "waiting", 1: "sending", 2: "sent",
+    3: "delivered", 4: "undelivered", 5: "timed out",
+}
 
 with DAG(
     dag_id="ileti_nightly_report",
@@ -75,7 +80,7 @@ with DAG(
                 states: dict[str, int] = {}
                 records = client.inquiry_number(number, start_date=day["start"], finish_date=day["finish"])
                 for record in records:
-                    state = str(getattr(record, "state", "unknown"))
+                    state = ITEM_STATES.get(record.state, f"state {record.state}")
                     states[state] = states.get(state, 0) + 1
                 total = sum(states.values())
                 rows.append({"number": mask_number(number), "messages": total, "states": states})

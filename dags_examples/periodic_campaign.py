@@ -44,7 +44,8 @@ with DAG(
         # periodType 0 in the spec: repeat every `interval` units until `amount` messages went out
         "period_type": Param(0, type="integer"),
         "interval": Param(1, type="integer", minimum=1),
-        "amount": Param(1000, type="integer", minimum=1000),
+        # numbers per interval: Node takes only whole thousands, so the form refuses anything else
+        "amount": Param(1000, type="integer", minimum=1000, multipleOf=1000),
         "start_in_hours": Param(24, type="integer", minimum=1),
     },
 ) as periodic_campaign:

@@ -17,8 +17,10 @@ The same DAG is built twice: on the Node SMS API (``node_sms_default``) and on �
 (``iletimerkezi_default``) — the generic operators take any of our connections.
 
 Knobs for tests and demos (environment variables, read at parse time, cheap):
-``ILETI_EXAMPLE_POKE_SECONDS`` (default 60), ``ILETI_EXAMPLE_DEFERRABLE`` (default ``true``) and
-``ILETI_EXAMPLE_VALIDITY_MINUTES`` (default 1440; Node only, İleti Merkezi has no per-order validity).
+``ILETI_EXAMPLE_POKE_SECONDS`` (default 60), ``ILETI_EXAMPLE_DEFERRABLE`` (default ``true``),
+``ILETI_EXAMPLE_VALIDITY_MINUTES`` (default 1440; Node only, İleti Merkezi has no per-order validity),
+``ILETI_EXAMPLE_RETRY_DELAY_SECONDS`` (default 30) and ``ILETI_EXAMPLE_CHUNK_SIZE`` (default: the service's
+limit per request; a small one shows a retry resuming after the chunks that already went out).
 
 Parse cost: this file imports only Airflow's SDK names and our operator modules, which import no HTTP/SOAP
 library at module level.
@@ -42,6 +44,9 @@ DEFERRABLE = os.environ.get("ILETI_EXAMPLE_DEFERRABLE", "true").lower() in ("1",
 # How long the Node service keeps trying a phone that is off (60..1440 min). A number that never answers
 # is final only after validity + the operator's last check, so this bounds how long the sensor waits.
 VALIDITY_MINUTES = int(os.environ.get("ILETI_EXAMPLE_VALIDITY_MINUTES", "1440"))
+RETRY_DELAY_SECONDS = float(os.environ.get("ILETI_EXAMPLE_RETRY_DELAY_SECONDS", "30"))
+# Recipients per request; None = as many as the service takes in one request.
+CHUNK_SIZE = int(os.environ.get("ILETI_EXAMPLE_CHUNK_SIZE") or 0) or None
 
 # Per-customer text. Turkish characters are fine: the client picks the cheapest encoding that fits.
 MESSAGE_TEMPLATE = (
@@ -60,7 +65,8 @@ def build_weekly_campaign(dag_id: str, conn_id: str) -> DAG:
         catchup=False,
         max_active_runs=1,  # two overlapping campaigns would message the same people twice
         tags=["ileti", "example", "campaign"],
-        default_args={"retries": 2, "retry_delay": pendulum.duration(seconds=30)},
+        # A retried send is safe (see step 3): the retry looks its chunks up by customID before sending.
+        default_args={"retries": 2, "retry_delay": pendulum.duration(seconds=RETRY_DELAY_SECONDS)},
     ) as dag:
         # Step 1+2+3: read the CSV, render one text per customer, send in chunks, exactly once.
         send = SendSmsOperator(
@@ -68,6 +74,7 @@ def build_weekly_campaign(dag_id: str, conn_id: str) -> DAG:
             conn_id=conn_id,
             recipients_csv=CUSTOMERS_CSV,
             number_field="phone",
+            chunk_size=CHUNK_SIZE,
             message_template=MESSAGE_TEMPLATE,
             commercial=True,
             iys_recipient_type="BIREYSEL",  # commercial SMS in Türkiye must be checked against İYS
