@@ -5,9 +5,11 @@
 - ``airflow_home`` (session): a throw-away ``AIRFLOW_HOME`` (SQLite, DAGs folder = ``dags_examples/``,
   examples off), migrated once with the running venv's ``airflow`` (``.venv`` → Airflow 3, ``.venv-af2`` →
   2.11).
-- ``run_dag``: ``run_dag(dag_id, conf=..., env=...)`` runs ``airflow dags test`` in a subprocess with the
-  sandbox's ``AIRFLOW_CONN_*`` and returns a ``DagRun`` (exit code, output, XComs read back from the db).
-  Tests then check what the DAG produced in the sandbox (``dag_sandbox.admin()``), not only the exit code.
+- ``run_dag``: ``run_dag(dag_id, conf=..., env=..., logical_date=...)`` runs ``airflow dags test`` in a
+  subprocess with the sandbox's ``AIRFLOW_CONN_*`` and returns a ``DagRun`` (exit code, output, XComs read
+  back from the db). Tests then check what the DAG produced in the sandbox (``dag_sandbox.admin()``), not
+  only the exit code.
+- ``node_client``: a ``NodeClient`` on the sandbox, for tests that prepare data before a DAG runs.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from airflow_provider_ileti.demo import AirflowHome, DagRun, SandboxProcess
+
+if TYPE_CHECKING:
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 #: Virtual seconds per real second: an hour of the sandbox passes in a real second, so a number that never
 #: answers (final at validity + 60 min) is final within seconds.
@@ -67,8 +72,14 @@ def dag_env(dag_sandbox: SandboxProcess, tmp_path: Path) -> dict[str, str]:
 def run_dag(
     airflow_home: AirflowHome, dag_sandbox: SandboxProcess, dag_env: dict[str, str], dag_workdir: Path
 ) -> Callable[..., DagRun]:
-    def run(dag_id: str, *, conf: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> DagRun:
-        date = f"{next(_dates)}T{next(_counter) % 24:02d}:00:00+00:00"
+    def run(
+        dag_id: str,
+        *,
+        conf: dict[str, Any] | None = None,
+        env: dict[str, str] | None = None,
+        logical_date: str | None = None,
+    ) -> DagRun:
+        date = logical_date or f"{next(_dates)}T{next(_counter) % 24:02d}:00:00+00:00"
         result = airflow_home.dags_test(
             dag_id, date, connections=dag_sandbox.env, conf=conf, env={**dag_env, **(env or {})},
             log_path=dag_workdir / "airflow.log",
@@ -79,3 +90,18 @@ def run_dag(
         return result
 
     return run
+
+
+@pytest.fixture
+def node_client(dag_sandbox: SandboxProcess, dag_env: dict[str, str]) -> Iterator[NodeClient]:
+    """The Node client over REST on the (reset) sandbox, as the test process's own sender."""
+    from airflow_provider_ileti.clients.node.client import NodeClient
+    from airflow_provider_ileti.sandbox.services.node import connections
+
+    conn = connections(dag_sandbox.url)["node_sms_default"]
+    client = NodeClient(
+        conn["host"], conn["login"], conn["password"], default_sender=conn["extra"]["default_sender"],
+        timeout=10.0, retries=0,
+    )
+    yield client
+    client.close()
