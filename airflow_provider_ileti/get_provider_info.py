@@ -40,6 +40,7 @@ OPERATOR_MODULES = {
         )
     ],
     "İletiniz": [f"{_PKG}.operators.iletiniz"],
+    "WISECP International SMS": [f"{_PKG}.operators.wisecp"],
 }
 
 
