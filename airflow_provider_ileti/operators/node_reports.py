@@ -99,9 +99,12 @@ class NodeInquiryNumberOperator(NodeBaseOperator):
     :param start_date: / :param finish_date: at most ``MAX_INQUIRY_MONTHS`` months apart (the service's
         default when None: the last month).
     :param include_messages: keep the message texts in the result (default False: personal data).
+    :param include_numbers: key ``by_number`` (and list ``truncated``) by the full numbers. Default False:
+        XCom is stored in the metadata database and shown in the UI, so the keys are masked numbers
+        (``90555***0001``; a second number with the same mask gets ``#2``...), in the watch list's order.
 
-    Returns ``{"numbers", "records", "by_number": {number: [records]}, "truncated": [...]}``; logs show
-    masked numbers and counts only.
+    Returns ``{"numbers", "records", "by_number": {masked number: [records]}, "truncated": [...]}``; logs
+    show masked numbers and counts only.
     """
 
     template_fields: Sequence[str] = ("node_sms_conn_id", "numbers", "sender", "start_date", "finish_date")
@@ -115,6 +118,7 @@ class NodeInquiryNumberOperator(NodeBaseOperator):
         start_date: Any = None,
         finish_date: Any = None,
         include_messages: bool = False,
+        include_numbers: bool = False,
         max_records_per_number: int = MAX_RECORDS_PER_NUMBER,
         region: str = "TR",
         **kwargs: Any,
@@ -125,6 +129,7 @@ class NodeInquiryNumberOperator(NodeBaseOperator):
         self.start_date = start_date
         self.finish_date = finish_date
         self.include_messages = include_messages
+        self.include_numbers = include_numbers
         self.max_records_per_number = max_records_per_number
         self.region = region
 
@@ -148,6 +153,7 @@ class NodeInquiryNumberOperator(NodeBaseOperator):
             "start": start,
             "finish": finish,
             "messages": require_bool("include_messages", self.include_messages),
+            "full_numbers": require_bool("include_numbers", self.include_numbers),
             "limit": optional_int("max_records_per_number", self.max_records_per_number, minimum=1),
         }
 
@@ -156,20 +162,31 @@ class NodeInquiryNumberOperator(NodeBaseOperator):
         truncated: list[str] = []
         total = 0
         for number in args["numbers"]:
+            key = number if args["full_numbers"] else _unique(mask_number(number), by_number)
             records: list[dict[str, Any]] = []
             for record in client.inquiry_number(
                 number, sender=args["sender"], start_date=args["start"], finish_date=args["finish"]
             ):
                 if args["limit"] is not None and len(records) >= args["limit"]:
-                    truncated.append(number)
+                    truncated.append(key)
                     break
                 row = jsonable(record)
                 if isinstance(row, dict) and not args["messages"]:
                     row.pop("msg", None)
                     row.pop("message", None)
                 records.append(row)
-            by_number[number] = records
+            by_number[key] = records
             total += len(records)
             self.log.info("%s: %d record(s)", mask_number(number), len(records))
         self.log.info("Inquiry: %d number(s), %d record(s)", len(by_number), total)
         return {"numbers": len(by_number), "records": total, "by_number": by_number, "truncated": truncated}
+
+
+def _unique(key: str, taken: Mapping[str, Any]) -> str:
+    """``key``, or ``key#2``, ``key#3``... when two numbers share a mask."""
+    if key not in taken:
+        return key
+    n = 2
+    while f"{key}#{n}" in taken:
+        n += 1
+    return f"{key}#{n}"

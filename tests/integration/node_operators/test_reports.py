@@ -42,9 +42,10 @@ def test_inquiry_for_a_watch_list(node):
         finish_date=now.isoformat(),
     ).execute(ctx("i"))
     assert result["numbers"] == 2 and result["records"] == 1
-    [record] = result["by_number"]["905555550001"]
-    assert result["by_number"]["905555550002"] == []
+    [record] = result["by_number"]["90555***0001"]
+    assert result["by_number"]["90555***0002"] == []
     assert "msg" not in record and "Kodunuz" not in json.dumps(result)
+    assert "905555550001" not in json.dumps(result)  # XCom keys are masked numbers
     assert [r["body"]["gsm"] for r in node_requests(node, "/sms/inquiry-number")] == [
         "905555550001",
         "905555550002",

@@ -74,23 +74,32 @@ def test_inquiry_for_a_watch_list(node_client):
     assert [k["gsm"] for _, k in node_client.calls] == ["905555550001", "905555550002"]
     assert node_client.calls[0][1]["sender"] == "ILETI"
     assert result["numbers"] == 2 and result["records"] == 4
-    assert set(result["by_number"]) == {"905555550001", "905555550002"}
-    assert "msg" not in result["by_number"]["905555550001"][0]  # texts only on request
-    assert "secret text" not in json.dumps(result)
+    assert list(result["by_number"]) == ["90555***0001", "90555***0002"]  # masked, in watch-list order
+    assert "msg" not in result["by_number"]["90555***0001"][0]  # texts only on request
+    assert "secret text" not in json.dumps(result) and "905555550001" not in json.dumps(result)
 
 
 def test_inquiry_keeps_texts_when_asked_and_limits_records(node_client):
     result = NodeInquiryNumberOperator(
         task_id="i", numbers="5555550001", include_messages=True, max_records_per_number=1
     ).execute(ctx())
-    [record] = result["by_number"]["905555550001"]
-    assert record["msg"] == "secret text" and result["truncated"] == ["905555550001"]
+    [record] = result["by_number"]["90555***0001"]
+    assert record["msg"] == "secret text" and result["truncated"] == ["90555***0001"]
+
+
+def test_inquiry_full_numbers_only_when_asked_and_masks_never_collide(node_client):
+    numbers = ["5555550001", "5559990001"]  # the same mask: 90555***0001
+    masked = NodeInquiryNumberOperator(task_id="i", numbers=numbers).execute(ctx())
+    assert list(masked["by_number"]) == ["90555***0001", "90555***0001#2"]
+    full = NodeInquiryNumberOperator(task_id="i", numbers=numbers, include_numbers=True).execute(ctx())
+    assert list(full["by_number"]) == ["905555550001", "905559990001"]
 
 
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
         ({"numbers": []}, "numbers"),
+        ({"numbers": ["5555550001"], "include_numbers": "yes"}, "include_numbers"),
         ({"numbers": ["123"]}, "numbers"),
         (
             {
