@@ -208,6 +208,7 @@ def test_soap_carries_every_optional_field_and_stores_what_rest_stores(
     assert f"<trustDate>{rest_otp_req['body']['trustDate']}</trustDate>" in soap_otp_body
 
     # getSmsPackages with customIDs, status and dates: the same packages as /sms/list
+    ileti_sandbox.admin.clock(advance=60)  # past "saving": both reads see the same state
     rest, over_soap = make_node("rest"), make_node("soap")
     window = {"start_date": dt.datetime.now(dt.UTC) - dt.timedelta(days=1), "finish_date": later}
     query = {"custom_ids": ["camp-rest", "camp-soap", "o-rest"], "status": 3, **window}
