@@ -111,6 +111,8 @@ class Progress:
     generations: dict[int, int] = field(default_factory=dict)
     #: The send completed; a later try returns this record's result and sends nothing.
     complete: bool = False
+    #: Ambiguous items a person counted as sent (``on_ambiguous="skip"``): no reference is known for them.
+    skipped: list[int] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +129,7 @@ class Progress:
             "cancelled": list(self.cancelled),
             "generations": {str(k): v for k, v in self.generations.items()},
             "complete": self.complete,
+            "skipped": list(self.skipped),
         }
 
     @classmethod
@@ -151,6 +154,7 @@ class Progress:
             cancelled=[int(c) for c in data.get("cancelled", [])],
             generations={int(k): int(v) for k, v in (data.get("generations") or {}).items()},
             complete=bool(data.get("complete", False)),
+            skipped=[int(c) for c in data.get("skipped", [])],
         )
 
     def generation(self, chunk_no: int) -> int:

@@ -2,9 +2,14 @@
 
 ``create-kvkk`` takes no ``customID``, so a retry cannot ask the service what went out. Instead a progress
 record (Airflow 3.3 ``task_state_store``, else a Variable; see ``exactly_once.py``) holds the persons
-already served, written after every package; a retry resumes at the next person. A request that may have
-reached the server without an answer (``AmbiguousSendError``) is recorded and the task fails until a person
-decides (``on_ambiguous="skip"`` if the link went out, ``"resend"`` if it did not).
+already served, written after every package; a retry resumes at the next person. The person about to be
+served is recorded "in flight" before the request and cleared in the write that records the package, so a
+try that dies in between leaves an ambiguous person, not a silent gap. A request that may have reached the
+server without an answer (``AmbiguousSendError``, or that in-flight person) fails the task until a person
+decides (``on_ambiguous="skip"`` if the link went out, ``"resend"`` if it did not). A skipped person has no
+package id: the result counts them (``ambiguous_skipped``) and lists their masked numbers, it never puts a
+placeholder among ``package_ids``. The record is kept, marked complete, after the last person: a later try
+(the worker died before Airflow recorded success, or the task was cleared) sends no second link.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException
 
-from airflow_provider_ileti.core.errors import AmbiguousSendError, ValidationError
+from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, ValidationError
 from airflow_provider_ileti.core.masking import mask_number
 from airflow_provider_ileti.operators.exactly_once import Progress, TaskIdentity, progress_store_for
 from airflow_provider_ileti.operators.node_base import (
@@ -58,7 +63,8 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
         ``"skip"`` (count it as sent) or ``"resend"``.
     :param persist_progress: keep the served persons across tries (turn off only in tests).
 
-    Returns ``{"package_ids": [...], "persons", "sent", "from_earlier_tries"}``.
+    Returns ``{"package_ids": [...], "persons", "sent", "from_earlier_tries", "ambiguous_skipped",
+    "ambiguous_persons": [masked numbers]}``.
     """
 
     template_fields: Sequence[str] = ("node_sms_conn_id", "recipients", "content", "sender", "push_url")
@@ -143,12 +149,22 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
         identity = TaskIdentity.from_context(context)
         store = progress_store_for(context, identity, persist=args["persist"])
         progress = store.load()
+        if progress.in_flight is not None:  # an earlier try died while this person's request went out
+            progress.ambiguous_chunk = progress.in_flight
+            progress.ambiguous_message = progress.in_flight_message or f"person {progress.in_flight}"
+            progress.in_flight, progress.in_flight_message = None, None
+            store.save(progress)
         self._resolve_ambiguous(progress, store)
-        earlier = progress.next_chunk
-        if earlier:
+        earlier = min(progress.next_chunk, len(persons))
+        if progress.complete:
+            self.log.info("Every person was served by earlier tries; no link is sent again")
+        elif earlier:
             self.log.info("%d person(s) served by earlier tries; resuming at person %d", earlier, earlier)
         for index in range(progress.next_chunk, len(persons)):
             person = persons[index]
+            progress.in_flight = index
+            progress.in_flight_message = f"person {index} ({mask_number(person.number)})"
+            store.save(progress)
             try:
                 package_id = client.create_kvkk(
                     person.number,
@@ -161,6 +177,7 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
                     push_url=args["push_url"],
                 )
             except AmbiguousSendError as exc:
+                progress.in_flight, progress.in_flight_message = None, None
                 progress.ambiguous_chunk = index
                 progress.ambiguous_message = f"person {index} ({mask_number(person.number)})"
                 store.save(progress)
@@ -169,18 +186,25 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
                     f"may have gone out: {exc}. {index} earlier person(s) surely served. Check the panel, "
                     f"then clear the task with on_ambiguous='skip' (it went out) or 'resend' (it did not)"
                 ) from exc
-            progress.next_chunk = index + 1
-            progress.references.append(str(package_id))
-            progress.recipients += 1
+            except IletiError:
+                progress.in_flight, progress.in_flight_message = None, None  # surely not sent
+                store.save(progress)
+                raise
+            progress.record(index, str(package_id), 1)  # clears "in flight" in the same write
             store.save(progress)
             self.log.info("KVKK link to %s: package %s", mask_number(person.number), package_id)
+        skipped = [i for i in progress.skipped if i < len(persons)]
         result = {
             "package_ids": [int(r) if r.isdigit() else r for r in progress.references],
             "persons": len(persons),
             "sent": len(persons) - earlier,
             "from_earlier_tries": earlier,
+            "ambiguous_skipped": len(skipped),
+            "ambiguous_persons": [mask_number(persons[i].number) for i in skipped],
         }
-        store.clear()
+        if not progress.complete:
+            progress.complete = True
+            store.save(progress)
         self.log.info("KVKK consent links: %d package(s), %d from earlier tries", len(persons), earlier)
         return result
 
@@ -196,7 +220,7 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
         if self.on_ambiguous == "skip":
             self.log.warning("Person %d counted as served (on_ambiguous='skip')", index)
             progress.next_chunk = index + 1
-            progress.references.append("unknown")
+            progress.skipped.append(index)
         else:
             self.log.warning("Person %d served again (on_ambiguous='resend')", index)
             progress.next_chunk = index

@@ -642,6 +642,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         if self.on_ambiguous == "skip":
             self.log.warning("Chunk %d counted as sent (on_ambiguous='skip')", chunk)
             progress.next_chunk = max(progress.next_chunk, chunk + 1)
+            progress.skipped.append(chunk)
             if chunk in progress.cancelled:
                 progress.cancelled.remove(chunk)
         else:

@@ -27,7 +27,14 @@ def test_one_package_per_person(node_client):
     result = kvkk().execute(make_context(FakeTI(task_id="kvkk"), FakeStateStore()))
     assert [k["number"] for _, k in node_client.calls] == ["905555550001", "905555550002", "905555550003"]
     assert [k["first_name"] for _, k in node_client.calls] == ["Ayşe", "Mehmet", "Ali"]
-    assert result == {"package_ids": [5000, 5001, 5002], "persons": 3, "sent": 3, "from_earlier_tries": 0}
+    assert result == {
+        "package_ids": [5000, 5001, 5002],
+        "persons": 3,
+        "sent": 3,
+        "from_earlier_tries": 0,
+        "ambiguous_skipped": 0,
+        "ambiguous_persons": [],
+    }
     assert "90555" not in json.dumps(result)
 
 
@@ -60,6 +67,10 @@ def test_ambiguous_send_stops_until_a_person_decides(node_client):
         kvkk().execute(make_context(ti, store))
     result = kvkk(on_ambiguous="skip").execute(make_context(ti, store))
     assert result["from_earlier_tries"] == 1 and result["sent"] == 2
+    # the skipped person has no package id: counted and masked, never a placeholder among the ids
+    assert result["package_ids"] == [5000, 5001]  # persons 1 and 2 (the fake made nothing for person 0)
+    assert result["ambiguous_skipped"] == 1 and result["ambiguous_persons"] == ["90555***0001"]
+    assert "905555550001" not in json.dumps(result)
     assert [k["number"] for n, k in node_client.calls if n == "create_kvkk"][1:] == [
         "905555550002",
         "905555550003",
@@ -83,6 +94,8 @@ def test_ambiguous_send_stops_until_a_person_decides(node_client):
         ({"push_url": "x"}, "push_url"),
         ({"on_ambiguous": "maybe"}, "on_ambiguous"),
         ({"encoding": "klingon"}, "encoding"),
+        ({"persist_progress": "maybe"}, "persist_progress"),
+        ({"persist_progress": 1}, "persist_progress"),
     ],
 )
 def test_bad_arguments_fail_before_any_request(node_client, kwargs, field):
@@ -96,3 +109,26 @@ def test_a_bad_person_late_in_the_list_stops_everything_before_the_first_request
     with pytest.raises(AirflowFailException, match=r"recipients\[3\].last_name"):
         kvkk(recipients=people).execute(make_context(FakeTI(task_id="kvkk"), FakeStateStore()))
     assert node_client.calls == []
+
+
+def test_a_try_that_dies_during_a_request_leaves_that_person_ambiguous(node_client):
+    store, ti = FakeStateStore(), FakeTI(task_id="kvkk")
+    node_client.faults["create_kvkk"] = [None, SystemExit(1)]  # the process ends during person 1's request
+    with pytest.raises(SystemExit):
+        kvkk().execute(make_context(ti, store))
+    assert store.data["ileti_send_progress"]["in_flight"] == 1
+    ti.try_number = 2
+    with pytest.raises(AirflowFailException, match=r"person 1 \(90555\*\*\*0002\)"):
+        kvkk().execute(make_context(ti, store))
+    assert len([c for c in node_client.calls if c[0] == "create_kvkk"]) == 2  # no second link to person 1
+    result = kvkk(on_ambiguous="resend").execute(make_context(ti, store))
+    assert result["sent"] == 2 and len(result["package_ids"]) == 3
+
+
+def test_a_try_after_the_last_person_sends_nothing(node_client):
+    store, ti = FakeStateStore(), FakeTI(task_id="kvkk")
+    first = kvkk().execute(make_context(ti, store))
+    ti.try_number = 2  # the worker died before Airflow recorded success
+    again = kvkk().execute(make_context(ti, store))
+    assert again["package_ids"] == first["package_ids"] and again["sent"] == 0
+    assert len(node_client.calls) == 3
