@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
+
+from airflow.providers.common.compat.sdk import mask_secret
 
 from airflow_provider_ileti.core.masking import mask_number
 from airflow_provider_ileti.operators.node_base import (
@@ -22,6 +25,17 @@ from airflow_provider_ileti.operators.node_exactly_once import create_once, cust
 OTP_VALIDITY_RANGE = (3, 6)
 #: Prefix of the OTP customIDs (``otp.<dag>.<task>.<run>.<map index>``).
 OTP_ID_PREFIX = "otp"
+#: A run of this many digits or more in an OTP text is taken for the code and masked on its own too.
+_CODE = re.compile(r"\d{4,}")
+
+
+def mask_otp(content: Any) -> None:
+    """Register an OTP text and the codes in it with Airflow's secrets masker (redacted as ``***``)."""
+    if not isinstance(content, str) or not content.strip():
+        return
+    mask_secret(content)
+    for code in set(_CODE.findall(content)):
+        mask_secret(code)
 
 
 class NodeOtpOperator(NodeBaseOperator):
@@ -85,6 +99,15 @@ class NodeOtpOperator(NodeBaseOperator):
         self.custom_id = custom_id
         self.region = region
 
+    def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
+        """Render, then register the text and its code with Airflow's secrets masker.
+
+        The content carries the one-time code, so once rendered it (and every run of 4+ digits in it, the
+        likely code) is redacted as ``***`` in task logs and in the rendered-fields view, like a password.
+        """
+        super().render_template_fields(context, jinja_env)
+        mask_otp(self.content)
+
     def validate(self) -> dict[str, Any]:
         from airflow_provider_ileti.core.idempotency import validate_custom_id
         from airflow_provider_ileti.core.phone import normalize_number
@@ -107,6 +130,7 @@ class NodeOtpOperator(NodeBaseOperator):
         }
 
     def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+        mask_otp(args["content"])  # also when execute() is called without Airflow's rendering
         custom_id = args["custom_id"] or custom_id_for(context, OTP_ID_PREFIX)
 
         def create(cid: str) -> Any:

@@ -86,3 +86,25 @@ def test_bad_arguments_fail_before_any_request(node_client, kwargs, field):
     with pytest.raises(AirflowFailException, match=field):
         otp(**kwargs).execute(make_context(FakeTI(task_id="otp")))
     assert node_client.calls == []
+
+
+def _redact(text: str) -> str:
+    try:
+        from airflow.sdk._shared.secrets_masker import redact  # Airflow 3
+    except ImportError:  # Airflow 2.11
+        from airflow.utils.log.secrets_masker import redact
+    return str(redact(text))
+
+
+def test_rendered_otp_content_and_its_code_are_masked_like_secrets(node_client):
+    op = otp(content="Kodunuz: {{ params.code }}")
+    assert _redact("code 739184 in a log line") == "code 739184 in a log line"  # not yet known
+    op.render_template_fields({"params": {"code": "739184"}})
+    assert op.content == "Kodunuz: 739184"
+    assert _redact("rendered: Kodunuz: 739184") == "rendered: ***"
+    assert _redact("code 739184 in a log line") == "code *** in a log line"
+
+
+def test_otp_content_is_masked_when_executed_without_rendering(node_client):
+    otp(content="Tek kullanımlık şifre 582046").execute(make_context(FakeTI(task_id="otp")))
+    assert _redact("the code was 582046") == "the code was ***"
