@@ -85,6 +85,24 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
     :param on_ambiguous: what a retry does after a chunk *may* have gone out on a service without client
         ids: ``"fail"`` (default: a person checks the panel), ``"skip"`` (count it as sent), ``"resend"``.
     :param persist_progress: record progress across tries (task_state_store on 3.3+, else a Variable).
+    :param validate_first: check every recipient (and, when the client has ``validate_send``, every
+        chunk against the service's own rules) before the first request; needs a re-readable source
+        (a list, a string or a CSV file), a one-shot iterable is checked chunk by chunk.
+
+    **Kill, then retry.** ``on_kill`` cancels this try's *scheduled* packages and records their chunks as
+    cancelled; a cancelled package never counts as sent, so the next try sends those chunks again, once,
+    under a new key (``...<chunk>.g1``: a customID cannot be reused). This operator *re-sends* rather than
+    fails, because the kill came from Airflow (a timeout, a person stopping the task, a worker shutdown),
+    not from a decision to drop the campaign, and a retry that succeeds with nothing scheduled would lose
+    the messages silently. To stop a send for good, mark the task failed or skipped: do not only cancel
+    its packages, since a later try re-sends cancelled ones (with ``send_at``, the retry reads the state
+    of earlier packages and re-sends any that are cancelled). İleti Merkezi refuses the same text to the
+    same numbers within 10 minutes (451), so a re-send there needs a ``retry_delay`` of 10 minutes or more.
+
+    **In flight.** On services without client ids (İleti Merkezi, İletiniz, WISECP) the chunk being sent
+    is recorded before its request; a try that dies before the answer is recorded leaves it ambiguous, and
+    the next try follows ``on_ambiguous``. ``on_kill`` looks an in-flight chunk up by its key where the
+    service has keys (Node) and cancels it with the rest; elsewhere it cannot be found, and stays ambiguous.
     """
 
     template_fields: Sequence[str] = (
