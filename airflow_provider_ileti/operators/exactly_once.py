@@ -31,7 +31,8 @@ worker may die after the send and before Airflow records success, and a person m
 way the next try returns the recorded result and sends nothing (on Node the keys would be found anyway).
 The 3.3 ``task_state_store`` row expires with its retention (``[state_store] default_retention_days``) or
 its DAG run; below 3.3 the Variable ``ileti_send_progress.<task instance>`` stays until someone deletes it
-(deleting it lets a cleared task send again, on services without client ids).
+(deleting it lets a cleared task send again, on services without client ids). A *first* try ignores such a
+Variable: it can only be left by a deleted DAG run that had the same run id.
 """
 
 from __future__ import annotations
@@ -226,12 +227,18 @@ class TaskStateProgressStore:
 class VariableProgressStore:
     """Below Airflow 3.3: an Airflow Variable per task instance (XCom is cleared when a try starts)."""
 
-    def __init__(self, identity: TaskIdentity) -> None:
+    def __init__(self, identity: TaskIdentity, *, first_try: bool = False) -> None:
         self.key = f"{PROGRESS_VARIABLE_PREFIX}.{identity.label}"
         self._warned = False
+        #: A first try has no earlier try: a Variable it finds is left by a deleted DAG run of the same run
+        #: id (a Variable outlives its run; the 3.3 store does not), so it is ignored and overwritten.
+        self._first_try = first_try
 
     def load(self) -> Progress:
         from airflow.providers.common.compat.sdk import Variable
+
+        if self._first_try:
+            return Progress()
 
         try:
             getter: Any = Variable.get  # the default's keyword differs: default_var (2.x), default (3.x)
@@ -246,6 +253,7 @@ class VariableProgressStore:
     def save(self, progress: Progress) -> None:
         from airflow.providers.common.compat.sdk import Variable
 
+        self._first_try = False  # from now on the Variable holds this try's own record
         try:
             Variable.set(self.key, json.dumps(progress.to_dict()))
         except Exception as exc:
@@ -290,7 +298,12 @@ def progress_store_for(
     store = context.get("task_state_store")
     if store is not None:
         return TaskStateProgressStore(store)
-    return VariableProgressStore(identity)
+    ti = context.get("ti")
+    try:
+        first_try = int(getattr(ti, "try_number", 0) or 0) == 1
+    except (TypeError, ValueError):
+        first_try = False
+    return VariableProgressStore(identity, first_try=first_try)
 
 
 def _old_variable_api() -> bool:

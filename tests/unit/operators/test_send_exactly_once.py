@@ -225,3 +225,42 @@ def test_more_bad_arguments_fail_before_any_request(fake_client: FakeSmsClient, 
     with pytest.raises(AirflowFailException, match=field):
         op(**args).execute(make_context())
     assert fake_client.calls == [] and fake_client.hook.created == 0
+
+
+class FakeVariables:
+    """Airflow Variables (below 3.3 the progress record lives in one)."""
+
+    data: dict[str, str] = {}
+
+    @classmethod
+    def get(cls, key: str, default: Any = None, default_var: Any = None) -> Any:
+        return cls.data.get(key, default if default is not None else default_var)
+
+    @classmethod
+    def set(cls, key: str, value: str) -> None:
+        cls.data[key] = value
+
+    @classmethod
+    def delete(cls, key: str) -> None:
+        cls.data.pop(key, None)
+
+
+def test_variable_record_survives_success_and_a_first_try_ignores_a_stale_one(
+    fake_client: FakeSmsClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    monkeypatch.setattr(FakeVariables, "data", {})
+    monkeypatch.setattr("airflow.providers.common.compat.sdk.Variable", FakeVariables)
+    fake_client.supports_idempotency = False
+    ti = FakeTI()
+    task = op(message="x", recipients=NUMBERS[:20])
+    task.execute(make_context(ti))  # no task_state_store: the Variable stands in
+    [(key, value)] = FakeVariables.data.items()
+    assert key.startswith("ileti_send_progress.") and json.loads(value)["complete"] is True
+    ti.try_number = 2  # the worker died before success was recorded, or a person cleared the task
+    task.execute(make_context(ti))
+    assert len(fake_client.packages) == 2
+    ti.try_number = 1  # the DAG run was deleted and made again with the same run id: a new first try
+    task.execute(make_context(ti))
+    assert len(fake_client.packages) == 4
