@@ -432,7 +432,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         self._progress = progress
         self._identity = identity
         self._in_flight = None
-        self._sent_references = list(progress.references)
+        self._sent_references = progress.references  # the same list: on_kill sees every chunk sent so far
         self._reconcile_cancelled(client, progress, store)
         self._resolve_in_flight(client, progress, store)
         self._resolve_ambiguous(progress, store)
@@ -464,7 +464,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             if chunk_no < progress.next_chunk and chunk_no not in redo:
                 continue  # surely out, from an earlier try
             receipt = lookup.existing(chunk_no) if lookup is not None else None
-            if lookup is not None and chunk_no in lookup.cancelled_found:
+            if lookup is not None and lookup.generation(chunk_no) > progress.generation(chunk_no):
                 # found cancelled without a record (no progress store, or on_kill could not write it)
                 progress.generations[chunk_no] = lookup.generation(chunk_no)
             first = chunk_no * size
@@ -484,7 +484,6 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             progress.record(chunk_no, str(receipt.reference), len(recipients))
             store.save(progress)  # the reference and "no longer in flight", in one write
             self._in_flight = None
-            self._sent_references = list(progress.references)
         if progress.next_chunk == 0:
             raise ValidationError("recipients", self.recipients, "no recipients to send to")
         if progress.cancelled:
