@@ -210,7 +210,7 @@ def test_validate_send_runs_for_every_chunk_before_any_send(monkeypatch: pytest.
 MORE_BAD_ARGUMENTS = [
     ({"title": 12}, "title"),
     ({"number_field": ""}, "number_field"),
-    ({"recipients": None, "recipients_csv": ""}, "recipients"),
+    ({"recipients": None, "recipients_csv": ""}, "recipients_csv"),
     ({"recipients_csv": "   "}, "recipients_csv"),
     ({"validate_first": "yes"}, "validate_first"),
     ({"persist_progress": 1}, "persist_progress"),
