@@ -804,34 +804,13 @@ class NodeClient:
         return float(data["credit"])
 
     # -- the SmsClient protocol ---------------------------------------------------------------------------
+    def validate_send(self, request: SendBatch) -> None:
+        """Every rule ``send`` checks for this batch, with no request (the operators' first pass)."""
+        self._send_payload(request)
+
     def send(self, batch: SendBatch) -> SendReceipt:
         """One package: one message -> sendingType 0 (one number) or 1; several -> 2 (``{nr, msg}``)."""
-        if not batch.messages:
-            raise v.fail("messages", (), "a batch needs at least one message")
-        shape: dict[str, Any] = {"content": None, "number": None, "numbers": None, "messages": None}
-        if len(batch.messages) == 1:
-            message = batch.messages[0]
-            nums = list(message.numbers)
-            if len(nums) == 1:
-                shape.update(sending_type=0, content=message.text, number=nums[0])
-            else:
-                shape.update(sending_type=1, content=message.text, numbers=nums)
-        else:
-            pairs = [(n, m.text) for m in batch.messages for n in m.numbers]
-            shape.update(sending_type=2, messages=pairs)
-        payload = self._sms_payload(
-            **shape,
-            sender=batch.sender,
-            title=batch.title,
-            sms_type=SEND_SMS_TYPE,
-            encoding=None,
-            validity=batch.validity_minutes,
-            sending_date=batch.send_at,
-            periodic=None,
-            push_url=batch.push_url,
-            commercial=True if batch.commercial else None,
-            custom_id=batch.idempotency_key,
-        )
+        payload = self._send_payload(batch)
         recipients = batch.recipient_count
         pkg_id, replayed = self._create_package("sms/create", payload, resolve_duplicate=True)
         log.info(
@@ -846,6 +825,35 @@ class NodeClient:
             recipients=recipients,
             idempotency_key=batch.idempotency_key,
             replayed=replayed,
+        )
+
+    def _send_payload(self, batch: SendBatch) -> dict[str, Any]:
+        """The checked ``/sms/create`` body of a generic batch (raises ``ValidationError``; no request)."""
+        if not batch.messages:
+            raise v.fail("messages", (), "a batch needs at least one message")
+        shape: dict[str, Any] = {"content": None, "number": None, "numbers": None, "messages": None}
+        if len(batch.messages) == 1:
+            message = batch.messages[0]
+            nums = list(message.numbers)
+            if len(nums) == 1:
+                shape.update(sending_type=0, content=message.text, number=nums[0])
+            else:
+                shape.update(sending_type=1, content=message.text, numbers=nums)
+        else:
+            pairs = [(n, m.text) for m in batch.messages for n in m.numbers]
+            shape.update(sending_type=2, messages=pairs)
+        return self._sms_payload(
+            **shape,
+            sender=batch.sender,
+            title=batch.title,
+            sms_type=SEND_SMS_TYPE,
+            encoding=None,
+            validity=batch.validity_minutes,
+            sending_date=batch.send_at,
+            periodic=None,
+            push_url=batch.push_url,
+            commercial=True if batch.commercial else None,
+            custom_id=batch.idempotency_key,
         )
 
     def find_sent(self, idempotency_keys: Sequence[str]) -> dict[str, SendReceipt]:

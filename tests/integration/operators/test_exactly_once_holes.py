@@ -193,3 +193,24 @@ def test_iletimerkezi_foreign_number_in_a_late_chunk_fails_before_chunk_0(ileti_
     with pytest.raises(AirflowFailException, match="chunk 4"):
         task.execute(make_context())
     assert ileti_sandbox_env.admin.state("iletimerkezi")["orders"] == []
+
+
+
+@pytest.mark.parametrize("protocol", ["rest", "soap"])
+def test_node_validate_send_matches_send_with_no_request(ileti_sandbox_env: Any, protocol: str) -> None:
+    """The Node client's validate_send (called for every chunk in the operators' first pass) refuses what
+    its send refuses (here a sender title over 11 characters, a validity under 60) and makes no request."""
+    from airflow_provider_ileti.core.errors import ValidationError
+    from airflow_provider_ileti.core.models import SendBatch, SmsMessage
+    from airflow_provider_ileti.hooks.node import NodeSmsHook
+
+    conn_id = NODE if protocol == "rest" else "node_sms_soap"
+    client = NodeSmsHook(conn_id).get_client()
+    good = SendBatch(messages=(SmsMessage("Merhaba", (NUMBERS[0], NUMBERS[1])),), sender="SANDBOX")
+    client.validate_send(good)
+    with pytest.raises(ValidationError, match="sender"):
+        client.validate_send(SendBatch(messages=good.messages, sender="A-VERY-LONG-TITLE"))
+    with pytest.raises(ValidationError, match="validity"):
+        client.validate_send(SendBatch(messages=good.messages, sender="SANDBOX", validity_minutes=30))
+    assert ileti_sandbox_env.requests(service="node") == []
+    assert client.send(good).reference  # and what it accepted does go out
