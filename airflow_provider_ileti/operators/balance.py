@@ -17,8 +17,9 @@ from airflow_provider_ileti.operators.failures import airflow_failures
 from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
 
 #: The optional client method asked about a planned send: ``client.check_quota(credits_needed)``; it
-#: raises ``InsufficientCreditError`` when the quota cannot cover it. Guess (İletiniz's client was not
-#: built when this was written): one positional argument, the credits (SMS parts) needed.
+#: raises ``InsufficientCreditError`` when the quota cannot cover it. The İletiniz client (plan quota) and
+#: the WISECP client (balance against per-country prices) have it; Node and İleti Merkezi are judged by
+#: their balance alone.
 QUOTA_METHOD = "check_quota"
 
 
