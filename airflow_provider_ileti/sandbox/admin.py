@@ -80,13 +80,27 @@ def _wisecp(state: Any, values: dict[str, Any]) -> None:
     state.set_balance(values["balance"])
 
 
-#: service -> (field -> checker, applier). İleti Merkezi has no setter on its state yet, so none here.
+def _bool(field: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise BadPayload(f"{field}={value!r}: must be true or false")
+    return value
+
+
+def _iletimerkezi(state: Any, values: dict[str, Any]) -> None:
+    if "credits" in values:
+        state.set_credits(values["credits"])
+    if "omit_totals" in values:
+        state.set_omit_totals(values["omit_totals"])
+
+
+#: service -> (field -> checker, applier).
 Checker = Callable[[str, Any], Any]
 Applier = Callable[[Any, dict[str, Any]], None]
 STATE_FIELDS: dict[str, tuple[dict[str, Checker], Applier]] = {
     "node": ({"credit": _int, "sending_hours": _hours}, _node),
     "iletiniz": ({"plan_active": _plan_active, "quota": _int, "used": _int}, _iletiniz),
     "wisecp": ({"balance": _number}, _wisecp),
+    "iletimerkezi": ({"credits": _int, "omit_totals": _bool}, _iletimerkezi),
 }
 
 

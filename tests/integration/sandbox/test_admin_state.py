@@ -59,6 +59,17 @@ def test_wisecp_balance_set_over_http(ileti_sandbox):
     assert resp.json()["balance"] == 0.5
 
 
+def test_iletimerkezi_credits_and_totals_set_over_http(ileti_sandbox):
+    from airflow_provider_ileti.sandbox.credentials import ILETIMERKEZI_HASH, ILETIMERKEZI_KEY
+
+    snapshot = ileti_sandbox.set_state("iletimerkezi", credits=3, omit_totals=True)
+    assert (snapshot["credits"], snapshot["omit_totals"]) == (3, True)
+    body = {"request": {"authentication": {"key": ILETIMERKEZI_KEY, "hash": ILETIMERKEZI_HASH}}}
+    answer = requests.post(f"{ileti_sandbox.url}/iletimerkezi/v1/get-balance/json", json=body, timeout=5)
+    assert answer.json()["response"]["balance"]["sms"] in (3, "3")
+    assert ileti_sandbox.set_state("iletimerkezi", omit_totals=False)["omit_totals"] is False
+
+
 @pytest.mark.parametrize(
     ("service", "body", "words"),
     [
@@ -73,7 +84,8 @@ def test_wisecp_balance_set_over_http(ileti_sandbox):
         ("iletiniz", {"quota": 1.5}, ("quota", "1.5", "integer")),
         ("wisecp", {"balance": float("nan")}, ("balance", "finite")),
         ("wisecp", {"balance": -2}, ("balance", ">= 0")),
-        ("iletimerkezi", {"balance": 5}, ("iletimerkezi", "settable")),
+        ("iletimerkezi", {"balance": 5}, ("balance", "credits, omit_totals")),
+        ("iletimerkezi", {"omit_totals": 1}, ("omit_totals", "1", "true or false")),
     ],
 )
 def test_bad_state_payload_is_a_clear_400_and_changes_nothing(ileti_sandbox, service, body, words):

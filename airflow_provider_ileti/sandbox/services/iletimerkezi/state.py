@@ -121,6 +121,16 @@ class IletiMerkeziState:
     def credits(self, now: dt.datetime) -> int:
         return self.initial_credits - sum(order.charged(now) for order in self.orders.values())
 
+    def set_credits(self, credits: int) -> None:
+        """Make the balance ``credits`` now; orders sent from here on go on charging it."""
+        now = self.clock.now()
+        with self.lock:
+            self.initial_credits = credits + (self.initial_credits - self.credits(now))
+
+    def set_omit_totals(self, omit: bool) -> None:
+        with self.lock:
+            self.omit_totals = omit
+
     # -- orders -------------------------------------------------------------------------------------
     def duplicate_of(self, texts_numbers: list[tuple[str, list[str]]], now: dt.datetime) -> int | None:
         """An order of the last 10 minutes with the same text to the same numbers (code 451)."""
