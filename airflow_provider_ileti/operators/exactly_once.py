@@ -172,8 +172,21 @@ class Progress:
             self.cancelled.remove(chunk_no)
         self.next_chunk = max(self.next_chunk, chunk_no + 1)
         if self.in_flight == chunk_no:
-            self.in_flight = None
-            self.in_flight_message = None
+            self.abandon()
+
+    # -- "in flight": written before a request, settled by its outcome --------------------------------
+    def start(self, chunk_no: int, message: str) -> None:
+        """Chunk ``chunk_no`` is about to go out (save before the request: a try that dies leaves a trace)."""
+        self.in_flight, self.in_flight_message = chunk_no, message
+
+    def abandon(self) -> None:
+        """The request in flight surely did not go out (the client said so)."""
+        self.in_flight, self.in_flight_message = None, None
+
+    def make_ambiguous(self, chunk_no: int, message: str) -> None:
+        """The request of ``chunk_no`` may have gone out: a person (``on_ambiguous``) decides."""
+        self.abandon()
+        self.ambiguous_chunk, self.ambiguous_message = chunk_no, message
 
     def mark_cancelled(self, references: Iterable[str]) -> list[int]:
         """These packages were cancelled: their chunks no longer count and get a new key generation."""

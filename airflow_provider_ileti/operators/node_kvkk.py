@@ -150,9 +150,9 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
         store = progress_store_for(context, identity, persist=args["persist"])
         progress = store.load()
         if progress.in_flight is not None:  # an earlier try died while this person's request went out
-            progress.ambiguous_chunk = progress.in_flight
-            progress.ambiguous_message = progress.in_flight_message or f"person {progress.in_flight}"
-            progress.in_flight, progress.in_flight_message = None, None
+            progress.make_ambiguous(
+                progress.in_flight, progress.in_flight_message or f"person {progress.in_flight}"
+            )
             store.save(progress)
         self._resolve_ambiguous(progress, store)
         earlier = min(progress.next_chunk, len(persons))
@@ -162,8 +162,7 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
             self.log.info("%d person(s) served by earlier tries; resuming at person %d", earlier, earlier)
         for index in range(progress.next_chunk, len(persons)):
             person = persons[index]
-            progress.in_flight = index
-            progress.in_flight_message = f"person {index} ({mask_number(person.number)})"
+            progress.start(index, f"person {index} ({mask_number(person.number)})")
             store.save(progress)
             try:
                 package_id = client.create_kvkk(
@@ -177,9 +176,7 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
                     push_url=args["push_url"],
                 )
             except AmbiguousSendError as exc:
-                progress.in_flight, progress.in_flight_message = None, None
-                progress.ambiguous_chunk = index
-                progress.ambiguous_message = f"person {index} ({mask_number(person.number)})"
+                progress.make_ambiguous(index, f"person {index} ({mask_number(person.number)})")
                 store.save(progress)
                 raise AirflowFailException(
                     f"{self.failure_action}: the link to person {index} ({mask_number(person.number)}) "
@@ -187,7 +184,7 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
                     f"then clear the task with on_ambiguous='skip' (it went out) or 'resend' (it did not)"
                 ) from exc
             except IletiError:
-                progress.in_flight, progress.in_flight_message = None, None  # surely not sent
+                progress.abandon()  # surely not sent
                 store.save(progress)
                 raise
             progress.record(index, str(package_id), 1)  # clears "in flight" in the same write

@@ -109,8 +109,8 @@ class NodeRecreatePackageOperator(NodeBaseOperator):
                     f"({what}) without an answer. Check the panel for a new package titled "
                     f"{args['title']!r}, then {DECIDE}"
                 )
-            progress.in_flight = progress.ambiguous_chunk = None
-            progress.in_flight_message = progress.ambiguous_message = None
+            progress.abandon()
+            progress.ambiguous_chunk = progress.ambiguous_message = None
             if self.on_ambiguous == "skip":
                 self.log.warning("Recreate of %s counted as done (on_ambiguous='skip')", source)
                 progress.complete = True
@@ -118,8 +118,7 @@ class NodeRecreatePackageOperator(NodeBaseOperator):
                 return {"package_id": None, "source": source, "replayed": True}
             self.log.warning("Package %s recreated again (on_ambiguous='resend')", source)
         # "in flight" before the request: a try that dies before the answer is saved leaves a trace
-        progress.in_flight = 0
-        progress.in_flight_message = f"recreate of package {source}"
+        progress.start(0, f"recreate of package {source}")
         store.save(progress)
         key = "pkg_id" if args["by"] == "package_id" else "uuid"
         try:
@@ -127,16 +126,14 @@ class NodeRecreatePackageOperator(NodeBaseOperator):
                 **{key: source}, title=args["title"], include_new_numbers=args["include_new_numbers"]
             )
         except AmbiguousSendError as exc:
-            progress.in_flight, progress.in_flight_message = None, None
-            progress.ambiguous_chunk = 0
-            progress.ambiguous_message = f"recreate of package {source}: {exc}"
+            progress.make_ambiguous(0, f"recreate of package {source}: {exc}")
             store.save(progress)
             raise AirflowFailException(
                 f"{self.failure_action} failed: package {source} may have been recreated: {exc}. "
                 f"Check the panel, then {DECIDE}"
             ) from exc
         except IletiError:
-            progress.in_flight, progress.in_flight_message = None, None  # surely not processed
+            progress.abandon()  # surely not processed
             store.save(progress)
             raise
         progress.record(0, str(int(new_id)), 1)  # also clears "in flight", in the same write

@@ -573,17 +573,13 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         if not client.supports_idempotency:
             # no key to find it by: say "in flight" before the request, so a try that dies before the
             # answer is recorded leaves an ambiguous chunk, not a silent gap that the next try re-sends
-            progress.in_flight = chunk_no
-            progress.in_flight_message = f"chunk {chunk_no} ({masked})"
+            progress.start(chunk_no, f"chunk {chunk_no} ({masked})")
             store.save(progress)
         self._in_flight = (chunk_no, key)
         try:
             receipt = client.send(batch)
         except AmbiguousSendError as exc:
-            progress.in_flight = None
-            progress.in_flight_message = None
-            progress.ambiguous_chunk = chunk_no
-            progress.ambiguous_message = f"chunk {chunk_no} ({masked}): {exc}"
+            progress.make_ambiguous(chunk_no, f"chunk {chunk_no} ({masked}): {exc}")
             store.save(progress)
             before = (
                 f"chunks 0..{chunk_no - 1} surely went out (packages {short_list(progress.references)})"
@@ -597,8 +593,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             ) from exc
         except IletiError:
             if not client.supports_idempotency:  # surely not sent (the client says so): not in flight
-                progress.in_flight = None
-                progress.in_flight_message = None
+                progress.abandon()
                 store.save(progress)
             raise
         self.log.info(
@@ -635,16 +630,14 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         chunk = progress.in_flight
         if chunk is None:
             return
-        progress.in_flight = None
         if client.supports_idempotency:
-            pass  # the lookup by key finds it if it went out
+            progress.abandon()  # the lookup by key finds it if it went out
         else:
-            progress.ambiguous_chunk = chunk
-            progress.ambiguous_message = (
+            progress.make_ambiguous(
+                chunk,
                 f"{progress.in_flight_message or f'chunk {chunk}'}: the try ended while its request "
-                f"was going out (no answer was recorded)"
+                f"was going out (no answer was recorded)",
             )
-        progress.in_flight_message = None
         store.save(progress)
 
     def _resolve_ambiguous(self, progress: Progress, store: ProgressStore) -> None:
