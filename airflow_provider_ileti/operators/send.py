@@ -467,13 +467,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             if lookup is not None and lookup.generation(chunk_no) > progress.generation(chunk_no):
                 # found cancelled without a record (no progress store, or on_kill could not write it)
                 progress.generations[chunk_no] = lookup.generation(chunk_no)
-            first = chunk_no * size
-            recipients = [
-                to_recipient(
-                    row, first + i, number_field=self.number_field, renderer=renderer, region=self.region
-                )
-                for i, row in enumerate(chunk_rows)
-            ]
+            recipients = self._recipients(chunk_rows, chunk_no * size, renderer)
             if receipt is not None:
                 self.log.info("Chunk %d went out in an earlier try: package %s", chunk_no, receipt.reference)
                 progress.replayed_chunks += 1
@@ -531,6 +525,14 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             idempotency_key=key,
         )
 
+    def _recipients(self, rows: Sequence[Any], first: int, renderer: MessageRenderer | None) -> list[Any]:
+        """A chunk's rows as checked recipients (numbered from ``first``, texts rendered per person)."""
+        field, region = self.number_field, self.region
+        return [
+            to_recipient(row, first + i, number_field=field, renderer=renderer, region=region)
+            for i, row in enumerate(rows)
+        ]
+
     def _validate_with_service(
         self, client: SmsClient, args: dict[str, Any], identity: TaskIdentity, size: int
     ) -> None:
@@ -542,12 +544,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         renderer = args["renderer"]
         for chunk_no, rows in enumerate_chunks(source.iterate(), size):
             first = chunk_no * size
-            recipients = [
-                to_recipient(
-                    row, first + i, number_field=self.number_field, renderer=renderer, region=self.region
-                )
-                for i, row in enumerate(rows)
-            ]
+            recipients = self._recipients(rows, first, renderer)
             try:
                 validate(self._batch(args, recipients, identity.chunk_key(chunk_no)))
             except ValidationError as exc:
