@@ -80,6 +80,7 @@ async def journal_and_faults(request: web.Request, handler: Any) -> web.StreamRe
         body=parse_body(request.content_type or "", raw),
         headers=redact_headers(request.headers.items()),
     )
+    epoch = sandbox.epoch
     fault = sandbox.faults.pick(request.method, request.path)
     if fault is not None:
         entry.fault = fault.mode
@@ -87,6 +88,9 @@ async def journal_and_faults(request: web.Request, handler: Any) -> web.StreamRe
         if early is not None:
             entry.status = early.status
             return early
+    if sandbox.epoch != epoch:  # the sandbox was reset while this request was held: it belongs to no one
+        _drop(request)
+        raise asyncio.CancelledError
     response = await handler(request)
     entry.status = response.status
     if fault is not None and fault.mode == "drop_after_commit":

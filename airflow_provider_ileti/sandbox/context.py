@@ -34,9 +34,13 @@ class Sandbox:
         self.maintenance_responders: dict[str, Callable[[], web.StreamResponse]] = {}
         #: service name -> an answer to a ``service_error`` fault (its code in the service's own envelope).
         self.error_responders: dict[str, Callable[[web.Request, Fault], Awaitable[web.StreamResponse]]] = {}
+        #: Bumped by every reset: a request that arrived before a reset (one held by a ``delay`` fault
+        #: whose client gave up) is dropped instead of changing the fresh state of the next test.
+        self.epoch = 0
 
     def reset(self) -> None:
         """A fresh start: real now on the clock (speed kept), empty journal and faults, initial states."""
+        self.epoch += 1
         self.clock.reset()
         self.journal.clear()
         self.faults.clear()

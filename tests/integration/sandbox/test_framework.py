@@ -69,6 +69,22 @@ def test_fault_delay_holds_the_answer(ileti_sandbox):
     assert 0.45 <= waited < 3
 
 
+def test_a_request_held_across_a_reset_changes_nothing(ileti_sandbox):
+    """A delayed send whose client gave up must not land in the state of whatever runs after the reset."""
+    ileti_sandbox.admin.add_fault("/node/sms/create", "delay", delay=0.6, times=1)
+    url, auth = f"{ileti_sandbox.url}/node/sms/create", ("sandbox", "sandbox-password")
+    body = {"type": 1, "sendingType": 0, "number": "905551234560", "sender": "SANDBOX", "title": "t"}
+    body["content"] = "held"
+    with pytest.raises(requests.Timeout):
+        requests.post(url, json=body, auth=auth, timeout=0.2)
+    ileti_sandbox.reset()
+    time.sleep(1.0)  # the held request wakes up after the reset
+    assert ileti_sandbox.admin.state("node")["packages"] == []
+    # and the sandbox still serves new requests normally
+    ok = requests.post(url, json=body, auth=auth, timeout=5)
+    assert ok.json()["err"] is None and len(ileti_sandbox.admin.state("node")["packages"]) == 1
+
+
 def test_bad_fault_is_refused(ileti_sandbox):
     fault = {"path": "/x", "mode": "explode"}
     resp = requests.post(f"{ileti_sandbox.url}/_admin/faults", json=fault, timeout=5)
