@@ -54,6 +54,15 @@ def test_create_sms_single_one_to_many_and_per_number(node: NodeClient) -> None:
     assert sorted((i.target, i.msg) for i in items) == [("905555550001", "bir"), ("905555550002", "iki")]
 
 
+def test_create_sms_to_turkish_id_numbers_sends_them_as_given(node: NodeClient, ileti_sandbox: Any) -> None:
+    """SMS type 2 addresses TC kimlik numbers: checksums checked, sent as they are (not as phones)."""
+    tc_a, tc_b = "10000000146", "12345678950"
+    pkg = node.create_sms(sms_type=2, sending_type=1, numbers=[tc_a, tc_b], content="kimlik")
+    body = node_requests(ileti_sandbox, "/sms/create")[-1]["body"]
+    assert (body["type"], body["numbers"]) == (2, [tc_a, tc_b])
+    assert sorted(i.target for i in node.list_package_items(pkg_id=pkg)) == [tc_a, tc_b]
+
+
 def test_create_sms_scheduled_periodic_and_cancel(node: NodeClient) -> None:
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
     pkg_id = node.create_sms(
