@@ -54,6 +54,8 @@ class SandboxOrder:
     #: How many of ``lines`` belong to each of ``texts``, in order.
     line_counts: list[int]
     cancelled_at: dt.datetime | None = None
+    #: What the order costs once every message is final (it no longer changes): computed once.
+    final_charge: int | None = None
 
     def groups(self) -> list[tuple[str, list[Line]]]:
         out: list[tuple[str, list[Line]]] = []
@@ -97,7 +99,12 @@ class SandboxOrder:
         """Credits this order costs at ``now``: failed messages and cancelled orders are refunded."""
         if self.cancelled_at is not None:
             return 0
-        return sum(line.parts for line in self.lines if self.line_status(line, now) != 112)
+        if self.final_charge is not None:
+            return self.final_charge
+        charge = sum(line.parts for line in self.lines if self.line_status(line, now) != 112)
+        if now >= self.send_at + EXPIRY_DELAY:  # every message final: the charge stays as it is
+            self.final_charge = charge
+        return charge
 
 
 class IletiMerkeziState:
@@ -113,6 +120,8 @@ class IletiMerkeziState:
             self.blacklist: dict[str, dt.datetime] = {}
             self.senders: list[str] = list(APPROVED_SENDERS)
             self.initial_credits = INITIAL_CREDITS
+            #: (text, numbers) -> (order id, submit time) of the latest order sending it, for code 451.
+            self.recent_sends: dict[tuple[str, frozenset[str]], tuple[int, dt.datetime]] = {}
             #: Answer with ``order.total`` and the lists' ``count`` left empty, as answers leave other
             #: counts empty (the gem's sample report has ``undelivered: nil``): clients must still page.
             self.omit_totals = False
@@ -133,16 +142,15 @@ class IletiMerkeziState:
 
     # -- orders -------------------------------------------------------------------------------------
     def duplicate_of(self, texts_numbers: list[tuple[str, list[str]]], now: dt.datetime) -> int | None:
-        """An order of the last 10 minutes with the same text to the same numbers (code 451)."""
-        wanted = {(text, frozenset(numbers)) for text, numbers in texts_numbers}
-        for order in self.orders.values():
-            if now - order.submit_at >= DUPLICATE_WINDOW:
-                continue
-            by_text: dict[str, set[str]] = {}
-            for text, lines in order.groups():
-                by_text.setdefault(text, set()).update(line.number for line in lines)
-            if any((text, frozenset(nums)) in wanted for text, nums in by_text.items()):
-                return order.id
+        """An order of the last 10 minutes with the same text to the same numbers (code 451).
+
+        Looked up by (text, numbers) in an index kept by ``create``, so the check costs the same for the
+        thousandth order as for the first (a scan of every order made long runs ever slower).
+        """
+        for text, numbers in texts_numbers:
+            seen = self.recent_sends.get((text, frozenset(numbers)))
+            if seen is not None and now - seen[1] < DUPLICATE_WINDOW:
+                return seen[0]
         return None
 
     def create(
@@ -175,6 +183,11 @@ class IletiMerkeziState:
         )
         self.orders[order.id] = order
         self.next_id += 1
+        by_text: dict[str, set[str]] = {}
+        for text, group in order.groups():
+            by_text.setdefault(text, set()).update(line.number for line in group)
+        for text, numbers in by_text.items():
+            self.recent_sends[(text, frozenset(numbers))] = (order.id, now)
         return order
 
     def snapshot(self) -> dict[str, Any]:
