@@ -186,8 +186,8 @@ class IletiMerkeziState:
         by_text: dict[str, set[str]] = {}
         for text, group in order.groups():
             by_text.setdefault(text, set()).update(line.number for line in group)
-        for text, numbers in by_text.items():
-            self.recent_sends[(text, frozenset(numbers))] = (order.id, now)
+        for text, sent_to in by_text.items():
+            self.recent_sends[(text, frozenset(sent_to))] = (order.id, now)
         return order
 
     def snapshot(self) -> dict[str, Any]:
