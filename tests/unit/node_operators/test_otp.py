@@ -105,9 +105,9 @@ def test_rendered_otp_content_and_its_code_are_masked_like_secrets(node_client):
     # matters (neither the text nor its code shows) rather than the exact redaction.
     rendered = _redact("rendered: Kodunuz: 739184")
     assert "739184" not in rendered and rendered.startswith("rendered: ") and rendered.endswith("***")
-    assert _redact("code 739184 in a log line") == "code *** in a log line"
+    assert "739184" not in _redact("code 739184 in a log line")
 
 
 def test_otp_content_is_masked_when_executed_without_rendering(node_client):
     otp(content="Tek kullanımlık şifre 582046").execute(make_context(FakeTI(task_id="otp")))
-    assert _redact("the code was 582046") == "the code was ***"
+    assert "582046" not in _redact("the code was 582046")
