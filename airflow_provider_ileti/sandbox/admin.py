@@ -1,8 +1,10 @@
 """The admin API under ``/_admin``: what the sandbox received, faults, the clock, reset, state.
 
 - ``GET  /_admin/requests?service=&path=&method=`` → ``{"requests": [entry, ...]}`` (secrets redacted)
-- ``POST /_admin/reset``                         → clock back to real now, clears journal, faults and every
-  service's state
+- ``GET  /_admin/refusals``                      → ``{"count", "refusals": [{service, method, path, reason}]}``:
+  requests answered as breaking the vendor's document since the last reset (see ``refusals.py``)
+- ``POST /_admin/reset``                         → clock back to real now, clears journal, faults, refusals
+  and every service's state
 - ``GET  /_admin/faults`` / ``POST /_admin/faults`` (a Fault as JSON) / ``DELETE /_admin/faults``
 - ``GET  /_admin/clock``                         → ``{"now", "speed"}``
 - ``POST /_admin/clock`` ``{"speed": x}`` and/or ``{"advance": seconds}`` → ``{"now", "speed"}``
@@ -148,6 +150,9 @@ def register_admin(app: web.Application, sandbox: Sandbox) -> None:
         )
         return web.json_response({"requests": [e.to_dict() for e in entries]})
 
+    async def refusals(request: web.Request) -> web.Response:
+        return web.json_response(sandbox.refusals.to_dict())
+
     async def reset(request: web.Request) -> web.Response:
         sandbox.reset()
         return web.json_response({"ok": True})
@@ -206,6 +211,7 @@ def register_admin(app: web.Application, sandbox: Sandbox) -> None:
         return web.json_response(sandbox.services[name].snapshot())
 
     app.router.add_get("/_admin/requests", requests_)
+    app.router.add_get("/_admin/refusals", refusals)
     app.router.add_post("/_admin/reset", reset)
     app.router.add_get("/_admin/faults", faults_get)
     app.router.add_post("/_admin/faults", faults_add)

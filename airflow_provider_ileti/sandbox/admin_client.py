@@ -36,6 +36,10 @@ class SandboxAdmin:
         params = {k: v for k, v in {"service": service, "path": path, "method": method}.items() if v}
         return list(self._call("GET", "/requests", params=params)["requests"])
 
+    def refusals(self) -> dict[str, Any]:
+        """``{"count", "refusals"}``: requests refused as breaking the vendor's document since the reset."""
+        return dict(self._call("GET", "/refusals"))
+
     def reset(self) -> None:
         self._call("POST", "/reset")
 

@@ -12,6 +12,7 @@ from airflow_provider_ileti.sandbox.admin import register_admin
 from airflow_provider_ileti.sandbox.context import Sandbox
 from airflow_provider_ileti.sandbox.faults import Fault
 from airflow_provider_ileti.sandbox.journal import parse_body, redact_headers, redact_query
+from airflow_provider_ileti.sandbox.refusals import Refusal, reason_of
 from airflow_provider_ileti.sandbox.service_errors import DEFAULT_RESPONDERS
 from airflow_provider_ileti.sandbox.services import SERVICE_MODULES
 
@@ -93,6 +94,10 @@ async def journal_and_faults(request: web.Request, handler: Any) -> web.StreamRe
         raise asyncio.CancelledError
     response = await handler(request)
     entry.status = response.status
+    reason = reason_of(request)
+    if reason is not None:
+        entry.extra["refusal"] = reason
+        sandbox.refusals.add(Refusal(service, request.method, request.path, reason))
     if fault is not None and fault.mode == "drop_after_commit":
         _drop(request)  # the handler committed its change; the client never hears of it
     return response

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from airflow_provider_ileti.sandbox.clock import Clock
 from airflow_provider_ileti.sandbox.faults import FaultTable
 from airflow_provider_ileti.sandbox.journal import Journal
+from airflow_provider_ileti.sandbox.refusals import Refusals
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -28,6 +29,8 @@ class Sandbox:
         self.clock = Clock(speed)
         self.journal = Journal(journal_size)
         self.faults = FaultTable(seed)
+        #: Requests answered as breaking the vendor's document (see ``refusals.py``).
+        self.refusals = Refusals()
         #: service name -> its state object (registered by each service module).
         self.services: dict[str, ServiceState] = {}
         #: service name -> a function answering "under maintenance" in that service's own envelope.
@@ -39,10 +42,11 @@ class Sandbox:
         self.epoch = 0
 
     def reset(self) -> None:
-        """A fresh start: real now on the clock (speed kept), empty journal and faults, initial states."""
+        """A fresh start: real now on the clock (speed kept), empty journal, faults and refusals, initial states."""
         self.epoch += 1
         self.clock.reset()
         self.journal.clear()
         self.faults.clear()
+        self.refusals.clear()
         for state in self.services.values():
             state.reset()

@@ -47,6 +47,10 @@ class SandboxHandle:
     ) -> list[dict[str, object]]:
         return [e.to_dict() for e in self.sandbox.journal.entries(service=service, path=path, method=method)]
 
+    def refusals(self) -> list[dict[str, Any]]:
+        """Requests refused as breaking the vendor's document since the reset (see ``sandbox/refusals.py``)."""
+        return list(self.sandbox.refusals.to_dict()["refusals"])
+
     def now(self) -> datetime:
         """The sandbox's virtual now (UTC): real now at reset, then ``speed`` times faster plus advances."""
         return self.sandbox.clock.now()
@@ -62,7 +66,7 @@ class SandboxHandle:
         return self.admin.set_state(service, **values)
 
     def reset(self) -> None:
-        """Clock back to real now at the test speed; journal, faults and every service's state as new."""
+        """Clock back to real now at the test speed; journal, faults, refusals and every service's state as new."""
         self.sandbox.reset()
         self.sandbox.clock.set_speed(DEFAULT_TEST_SPEED)
 

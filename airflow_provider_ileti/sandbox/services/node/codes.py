@@ -59,6 +59,10 @@ AUTH_FAILURE_CODE = "SMS01"
 AUTH_FAILURE_STATUS = 401
 
 
+#: Codes that say the request broke the document (a refusal, see ``sandbox/refusals.py``), not the state.
+REFUSAL_CODES = frozenset({"SMS00", "SMS08", "SMS31", "SMS43"})
+
+
 class NodeError(Exception):
     """A refusal in the Node API's terms; REST and SOAP render it in their own envelope."""
 
@@ -72,6 +76,11 @@ class NodeError(Exception):
         self.name = CODES[code][0]
         self.status = status if status is not None else CODES[code][1]
         self.message = message
+
+    @property
+    def is_refusal(self) -> bool:
+        """The request broke the document (as opposed to meeting the account's state)."""
+        return self.code in REFUSAL_CODES and self.status != AUTH_FAILURE_STATUS
 
     def to_err(self) -> dict[str, object]:
         return {"status": self.status, "code": self.name, "message": self.message}

@@ -13,6 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from airflow_provider_ileti.sandbox import credentials
+from airflow_provider_ileti.sandbox.refusals import refuse
 from airflow_provider_ileti.sandbox.services.node.codes import NodeError, auth_failure, bad_request
 from airflow_provider_ileti.sandbox.services.node.functions import FUNCTIONS
 from airflow_provider_ileti.sandbox.services.node.state import NodeState
@@ -86,4 +87,6 @@ async def handle(request: web.Request, state: NodeState) -> web.Response:
                 raise bad_request("the body must be a JSON object")
         return ok(function.handler(state, params))
     except NodeError as exc:
+        if exc.is_refusal:
+            refuse(request, exc.message)
         return error(exc)

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 from lxml import etree
 
+from airflow_provider_ileti.sandbox.refusals import refuse
 from airflow_provider_ileti.sandbox.services.node.codes import NodeError, auth_failure
 from airflow_provider_ileti.sandbox.services.node.functions import SOAP_OPERATIONS
 from airflow_provider_ileti.sandbox.services.node.rest import basic_auth, check_credentials
@@ -133,6 +134,7 @@ async def handle(request: web.Request, state: NodeState) -> web.StreamResponse:
     try:
         operation, params = parse_operation(request, await request.read())
     except SoapFault as fault:
+        refuse(request, fault.message)
         return _fault(fault.code, fault.message)
     username, password = params.pop("username", None), params.pop("password", None)
     found = basic_auth(request.headers.get("Authorization"))
@@ -143,5 +145,7 @@ async def handle(request: web.Request, state: NodeState) -> web.StreamResponse:
             raise auth_failure()
         data = SOAP_OPERATIONS[operation](state, params)
     except NodeError as exc:
+        if exc.is_refusal:
+            refuse(request, exc.message)
         return answer(host, operation, None, exc)
     return answer(host, operation, data, None)
