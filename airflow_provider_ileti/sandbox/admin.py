@@ -1,8 +1,8 @@
 """The admin API under ``/_admin``: what the sandbox received, faults, the clock, reset, state.
 
 - ``GET  /_admin/requests?service=&path=&method=`` → ``{"requests": [entry, ...]}`` (secrets redacted)
-- ``GET  /_admin/refusals``                      → ``{"count", "refusals": [{service, method, path, reason}]}``:
-  requests answered as breaking the vendor's document since the last reset (see ``refusals.py``)
+- ``GET  /_admin/refusals``                      → ``{"count", "refusals": [...]}``: requests
+  answered as breaking the vendor's document since the last reset (see ``refusals.py``)
 - ``POST /_admin/reset``                         → clock back to real now, clears journal, faults, refusals
   and every service's state
 - ``GET  /_admin/faults`` / ``POST /_admin/faults`` (a Fault as JSON) / ``DELETE /_admin/faults``

@@ -42,7 +42,7 @@ class Sandbox:
         self.epoch = 0
 
     def reset(self) -> None:
-        """A fresh start: real now on the clock (speed kept), empty journal, faults and refusals, initial states."""
+        """A fresh start: real now on the clock (speed kept), nothing journalled, faulted or refused."""
         self.epoch += 1
         self.clock.reset()
         self.journal.clear()

@@ -48,7 +48,7 @@ class SandboxHandle:
         return [e.to_dict() for e in self.sandbox.journal.entries(service=service, path=path, method=method)]
 
     def refusals(self) -> list[dict[str, Any]]:
-        """Requests refused as breaking the vendor's document since the reset (see ``sandbox/refusals.py``)."""
+        """Requests refused as breaking the vendor's document since the reset (``sandbox/refusals.py``)."""
         return list(self.sandbox.refusals.to_dict()["refusals"])
 
     def now(self) -> datetime:
@@ -66,7 +66,7 @@ class SandboxHandle:
         return self.admin.set_state(service, **values)
 
     def reset(self) -> None:
-        """Clock back to real now at the test speed; journal, faults, refusals and every service's state as new."""
+        """Clock back to real now at the test speed; journal, faults, refusals, every service's state new."""
         self.sandbox.reset()
         self.sandbox.clock.set_speed(DEFAULT_TEST_SPEED)
 
