@@ -32,6 +32,10 @@ TR_MOBILE_PATTERN = r"5(?:61(?:011|61\d)|82[2-5]\d\d)\d{4}|5(?:[03-5]\d|1[06]|24
 
 #: Separators people write inside numbers; dropped before the fast-path match.
 _SEPARATORS = str.maketrans("", "", " -().\t\u00a0/")
+#: What a written number may hold: ASCII digits, one leading ``+`` and the separators above. Anything else
+#: is refused, letters above all: ``phonenumbers`` reads them as keypad digits (``0532abc4567`` would go to
+#: 0532 222 4567, another person), and an extension (``x12``) or another script's digits are no better.
+_WRITTEN_NUMBER = re.compile(r"\+?[0-9 \-().\t\u00a0/]+")
 _FAST_TR = re.compile(rf"(?:\+90|0090|90|0)?({TR_MOBILE_PATTERN})")
 
 #: Number types that cannot receive an SMS; a valid foreign number of these types is refused.
@@ -66,6 +70,12 @@ def normalize_number(number: str, *, field: str = "number", region: str = DEFAUL
     text = str(number).strip()
     if not text:
         raise ValidationError(field, number, "must not be empty")
+    if not _WRITTEN_NUMBER.fullmatch(text):
+        raise ValidationError(
+            field,
+            _shown(number),
+            "only digits, a leading + and the separators space - ( ) . / (letters are never read as digits)",
+        )
     if region == DEFAULT_REGION:
         match = _FAST_TR.fullmatch(text.translate(_SEPARATORS))
         if match is not None:

@@ -234,3 +234,29 @@ def test_fast_path_is_much_faster_than_phonenumbers() -> None:
         phonenumbers.is_valid_number(parsed)
     slow = time.perf_counter() - started
     assert fast * 4 < slow, (fast, slow)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "0532abc4567",  # phonenumbers would read the letters as keypad digits: 905322224567
+        "0532ABC4567",
+        "+90 532 ABC 45 67",
+        "905322224567x",
+        "0555 555 00 01 ext. 12",
+        "٠٥٥٥٥٥٥٠٠٠١",  # Arabic-Indic digits: refused, not translated
+        "0555\u200b5550001",  # a zero-width space pasted from a web page
+        "++905555550001",
+    ],
+)
+def test_anything_but_digits_a_plus_and_separators_is_refused_never_translated(given: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        normalize_number(given)
+    assert "letters are never read as digits" in info.value.rule
+
+
+def test_a_refused_lettered_number_is_masked_in_the_error() -> None:
+    with pytest.raises(ValidationError) as info:
+        normalize_number("0532abc4567", field="recipients[3]")
+    message = str(info.value)
+    assert "recipients[3]" in message and "0532abc4567" not in message
