@@ -418,16 +418,17 @@ class NodeClient:
                 pairs.append({"nr": nr, "msg": msg})
                 texts.append(msg)
             payload["numbers"] = pairs
-        if kind in (0, 1):
+        if kind in (0, 1) or content is not None:
             payload["content"] = v.text(content, "content")
-            texts.append(payload["content"])
-        elif content is not None:
-            payload["content"] = v.text(content, "content")
+        else:
+            payload["content"] = many_to_many_content(texts)
+        texts.append(payload["content"])
         payload["sender"] = self._sender(sender)
         payload["title"] = v.text(
             title if title is not None else DEFAULT_PACKAGE_TITLE, "title", max_length=v.MAX_TITLE_LENGTH
         )
-        # ``encoding`` is required by /sms/create: without one we pick the cheapest that carries every text.
+        # ``encoding`` is required by /sms/create: without one we pick the cheapest that carries every text
+        # of the package (each number's text and the content), not only the first.
         payload["encoding"] = (
             v.choice(encoding, "encoding", "encoding")
             if encoding is not None
@@ -583,16 +584,43 @@ class NodeClient:
         sender: str | None = None,
         start_date: Any = None,
         finish_date: Any = None,
+        paged: bool = False,
         page_size: int | None = None,
     ) -> Iterator[InquiryRecord]:
         """Messages sent to ``gsm``. Without dates the service takes the last month; the dates may be at most
         ``INQUIRY_MAX_MONTHS`` (3) months apart, and a ``start_date`` alone at most 3 months before now (the
-        service then counts up to now; the missing finishDate is not sent)."""
+        service then counts up to now; the missing finishDate is not sent).
+
+        One request with the document's fields only (gsm, sender, startDate, finishDate): the document lists
+        no ``pageIndex``/``pageSize`` for this function. ``paged=True`` (off by default) sends them anyway and
+        walks every page like the other list functions (``page_size`` then sets the page), for a panel known
+        to page these answers; when an unpaged answer says it holds fewer records than ``totalRecord``, a
+        warning says so."""
+        paged = v.boolean(paged, "paged")
+        if page_size is not None and not paged:
+            raise v.fail("page_size", page_size, "only with paged=True (the document has no paging here)")
         payload: dict[str, Any] = {"gsm": v.number(gsm, "gsm")}
         if sender is not None:
             payload["sender"] = v.text(sender, "sender")
         payload.update(v.date_range(start_date, finish_date, self.timezone, max_months=v.INQUIRY_MAX_MONTHS))
-        return self._pages("sms/inquiry-number", payload, InquiryRecord, page_size)
+        if paged:
+            return self._pages("sms/inquiry-number", payload, InquiryRecord, page_size)
+        return self._unpaged("sms/inquiry-number", payload, InquiryRecord)
+
+    def _unpaged(self, function: str, payload: dict[str, Any], model: Any) -> Iterator[Any]:
+        """A list function's one answer, for functions the document gives no paging."""
+        data = _map(self._call(function, payload))
+        items = _list(data.get("list"))
+        total = _map(data.get("stats")).get("totalRecord")
+        if total not in (None, "") and int(total) > len(items):
+            log.warning(
+                "Node %s: the answer holds %d of %s record(s); pass paged=True if this panel pages it",
+                function,
+                len(items),
+                total,
+            )
+        for item in items:
+            yield model.from_dict(_map(item), self.timezone)
 
     # -- contacts -----------------------------------------------------------------------------------------
     def _contact_payload(self, gsm: str, fields: Mapping[str, Any], *, first: bool) -> dict[str, Any]:
@@ -902,6 +930,17 @@ class NodeClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def many_to_many_content(texts: Sequence[str]) -> str:
+    """The ``content`` of an N-N package (sendingType 2) when the caller gives none: the first number's text.
+
+    The document marks ``content`` required for every sendingType and the vendor's own N-N SOAP sample
+    carries one beside the per-number ``msg`` texts, without saying what the server does with it (the
+    package's text in ``/sms/list`` and the panel, what ``keyword`` searches). The first text is a text the
+    package really sends, carried by the package's encoding, with no wording of ours; a caller who wants a
+    campaign-wide description passes ``content``."""
+    return texts[0]
 
 
 def _reference(key: str, value: Any, *, id_field: str) -> dict[str, Any]:
