@@ -62,9 +62,10 @@ class Plan:
     code: str
     name: str
     active: bool
-    quota: int
-    used: int
-    remaining: int
+    #: None when the answer does not say (never read as 0).
+    quota: int | None
+    used: int | None
+    remaining: int | None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,31 +106,62 @@ class TokenAnswer:
 
 
 def parse_account(body: Any) -> Account:
-    try:
-        plan_raw = body.get("plan")
-        plan = None
-        if isinstance(plan_raw, dict):
-            plan = Plan(
-                code=str(plan_raw.get("code") or ""),
-                name=str(plan_raw.get("name") or ""),
-                active=bool(plan_raw.get("active")),
-                quota=int(plan_raw.get("quota") or 0),
-                used=int(plan_raw.get("used") or 0),
-                remaining=int(plan_raw.get("remaining") or 0),
-            )
-        remaining = body.get("remaining_quota")
-        if remaining is None:
-            remaining = plan.remaining if plan else 0
-        workspace = body.get("workspace") or {}
-        return Account(
-            workspace_id=workspace.get("id"),
-            workspace_name=workspace.get("name"),
-            plan=plan,
-            remaining_quota=int(remaining),
-            upgrade_url=str(body.get("upgrade_url") or DEFAULT_UPGRADE_URL),
+    """The account answer, or a ``ProtocolError`` naming what it lacks: never a quota of 0 read from a
+    shape we did not expect (the quota gate would then fail for good with a false "0 left").
+
+    Required: ``plan`` (an object, or ``null`` for a workspace without a plan); with a plan, its
+    ``active`` flag and a remaining quota, at the top (``remaining_quota``) or in the plan (``remaining``).
+    """
+    if not isinstance(body, dict):
+        raise _unreadable("the answer is not a JSON object")
+    if "plan" not in body:
+        raise _unreadable("no 'plan' (an object, or null without a plan)")
+    plan_raw = body["plan"]
+    plan = None
+    if plan_raw is not None:
+        if not isinstance(plan_raw, dict):
+            raise _unreadable(f"'plan' is a {type(plan_raw).__name__}, not an object")
+        active = plan_raw.get("active")
+        if not isinstance(active, bool):
+            raise _unreadable("'plan.active' is missing or not true/false")
+        plan = Plan(
+            code=str(plan_raw.get("code") or ""),
+            name=str(plan_raw.get("name") or ""),
+            active=active,
+            quota=_count(plan_raw, "quota", "plan.quota"),
+            used=_count(plan_raw, "used", "plan.used"),
+            remaining=_count(plan_raw, "remaining", "plan.remaining"),
         )
-    except (AttributeError, TypeError, ValueError) as exc:
-        raise ProtocolError(f"account: unexpected answer ({type(exc).__name__})", service=SERVICE) from None
+    remaining = _count(body, "remaining_quota", "remaining_quota")
+    if remaining is None:
+        remaining = plan.remaining if plan is not None else 0
+    if remaining is None:
+        raise _unreadable("no remaining quota ('remaining_quota' or 'plan.remaining')")
+    workspace = body.get("workspace")
+    workspace = workspace if isinstance(workspace, dict) else {}
+    return Account(
+        workspace_id=workspace.get("id"),
+        workspace_name=workspace.get("name"),
+        plan=plan,
+        remaining_quota=remaining,
+        upgrade_url=str(body.get("upgrade_url") or DEFAULT_UPGRADE_URL),
+    )
+
+
+def _count(data: dict[str, Any], key: str, name: str) -> int | None:
+    """A whole number >= 0 (or its digits as text) at ``key``; None when absent; error otherwise."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise _unreadable(f"'{name}' is {str(value)[:20]!r}, not a whole number >= 0")
+
+
+def _unreadable(why: str) -> ProtocolError:
+    return ProtocolError(f"account: cannot read the answer: {why}", service=SERVICE)
 
 
 def parse_senders(body: Any) -> list[Provider]:

@@ -162,3 +162,35 @@ def test_final_job_cache_keeps_only_final_answers_and_is_bounded() -> None:
         cache.keep(scope, job, {"status": "delivered"})
     assert cache.get(scope, "j3") is None and cache.get(scope, "j5") == {"status": "delivered"}
     assert cache.get(cache.scope("https://api", "iltz_test_b"), "j5") is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "named"),
+    [
+        ({"remaining_quota": 5}, "plan"),  # no plan member at all: not "no plan"
+        ({"plan": {"name": "Pro", "active": True}}, "remaining"),  # nowhere a remaining quota
+        ({"plan": {"name": "Pro", "active": True, "quota": {"left": 5}}}, "plan.quota"),
+        ({"plan": {"name": "Pro", "remaining": 5}, "remaining_quota": 5}, "plan.active"),
+        ({"plan": {"name": "Pro", "active": "yes", "remaining": 5}}, "plan.active"),
+        ({"plan": {"active": True}, "remaining_quota": None}, "remaining"),
+        ({"plan": {"active": True}, "remaining_quota": "lots"}, "remaining_quota"),
+        ({"plan": {"active": True}, "remaining_quota": True}, "remaining_quota"),
+        ({"plan": {"active": True, "remaining": -1}}, "plan.remaining"),
+        ({"subscription": {"active": True, "credits": 500}}, "plan"),
+        ([], "object"),
+    ],
+)
+def test_an_account_answer_we_cannot_read_names_what_is_missing_and_is_never_zero(
+    answer: object, named: str
+) -> None:
+    with pytest.raises(ProtocolError) as exc:
+        parse_account(answer)
+    assert named in str(exc.value)
+
+
+def test_an_account_answer_reads_the_quota_from_the_top_or_from_the_plan() -> None:
+    assert parse_account({"plan": {"active": True, "remaining": "12"}}).remaining_quota == 12
+    both = parse_account({"plan": {"active": True, "remaining": 3}, "remaining_quota": 4})
+    assert both.remaining_quota == 4 and both.plan is not None and both.plan.quota is None
+    none = parse_account({"plan": None})
+    assert not none.has_active_plan and none.remaining_quota == 0
