@@ -19,7 +19,8 @@ import requests
 
 from airflow_provider_ileti.clients.iletiniz_answers import interpret
 from airflow_provider_ileti.clients.iletiniz_wire import (
-    REVOKE_KEY_FIELD,
+    REVOKE_TOKEN_FIELD,
+    REVOKE_TOKEN_TYPE_HINT,
     SCOPES,
     SERVICE,
     TokenAnswer,
@@ -118,7 +119,13 @@ class OAuthClient:
         return parse_token(body)
 
     def revoke(self, api_key: str) -> None:
-        self._post(REVOKE_PATH, {"client_id": self.client_id, REVOKE_KEY_FIELD: api_key})
+        """Revoke ``api_key`` (RFC 7009: the key as ``token``, hinted as an access token)."""
+        form = {
+            "client_id": self.client_id,
+            REVOKE_TOKEN_FIELD: api_key,
+            "token_type_hint": REVOKE_TOKEN_TYPE_HINT,
+        }
+        self._post(REVOKE_PATH, form)
 
     def _post(self, path: str, form: dict[str, str]) -> Any:
         what = path.rsplit("/", 1)[-1]

@@ -8,7 +8,7 @@ source shows their shape)::
     POST /connect/token   (form or JSON: grant_type?, code, code_verifier, client_id, redirect_uri)
         -> {"api_key": "iltz_test_...", "token_type": "api_key", "scope": "messages:send ...",
             "workspace": {"id": "ws_...", "name": "..."}}
-    POST /connect/revoke  (form or JSON: client_id, key)  -> {"revoked": true}
+    POST /connect/revoke  (form or JSON, RFC 7009: client_id, token, token_type_hint?)  -> {"revoked": true}
     GET  /v1/account
         -> {"workspace": {"id", "name"},
             "plan": {"code", "name", "active": bool, "quota": int, "used": int, "remaining": int,
@@ -38,9 +38,12 @@ SCOPES = ("messages:send", "contacts:write", "connections:read", "account:read")
 
 #: Guess: the field of the token answer holding the issued key (the answer's shape is not public).
 TOKEN_KEY_FIELD = "api_key"
-#: Guess: the field of the revoke request naming the key (the plugin says it sends "the client id and the API
-#: key being revoked"); the sandbox also accepts RFC 7009's ``token``.
-REVOKE_KEY_FIELD = "key"
+#: The field of the revoke request that carries the key. The plugin only says it sends "the client id and the
+#: API key being revoked" (no field name is public); İletiniz follows OAuth 2.0 everywhere else, and RFC 7009
+#: §2.1 names it ``token``. An earlier guess (``key``) left the key live on a server that reads ``token``.
+REVOKE_TOKEN_FIELD = "token"
+#: RFC 7009 §2.1 ``token_type_hint``: the issued key is used as a bearer access token.
+REVOKE_TOKEN_TYPE_HINT = "access_token"
 #: Guess: the HTTP status İletiniz answers a send its quota cannot cover (or with no active plan).
 QUOTA_HTTP_STATUS = 402
 QUOTA_ERROR_CODES = frozenset({"quota_exceeded", "no_active_plan"})

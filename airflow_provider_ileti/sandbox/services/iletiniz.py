@@ -10,7 +10,8 @@ Behaviour:
   gets 401; a key without the route's scope gets 403 ``insufficient_scope``;
 - ``/connect/authorize`` requires a ``state`` (``MIN_STATE_LENGTH``), auto-approves the test user and
   workspace and redirects to the loopback ``redirect_uri`` with ``code`` and ``state``;
-  ``/connect/revoke`` revokes only a key issued to the asking ``client_id``; ``/connect/token`` checks
+  ``/connect/revoke`` (RFC 7009: ``token``, ``token_type_hint``) revokes only a key issued to the asking
+  ``client_id`` and refuses any other field; ``/connect/token`` checks
   PKCE S256, client, redirect URI, code lifetime and single use (a code is spent by its first exchange,
   even a failed one);
 - jobs: ``queued`` -> ``sent`` after ``QUEUE_SECONDS`` -> after ``DELIVERY_SECONDS`` ``delivered`` /
@@ -41,7 +42,7 @@ from aiohttp import web
 from airflow_provider_ileti.clients.iletiniz_wire import (
     MAX_BULK_ITEMS,
     QUOTA_HTTP_STATUS,
-    REVOKE_KEY_FIELD,
+    REVOKE_TOKEN_FIELD,
     SCOPES,
     token_answer,
 )
@@ -51,6 +52,7 @@ from airflow_provider_ileti.core.segments import count_segments
 from airflow_provider_ileti.sandbox import credentials
 from airflow_provider_ileti.sandbox.clock import Clock
 from airflow_provider_ileti.sandbox.outcomes import Outcome, outcome_for
+from airflow_provider_ileti.sandbox.refusals import refuse
 
 NAME = "iletiniz"
 PREFIX = f"/{NAME}"
@@ -80,6 +82,9 @@ TEMPLATES = {
     "order_shipped": "Siparisiniz {order} kargoya verildi.",
     "otp": "Dogrulama kodunuz: {code}",
 }
+#: RFC 7009 §2.1: the revoke request's fields, and the hints it defines.
+REVOKE_FIELDS = frozenset({"client_id", REVOKE_TOKEN_FIELD, "token_type_hint"})
+TOKEN_TYPE_HINTS = ("access_token", "refresh_token")
 TO_LENGTH = (7, 32)
 BODY_LENGTH = (1, 1600)
 MAINTENANCE_MESSAGE = "İletiniz is under maintenance; try again later."
@@ -87,9 +92,37 @@ _VARIABLE = re.compile(r"\{([A-Za-z0-9_]+)\}")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+    """An error answer. ``refusal`` is set when the request broke the document (``sandbox/refusals.py``)."""
+
+    def __init__(
+        self, status: int, code: str, message: str, *, refusal: str | None = None, **extra: Any
+    ) -> None:
         super().__init__(message)
         self.status, self.code, self.message, self.extra = status, code, message, extra
+        self.refusal = refusal
+
+
+def _refused(status: int, code: str, field: str, rule: str) -> ApiError:
+    """A request-form refusal: the answer and the count both name ``field`` and its rule."""
+    return ApiError(status, code, f"{field}: {rule}", refusal=f"{field}: {rule}")
+
+
+def _check_fields(
+    data: dict[str, Any],
+    allowed: frozenset[str],
+    required: tuple[str, ...],
+    *,
+    where: str = "",
+    status: int = 422,
+    code: str = "validation_error",
+) -> None:
+    """Refuse a field the document does not name, and a required one that is missing (null = missing)."""
+    for name in data:
+        if name not in allowed:
+            raise _refused(status, code, f"{where}{name}", "unknown field")
+    for name in required:
+        if data.get(name) in (None, ""):
+            raise _refused(status, code, f"{where}{name}", "required")
 
 
 @dataclasses.dataclass
@@ -275,9 +308,15 @@ class IletinizState:
         return token_answer(key, record.scope, WORKSPACE["id"], WORKSPACE["name"])
 
     def revoke(self, form: dict[str, Any]) -> dict[str, Any]:
-        key = str(form.get(REVOKE_KEY_FIELD) or form.get("token") or "")
-        if not form.get("client_id"):
-            raise ApiError(400, "invalid_request", "client_id is required.")
+        """RFC 7009: ``token`` (+ ``token_type_hint``) and the public client's ``client_id``; an unknown
+        token answers 200 as the RFC says (§2.2), so a revoke can be repeated."""
+        _check_fields(
+            form, REVOKE_FIELDS, ("client_id", REVOKE_TOKEN_FIELD), status=400, code="invalid_request"
+        )
+        hint = form.get("token_type_hint")
+        if hint is not None and hint not in TOKEN_TYPE_HINTS:
+            raise _refused(400, "invalid_request", "token_type_hint", f"one of {', '.join(TOKEN_TYPE_HINTS)}")
+        key = str(form[REVOKE_TOKEN_FIELD])
         with self._lock:
             record = self.keys.get(key)
             if record is not None and record.client_id not in (None, form.get("client_id")):
@@ -528,6 +567,8 @@ def register(app: web.Application, sandbox: Any) -> None:
             try:
                 answer = action(await _form(request))
             except ApiError as exc:
+                if exc.refusal:
+                    refuse(request, exc.refusal)
                 return _error(exc.status, exc.code, exc.message, error_description=exc.message)
             return web.json_response(
                 answer, headers={"x-request-id": _request_id(), "Cache-Control": "no-store"}

@@ -365,3 +365,49 @@ def test_narrow_scope_key_gets_403(api_url: str) -> None:
 def test_cli_revoke_without_a_key_fails_cleanly(airflow_db: None, capsys: Any) -> None:
     assert main(["iletiniz", "--conn-id", "nothing_here", "--revoke"]) == 1
     assert "holds no key" in capsys.readouterr().err
+
+
+def test_revoke_names_the_key_token_as_rfc_7009_does_and_the_key_stops_working(
+    api_url: str, state: Any, ileti_sandbox: Any
+) -> None:
+    request, location = _authorized(api_url)
+    key = (
+        OAuthClient(api_url, ILETINIZ_CLIENT_ID)
+        .exchange(request, request.code_from_redirect(location))
+        .api_key
+    )
+    OAuthClient(api_url, ILETINIZ_CLIENT_ID).revoke(key)
+    (sent,) = ileti_sandbox.requests(service="iletiniz", path="/connect/revoke")
+    assert set(sent["body"]) == {"client_id", "token", "token_type_hint"}
+    assert sent["body"]["token_type_hint"] == "access_token"
+    assert state.keys[key].revoked
+    with pytest.raises(Exception, match="401"):
+        IletinizClient(api_url, key, attempts=1).get_account()
+    assert ileti_sandbox.refusals() == []
+
+
+@pytest.mark.parametrize(
+    ("form", "named"),
+    [
+        ({"client_id": ILETINIZ_CLIENT_ID, "key": "iltz_test_x"}, "key"),  # the old guess: unknown field
+        ({"client_id": ILETINIZ_CLIENT_ID}, "token"),
+        ({"token": "iltz_test_x"}, "client_id"),
+        ({"client_id": ILETINIZ_CLIENT_ID, "token": "iltz_test_x", "token_type_hint": "id_token"}, "hint"),
+    ],
+)
+def test_the_sandbox_revoke_follows_rfc_7009_and_counts_a_refusal(
+    api_url: str, ileti_sandbox: Any, form: dict[str, str], named: str
+) -> None:
+    response = requests.post(api_url + "/connect/revoke", data=form, timeout=10)
+    assert response.status_code == 400
+    assert named in response.json()["message"]
+    (refusal,) = ileti_sandbox.refusals()
+    assert refusal["service"] == "iletiniz" and named in refusal["reason"]
+
+
+def test_the_sandbox_revoke_of_an_unknown_token_answers_200_as_rfc_7009_says(
+    api_url: str, ileti_sandbox: Any
+) -> None:
+    form = {"client_id": ILETINIZ_CLIENT_ID, "token": "iltz_test_never_issued"}
+    assert requests.post(api_url + "/connect/revoke", data=form, timeout=10).status_code == 200
+    assert ileti_sandbox.refusals() == []
