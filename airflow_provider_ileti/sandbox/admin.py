@@ -71,6 +71,8 @@ def _node(state: Any, values: dict[str, Any]) -> None:
         state.set_credit(values["credit"])
     if "sending_hours" in values:
         state.set_sending_hours(values["sending_hours"])
+    if "loose_wsdl" in values:
+        state.set_loose_wsdl(values["loose_wsdl"])
 
 
 def _iletiniz(state: Any, values: dict[str, Any]) -> None:
@@ -99,7 +101,7 @@ def _iletimerkezi(state: Any, values: dict[str, Any]) -> None:
 Checker = Callable[[str, Any], Any]
 Applier = Callable[[Any, dict[str, Any]], None]
 STATE_FIELDS: dict[str, tuple[dict[str, Checker], Applier]] = {
-    "node": ({"credit": _int, "sending_hours": _hours}, _node),
+    "node": ({"credit": _int, "sending_hours": _hours, "loose_wsdl": _bool}, _node),
     "iletiniz": ({"plan_active": _plan_active, "quota": _int, "used": _int}, _iletiniz),
     "wisecp": ({"balance": _number}, _wisecp),
     "iletimerkezi": ({"credits": _int, "omit_totals": _bool}, _iletimerkezi),

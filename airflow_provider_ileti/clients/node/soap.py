@@ -24,6 +24,7 @@ DEBUG; a filter (``RedactingFilter``) on that logger replaces secrets, message t
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 import threading
@@ -35,6 +36,8 @@ import zeep
 import zeep.exceptions
 import zeep.helpers
 import zeep.transports
+import zeep.xsd
+from lxml import etree
 from zeep.wsdl import Document
 
 from airflow_provider_ileti.clients.node.errors import (
@@ -51,6 +54,7 @@ from airflow_provider_ileti.core.masking import mask_number, mask_text
 
 log = logging.getLogger(__name__)
 
+_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 #: Elements whose text is a secret: replaced by ``***`` in zeep's DEBUG records.
 SECRET_ELEMENTS = ("password", "apiKey", "api_key", "apiSecret", "token", "hash")
 #: Elements carrying a message body: replaced by its size.
@@ -338,6 +342,8 @@ def _children(xsd_type: Any) -> dict[str, Any]:
 
 def _shape(value: Any, xsd_type: Any) -> Any:
     """A JSON-style value as zeep wants it for ``xsd_type``: lists in ``<item>`` wrappers, dicts by child."""
+    if isinstance(value, Mapping) and isinstance(xsd_type, zeep.xsd.AnyType):
+        return _child_elements(value)
     children = _children(xsd_type)
     if isinstance(value, list | tuple):
         if len(children) == 1:
@@ -352,6 +358,37 @@ def _shape(value: Any, xsd_type: Any) -> Any:
     return value
 
 
+def _child_elements(value: Mapping[str, Any]) -> Any:
+    """A mapping for an ``xsd:anyType`` slot (a loose WSDL's ``<item>``) as child elements, the vendor's
+    sample shape ``<item><nr>..</nr><msg>..</msg></item>`` — zeep would otherwise write the text of the
+    Python dict. An anonymous type, so no ``xsi:type`` naming a type the WSDL lacks is written either."""
+    elements = [zeep.xsd.Element(name, zeep.xsd.AnyType()) for name in value]
+    anonymous = zeep.xsd.ComplexType(zeep.xsd.Sequence(elements))
+    return anonymous(**{k: _child_elements(v) if isinstance(v, Mapping) else v for k, v in value.items()})
+
+
+def _element_value(element: Any) -> Any:
+    """An lxml element zeep hands back for an ``xsd:anyType`` answer, as REST's JSON would have it."""
+    children = [c for c in element if isinstance(c.tag, str)]
+    if not children:
+        return None if element.get(f"{{{_XSI}}}nil") == "true" else (element.text or None)
+    if all(etree.QName(c).localname == "item" for c in children):
+        return [_element_value(c) for c in children]
+    return {etree.QName(c).localname: _element_value(c) for c in children}
+
+
+def _is_element(value: Any) -> bool:
+    return isinstance(value, etree._Element)
+
+
+def _wrap(children: list[Any]) -> Any:
+    """The children of one anyType value under a parent of their own (copies: zeep's tree stays intact)."""
+    parent = etree.Element("item")
+    for child in children:
+        parent.append(copy.deepcopy(child))
+    return parent
+
+
 def to_plain(value: Any) -> Any:
     """zeep's serialised answer as plain JSON-like data: ``{"item": [...]}`` -> list, empty text -> None."""
     if isinstance(value, Mapping):
@@ -362,7 +399,12 @@ def to_plain(value: Any) -> Any:
             return [to_plain(v) for v in (inner if isinstance(inner, list) else [inner])]
         return {k: to_plain(v) for k, v in value.items()}
     if isinstance(value, list):
+        if value and all(_is_element(v) for v in value):
+            # a loose WSDL's <item> with children: zeep gives the children, one object of REST's JSON
+            return _element_value(_wrap(value))
         return [to_plain(v) for v in value]
+    if _is_element(value):
+        return _element_value(value)
     if isinstance(value, str) and value == "":
         return None
     return value

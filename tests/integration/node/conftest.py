@@ -34,3 +34,18 @@ def node(make_node: Callable[..., NodeClient]) -> NodeClient:
 
 def node_requests(sandbox: Any, path: str = "") -> list[dict[str, Any]]:
     return [r for r in sandbox.requests(service="node") if not path or str(r["path"]).endswith(path)]
+
+
+@pytest.fixture(params=["typed", "loose"])
+def soap_wsdl(request: pytest.FixtureRequest, ileti_sandbox: Any) -> Iterator[str]:
+    """Runs a SOAP test on both WSDLs the sandbox serves: typed array items, and ``xsd:anyType`` ones.
+
+    The client keeps one parsed WSDL per base URL and process, so the cache is cleared before and after:
+    a later test must not get this test's flavour."""
+    from airflow_provider_ileti.clients.node import soap
+
+    soap.clear_wsdl_cache()
+    if request.param == "loose":
+        ileti_sandbox.set_state("node", loose_wsdl=True)
+    yield request.param
+    soap.clear_wsdl_cache()

@@ -19,7 +19,7 @@ from airflow_provider_ileti.sandbox import credentials
 
 from .conftest import node_requests
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("soap_wsdl")]
 
 A, B = "05555550001", "05555550002"
 

@@ -16,11 +16,22 @@ from airflow_provider_ileti.sandbox.services.node.state import INITIAL_CREDIT
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 
 
-@pytest.fixture
-def soap(ileti_sandbox) -> zeep.Client:
+def _zeep(url: str, query: str) -> zeep.Client:
     session = requests.Session()
     session.auth = HTTPBasicAuth(*AUTH)
-    return zeep.Client(f"{ileti_sandbox.url}/node/soap?wsdl", transport=Transport(session=session))
+    return zeep.Client(f"{url}/node/soap?{query}", transport=Transport(session=session))
+
+
+@pytest.fixture(params=["typed", "loose"])
+def soap(ileti_sandbox, request) -> zeep.Client:
+    """zeep on the typed WSDL and on the loose one (``?wsdl&loose``: every array item ``xsd:anyType``)."""
+    return _zeep(ileti_sandbox.url, "wsdl&loose" if request.param == "loose" else "wsdl")
+
+
+@pytest.fixture
+def typed_soap(ileti_sandbox) -> zeep.Client:
+    """zeep on the typed WSDL only: for tests of typed answers (the loose WSDL's items come back untyped)."""
+    return _zeep(ileti_sandbox.url, "wsdl")
 
 
 def _raw(url: str, action: str, inner: str, *, auth: tuple[str, str] | None = None) -> requests.Response:
@@ -59,8 +70,8 @@ def test_wsdl_namespace_follows_the_host(ileti_sandbox):
     }
 
 
-def test_zeep_calls_every_operation_with_typed_answers(ileti_sandbox, soap):
-    service = soap.service
+def test_zeep_calls_every_operation_with_typed_answers(ileti_sandbox, typed_soap):
+    service = typed_soap.service
     single = service.sendSms(
         type=1,
         sendingType=0,
@@ -253,10 +264,29 @@ def test_maintenance_is_a_soap_fault_carrying_sms99(ileti_sandbox, soap):
     assert soap.service.getUserCredit().data.credit == INITIAL_CREDIT
 
 
-def test_soap_and_rest_share_one_account(ileti_sandbox, soap):
+def test_soap_and_rest_share_one_account(ileti_sandbox, typed_soap):
+    soap = typed_soap
     pkg_id = NodeApi(ileti_sandbox.url).send(customID="shared")
     assert soap.service.getSmsPackages(customIDs={"item": ["shared"]}).data.list.item[0].id == pkg_id
     assert (
         soap.service.sendOtp(number="905551230001", sender="SANDBOX", content="x", customID="shared").err.code
         == "ERR_SMS_PKG_CUSTOM_ID_DUPLICATION"
     )
+
+
+def test_the_loose_wsdl_declares_every_array_item_as_any_type(ileti_sandbox):
+    xsd = "{http://www.w3.org/2001/XMLSchema}"
+    items: dict[str, dict[str, str]] = {}
+    for query in ("wsdl", "wsdl&loose"):
+        root = etree.fromstring(requests.get(f"{ileti_sandbox.url}/node/soap?{query}", timeout=5).content)
+        items[query] = {
+            t.get("name"): t.find(f"{xsd}sequence/{xsd}element").get("type")
+            for t in root.iter(f"{xsd}complexType")
+            if str(t.get("name", "")).startswith("ArrayOf")
+        }
+    assert items["wsdl"]["ArrayOfNumberItem"] == "tns:NumberItem"
+    assert set(items["wsdl&loose"].values()) == {"xsd:anyType"}
+    assert items["wsdl"].keys() == items["wsdl&loose"].keys()
+    ileti_sandbox.set_state("node", loose_wsdl=True)  # the state option serves it without the query
+    root = etree.fromstring(requests.get(f"{ileti_sandbox.url}/node/soap?wsdl", timeout=5).content)
+    assert 'type="xsd:anyType"' in etree.tostring(root).decode()

@@ -125,9 +125,13 @@ def parse_operation(request: web.Request, raw: bytes) -> tuple[str, dict[str, An
 async def handle(request: web.Request, state: NodeState) -> web.StreamResponse:
     host = request.host
     if request.method == "GET":
-        if "wsdl" in {k.lower() for k in request.query}:
+        keys = {k.lower() for k in request.query}
+        if "wsdl" in keys:
             location = f"{request.scheme}://{host}{request.path}"
-            return web.Response(text=render_wsdl(host, location), content_type="text/xml", charset="utf-8")
+            loose = "loose" in keys or state.loose_wsdl
+            return web.Response(
+                text=render_wsdl(host, location, loose=loose), content_type="text/xml", charset="utf-8"
+            )
         return _fault("soap:Client", "GET serves only ?wsdl; POST a SOAP envelope")
     if request.method != "POST":
         return _fault("soap:Client", f"{request.method} is not allowed")

@@ -98,6 +98,8 @@ class NodeState:
             self.credit = INITIAL_CREDIT
             #: (first hour, end hour) in panel time when sends are allowed; None = no restriction (SMS44).
             self.sending_hours: tuple[int, int] | None = None
+            #: ``GET /node/soap?wsdl`` serves the loose WSDL (array items ``xsd:anyType``), not the typed one.
+            self.loose_wsdl = False
             self.senders = [{"uuid": self.new_uuid(), "status": s, "title": t} for t, s in SENDERS]
             self.packages: dict[int, Package] = {}
             self.by_uuid: dict[str, int] = {}
@@ -130,6 +132,10 @@ class NodeState:
     def set_credit(self, credit: int) -> None:
         with self.lock:
             self.credit = credit
+
+    def set_loose_wsdl(self, loose: bool) -> None:
+        with self.lock:
+            self.loose_wsdl = bool(loose)
 
     def set_sending_hours(self, hours: tuple[int, int] | None) -> None:
         """Sends only in ``[start, end)`` panel hours (wrapping midnight when start > end); None lifts it."""

@@ -4,6 +4,12 @@ The target namespace is ``http://{host}:{port}/wsdl/sms`` as in the vendor's sam
 request's ``Host`` so it follows the address the client used; the service address is ``/node/soap`` on it.
 Every operation: request element ``tns:<op>`` (username, password and the REST parameters, unqualified),
 answer element ``tns:<op>Response`` holding ``<result>`` = ``<err>`` + ``<data>``; ``soapAction`` = the name.
+
+Two flavours: the typed WSDL (every array's ``<item>`` has its type: ``tns:NumberItem``, ``xsd:string`` …)
+and the loose one (every ``<item>`` is ``xsd:anyType``), as a service whose WSDL is generated from untyped
+code may declare it. The document shows only sample envelopes, not its WSDL, so a client must write the
+samples' shapes under either. The loose one is served for ``?wsdl&loose`` or while the Node state's
+``loose_wsdl`` is set (admin ``POST /_admin/state/node {"loose_wsdl": true}``).
 """
 
 from __future__ import annotations
@@ -35,13 +41,18 @@ def _sequence(fields: list[tuple[str, str]]) -> str:
     )
 
 
-def _types() -> str:
+#: The item type every array declares in the loose WSDL.
+LOOSE_ITEM_TYPE = "xsd:anyType"
+
+
+def _types(loose: bool) -> str:
     parts = [
         f'<xsd:complexType name="{name}"><xsd:sequence>{_sequence(fields)}</xsd:sequence></xsd:complexType>'
         for name, fields in TYPES.items()
     ]
     parts += [
-        f'<xsd:complexType name="{name}"><xsd:sequence><xsd:element name="item" type="{_ref(item)}" '
+        f'<xsd:complexType name="{name}"><xsd:sequence><xsd:element name="item" '
+        f'type="{LOOSE_ITEM_TYPE if loose else _ref(item)}" '
         f'minOccurs="0" maxOccurs="unbounded"/></xsd:sequence></xsd:complexType>'
         for name, item in ARRAYS.items()
     ]
@@ -64,7 +75,7 @@ def _types() -> str:
     return "".join(parts)
 
 
-def render_wsdl(host: str, location: str) -> str:
+def render_wsdl(host: str, location: str, *, loose: bool = False) -> str:
     ns = namespace(host)
     messages = "".join(
         f'<message name="{op}Request"><part name="parameters" element="tns:{op}"/></message>'
@@ -88,7 +99,7 @@ def render_wsdl(host: str, location: str) -> str:
         'xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
         f'xmlns:tns={quoteattr(ns)} targetNamespace={quoteattr(ns)} name="SmsService">'
         f'<types><xsd:schema targetNamespace={quoteattr(ns)} elementFormDefault="unqualified">'
-        f"{_types()}</xsd:schema></types>"
+        f"{_types(loose)}</xsd:schema></types>"
         f"{messages}"
         f'<portType name="SmsPortType">{port_ops}</portType>'
         '<binding name="SmsBinding" type="tns:SmsPortType">'
