@@ -7,7 +7,11 @@ request to validate every recipient, so a bad number on row 900,000 fails the ta
 a one-shot iterator (a generator) is validated chunk by chunk instead, just before each chunk's request.
 
 Personalisation: ``message_template`` is a Jinja template rendered per recipient in a *sandboxed*
-environment with ``StrictUndefined`` (a missing field fails loudly instead of sending "Merhaba ,"). It is a
+environment where a missing field fails loudly instead of sending "Merhaba ," or "Merhaba None": a column
+the row lacks, or holds no value for (a short CSV row gives ``None``), is an error naming the row and the
+column (``{{ r.title | default("") }}`` makes a column optional). Any other failure of the template
+(``TypeError``, division by zero) and a CSV that cannot be read (not in its encoding, a field over the csv
+module's limit) are errors naming the row too, found by the first pass before any request. It is a
 separate argument from ``message`` and not one of the operator's ``template_fields``, so Airflow's own
 templating never sees (and never eats) ``{{ r.first_name }}``.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 import ast
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +34,17 @@ NUMBER_FIELDS = ("phone", "number", "gsm", "msisdn", "mobile", "telefon")
 
 #: The name recipients have inside a per-recipient template: ``{{ r.first_name }}``.
 TEMPLATE_RECIPIENT_NAME = "r"
+
+#: In a template error's message: quoted values and runs of digits (a number, an id) are personal data.
+_ERROR_VALUES = re.compile(r"'[^']*'|\"[^\"]*\"|\d{4,}")
+
+
+class MissingField(ValueError):
+    """A template used a field that the recipient does not have (or has no value for)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
 
 
 @dataclass(frozen=True)
@@ -45,14 +61,14 @@ class MessageRenderer:
     def __init__(
         self, template: str, *, field: str = "message_template", globals_: Mapping[str, Any] | None = None
     ):
-        from jinja2 import StrictUndefined, TemplateSyntaxError
+        from jinja2 import TemplateSyntaxError
         from jinja2.sandbox import ImmutableSandboxedEnvironment
 
         if not isinstance(template, str) or not template.strip():
             raise ValidationError(field, template, "must be a non-empty Jinja template string")
         self.field = field
         env = ImmutableSandboxedEnvironment(
-            undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True
+            undefined=_missing_field_undefined(), autoescape=False, keep_trailing_newline=True
         )
         try:
             self._template = env.from_string(template, globals=dict(globals_ or {}))
@@ -60,16 +76,47 @@ class MessageRenderer:
             raise ValidationError(field, template, f"not a valid Jinja template: {exc.message}") from exc
 
     def render(self, fields: Mapping[str, Any], *, where: str) -> str:
-        from jinja2 import TemplateError
-
+        present = _Fields((k, v) for k, v in fields.items() if v is not None and k is not None)
         try:
-            text = self._template.render({TEMPLATE_RECIPIENT_NAME: _Fields(fields)})
-        except TemplateError as exc:
-            # the recipient's values are personal data: name the position and the template error only
-            raise ValidationError(self.field, f"<template for {where}>", f"cannot render: {exc}") from exc
+            text = self._template.render({TEMPLATE_RECIPIENT_NAME: present})
+        except MissingField as exc:
+            raise ValidationError(
+                f"{where}.{exc.name}",
+                "<no value>",
+                f"the recipient has no value in this column, which {self.field} uses "
+                f"(give every row a value, or write {{{{ r.{exc.name} | default('') }}}})",
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - any template failure stops the send, named by its row
+            # the recipient's values are personal data: the error's type and its text without values
+            reason = _ERROR_VALUES.sub("…", str(exc))[:200]
+            raise ValidationError(
+                self.field, f"<template for {where}>", f"cannot render: {type(exc).__name__}: {reason}"
+            ) from None
         if not text.strip():
             raise ValidationError(self.field, f"<template for {where}>", "renders to an empty text")
         return text
+
+
+def _missing_field_undefined() -> type:
+    """``StrictUndefined`` that says which field was missing, so the error can name the column.
+
+    Jinja binds every failing operation (``__str__``, ``__add__``, ``__getattr__``...) to
+    ``Undefined._fail_with_undefined_error`` by name at class creation, so each is re-pointed here.
+    """
+    from jinja2 import StrictUndefined, Undefined
+
+    def fail(self: Any, *args: Any, **kwargs: Any) -> Any:
+        name = self._undefined_name
+        if isinstance(self._undefined_obj, _Fields) and isinstance(name, str):
+            raise MissingField(name)
+        return Undefined._fail_with_undefined_error(self, *args, **kwargs)
+
+    failing = {
+        name: fail
+        for name in dir(StrictUndefined)
+        if getattr(StrictUndefined, name, None) is Undefined._fail_with_undefined_error
+    }
+    return type("MissingFieldUndefined", (StrictUndefined,), failing)
 
 
 class _Fields(dict):  # type: ignore[type-arg]
@@ -141,18 +188,49 @@ def parse_recipients_value(value: Any) -> Iterable[Any]:
 
 
 def _read_csv(path: str, delimiter: str, encoding: str) -> Iterator[dict[str, str]]:
-    """Rows of a CSV file with a header line, streamed (the file is never read whole)."""
+    """Rows of a CSV file with a header line, streamed (the file is never read whole).
+
+    The file is decoded line by line (``_Lines``), so a byte that is not ``encoding`` text, or a field
+    over the csv module's limit, is reported with the line it is on.
+    """
     try:
-        handle = open(path, newline="", encoding=encoding)  # noqa: SIM115 - closed in finally, lazily
+        handle = open(path, "rb")  # noqa: SIM115 - closed in finally, lazily
     except OSError as exc:
         raise ValidationError("recipients_csv", path, f"cannot open the file: {exc.strerror}") from exc
+    lines = _Lines(handle, path, encoding)
     try:
-        reader = csv.DictReader(handle, delimiter=delimiter)
-        if not reader.fieldnames:
-            raise ValidationError("recipients_csv", path, "the file has no header line")
-        yield from reader
+        reader = csv.DictReader(lines, delimiter=delimiter)
+        try:
+            if not reader.fieldnames:
+                raise ValidationError("recipients_csv", path, "the file has no header line")
+            yield from reader
+        except csv.Error as exc:
+            raise ValidationError("recipients_csv", path, f"line {lines.number}: {exc}") from None
     finally:
         handle.close()
+
+
+class _Lines:
+    """The text lines of a binary file, counted, each decoded on its own so an error knows its line."""
+
+    def __init__(self, handle: Any, path: str, encoding: str) -> None:
+        self._handle = handle
+        self._path = path
+        self._encoding = encoding
+        self.number = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self._handle:
+            self.number += 1
+            try:
+                yield raw.decode(self._encoding)
+            except UnicodeDecodeError as exc:
+                raise ValidationError(
+                    "recipients_csv",
+                    self._path,
+                    f"line {self.number} is not {self._encoding} text (byte {exc.start + 1} of the line); "
+                    "save the file as UTF-8 or set csv_encoding=",
+                ) from None
 
 
 def to_recipient(
