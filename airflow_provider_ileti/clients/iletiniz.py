@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -70,6 +71,14 @@ __all__ = ["BACKOFF_MAX_SECONDS", "MAX_RETRY_AFTER_SECONDS", "IletinizClient"]
 #: Jobs read in parallel by ``get_statuses`` (İletiniz has one GET per job and no batch read).
 STATUS_CONCURRENCY = 8
 BODY_MAX = 1600
+#: ``to`` length, as the official SDK checks it (an earlier 7-32 came from a misreading).
+TO_LENGTH = (1, 64)
+#: A recipient that is not a phone number, for a channel such as Telegram (the SDK's README): ``@username``
+#: or a chat id (``8409353994``; groups ``-1001234567890``). Sent as given, only by ``send_message`` and
+#: ``send_bulk`` (an ``SmsClient`` send takes phone numbers); bare digits count as a chat id only when a
+#: provider is named, otherwise they are a phone number.
+HANDLE = re.compile(r"@[A-Za-z0-9_]{1,63}|-[0-9]{1,63}")
+CHAT_ID = re.compile(r"[0-9]{1,64}")
 USER_AGENT = "airflow-provider-ileti"
 
 T = TypeVar("T")
@@ -188,9 +197,10 @@ class IletinizClient:
         iys: bool | None = None,
     ) -> JobResult:
         """One message (``/v1/messages``), sent at most once."""
-        payload: dict[str, Any] = {"to": _to(to, "to")}
+        options = self._options(sender, provider, iys)
+        payload: dict[str, Any] = {"to": _to(to, "to", handles=True, chat_ids="provider" in options)}
         payload.update(_content(body, template, variables, "body"))
-        payload.update(self._options(sender, provider, iys))
+        payload.update(options)
         what = f"1 message to {mask_numbers([payload['to'].lstrip('+')])}"
         answer = self._send("/v1/messages", payload, what)
         job_id = answer.get("job_id")
@@ -222,8 +232,8 @@ class IletinizClient:
         ``(number, variables)`` pairs. Everything is validated before the first request. If a later request
         fails after earlier ones were accepted, ``AmbiguousSendError`` names what went out and what may have.
         """
-        prepared = _bulk_items(items, body, template)
         options = self._options(sender, provider, iys)
+        prepared = _bulk_items(items, body, template, handles=True, chat_ids="provider" in options)
         if template:
             options["template"] = template
         results: list[JobResult] = []
@@ -497,9 +507,18 @@ def _never_reached(exc: requests.RequestException) -> bool:
     return isinstance(reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError)
 
 
-def _to(number: object, field: str) -> str:
-    if not isinstance(number, str):
-        raise ValidationError(field, number, "must be a phone number", service=SERVICE)
+def _to(number: object, field: str, *, handles: bool = False, chat_ids: bool = False) -> str:
+    """A phone number as E.164; with ``handles`` also a Telegram-style handle or chat id, as given."""
+    rule = "a phone number" + (" or a handle (@name, chat id)" if handles else "")
+    if not isinstance(number, str) or not TO_LENGTH[0] <= len(number) <= TO_LENGTH[1]:
+        shown = number if not isinstance(number, str) else f"{len(number)} characters"
+        raise ValidationError(
+            field, shown, f"must be {rule} of {TO_LENGTH[0]}-{TO_LENGTH[1]} characters", service=SERVICE
+        )
+    if handles and (HANDLE.fullmatch(number) or (chat_ids and CHAT_ID.fullmatch(number))):
+        return number
+    if handles and number.startswith("@"):
+        raise ValidationError(field, number, "a handle is @ and 1-63 of A-Z a-z 0-9 _", service=SERVICE)
     return format_number(normalize_number(number, field=field), "e164")
 
 
@@ -520,7 +539,14 @@ def _content(body: Any, template: str | None, variables: Any, field: str) -> dic
     return {"body": body}
 
 
-def _bulk_items(items: Iterable[Any], body: str | None, template: str | None) -> list[dict[str, Any]]:
+def _bulk_items(
+    items: Iterable[Any],
+    body: str | None,
+    template: str | None,
+    *,
+    handles: bool = False,
+    chat_ids: bool = False,
+) -> list[dict[str, Any]]:
     if isinstance(items, str):
         items = [items]
     if template is not None and body is not None:
@@ -535,7 +561,7 @@ def _bulk_items(items: Iterable[Any], body: str | None, template: str | None) ->
             if isinstance(item, tuple | list)
             else (None, None)
         )
-        to = _to(number, f"{field}.to")
+        to = _to(number, f"{field}.to", handles=handles, chat_ids=chat_ids)
         if template is not None:
             if own is not None and not isinstance(own, Mapping):
                 raise ValidationError(f"{field}.variables", own, "must be a mapping", service=SERVICE)

@@ -18,6 +18,9 @@ Behaviour:
   ``failed`` (``outcomes`` undelivered) / ``expired`` (outcome expired, after ``EXPIRY_SECONDS``) /
   ``rejected`` (commercial ``iys`` message to a number ending in ``IYS_REJECTED_LAST_DIGIT``),
   on ``sandbox.clock``;
+- strict by the SDK's documents (``docs/sandbox.md``, "Strict by the documents"): unknown fields, missing
+  required ones and values out of their rule answer 400/422 naming the field and are counted as refusals
+  (``sandbox/refusals.py``); quota, scope, auth and unknown jobs are state errors, not refusals;
 - quota: every message costs its SMS parts (``core/segments``); a send the quota cannot cover, or with no
   active plan, is refused whole with HTTP 402 and nothing is queued.
 """
@@ -34,6 +37,7 @@ import re
 import secrets
 import threading
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -76,6 +80,8 @@ MIN_STATE_LENGTH = 16
 PROVIDERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "netgsm": ("Netgsm", "sms", ("ILETI", "MYSTORE")),
     "iletimerkezi": ("İleti Merkezi", "sms", ("ILETI",)),
+    # The SDK's README: with a Telegram provider ``to`` is a chat id or @username and ``sender`` is unused.
+    "telegram": ("Telegram", "telegram", ()),
 }
 #: template key -> text with ``{variable}`` slots.
 TEMPLATES = {
@@ -85,7 +91,30 @@ TEMPLATES = {
 #: RFC 7009 §2.1: the revoke request's fields, and the hints it defines.
 REVOKE_FIELDS = frozenset({"client_id", REVOKE_TOKEN_FIELD, "token_type_hint"})
 TOKEN_TYPE_HINTS = ("access_token", "refresh_token")
-TO_LENGTH = (7, 32)
+#: ``to`` length as the official SDK checks it (1-64), for a phone number and a handle alike.
+TO_LENGTH = (1, 64)
+#: What ``to`` is on a Telegram provider (the SDK's README): ``@username`` or a chat id (groups negative).
+TELEGRAM_TO = re.compile(r"@[A-Za-z0-9_]{1,63}|-?[0-9]{1,63}")
+#: The fields each request may carry (the SDK's ``SendMessageParams``, ``SendBulkParams``,
+#: ``BulkItemInput``); anything else is refused. ``null`` counts as absent (the SDK strips ``None``).
+MESSAGE_FIELDS = frozenset({"to", "body", "template", "variables", "sender", "provider", "iys"})
+BULK_FIELDS = frozenset({"items", "template", "sender", "provider", "iys"})
+BULK_ITEM_FIELDS = frozenset({"to", "body", "variables"})
+#: ``/connect/token``: RFC 6749 §4.1.3 + RFC 7636 (the plugin sends code, verifier, client id, redirect URL).
+TOKEN_FIELDS = frozenset({"grant_type", "code", "code_verifier", "client_id", "redirect_uri"})
+TOKEN_REQUIRED = ("code", "code_verifier", "client_id", "redirect_uri")
+#: ``/connect/authorize`` query (RFC 6749 §4.1.1 + RFC 7636 §4.3); ``scope`` is optional.
+AUTHORIZE_FIELDS = frozenset(
+    {
+        "response_type",
+        "client_id",
+        "redirect_uri",
+        "scope",
+        "state",
+        "code_challenge",
+        "code_challenge_method",
+    }
+)
 BODY_LENGTH = (1, 1600)
 MAINTENANCE_MESSAGE = "İletiniz is under maintenance; try again later."
 _VARIABLE = re.compile(r"\{([A-Za-z0-9_]+)\}")
@@ -259,35 +288,52 @@ class IletinizState:
         if scope is not None and scope not in key.scopes:
             raise ApiError(403, "insufficient_scope", f"This key lacks the {scope} scope.")
 
-    def authorize(self, q: dict[str, str]) -> str:
+    def authorize(self, q: dict[str, str]) -> tuple[str, str | None]:
+        """Where to redirect, and the refusal (field: rule) when the redirect carries an error."""
         redirect_uri = q.get("redirect_uri", "")
         if not _loopback(redirect_uri):
-            raise ApiError(400, "invalid_redirect_uri", "Only loopback http redirect URIs are accepted.")
+            raise ApiError(
+                400,
+                "invalid_redirect_uri",
+                "Only loopback http redirect URIs are accepted.",
+                refusal="redirect_uri: a loopback http URI with a port",
+            )
         state = q.get("state", "")
 
-        def refuse(code: str, text: str) -> str:
-            return _with_query(redirect_uri, {"error": code, "error_description": text, "state": state})
+        def refused(code: str, field: str, rule: str) -> tuple[str, str | None]:
+            text = f"{field}: {rule}"
+            where = _with_query(redirect_uri, {"error": code, "error_description": text, "state": state})
+            return where, None if code == "unauthorized_client" else text
 
+        unknown = [name for name in q if name not in AUTHORIZE_FIELDS]
+        if unknown:
+            return refused("invalid_request", unknown[0], "unknown parameter")
         if q.get("client_id") not in KNOWN_CLIENTS:
-            return refuse("unauthorized_client", "unknown client_id")
+            return refused("unauthorized_client", "client_id", "unknown client_id")
         if q.get("response_type") != "code":
-            return refuse("unsupported_response_type", "response_type must be code")
+            return refused("unsupported_response_type", "response_type", "must be code")
         if len(state) < MIN_STATE_LENGTH:
-            return refuse("invalid_request", f"state of at least {MIN_STATE_LENGTH} characters required")
+            return refused("invalid_request", "state", f"at least {MIN_STATE_LENGTH} characters required")
         challenge = q.get("code_challenge", "")
         if q.get("code_challenge_method") != "S256" or not re.fullmatch(r"[A-Za-z0-9_-]{43}", challenge):
-            return refuse("invalid_request", "PKCE S256 code_challenge required")
+            return refused("invalid_request", "code_challenge", "PKCE S256 code_challenge required")
         scope = q.get("scope") or " ".join(SCOPES)
         if any(s not in SCOPES for s in scope.split()):
-            return refuse("invalid_scope", "unknown scope")
+            return refused("invalid_scope", "scope", "unknown scope")
         code = secrets.token_urlsafe(24)
         with self._lock:
             self.codes[code] = AuthCode(q["client_id"], redirect_uri, challenge, scope, self.clock.now())
-        return _with_query(redirect_uri, {"code": code, "state": state})
+        return _with_query(redirect_uri, {"code": code, "state": state}), None
 
     def token(self, form: dict[str, Any]) -> dict[str, Any]:
-        if form.get("grant_type") not in (None, "", "authorization_code"):
-            raise ApiError(400, "unsupported_grant_type", "grant_type must be authorization_code")
+        _check_fields(form, TOKEN_FIELDS, TOKEN_REQUIRED, status=400, code="invalid_request")
+        if form.get("grant_type") not in (None, "authorization_code"):
+            raise ApiError(
+                400,
+                "unsupported_grant_type",
+                "grant_type must be authorization_code",
+                refusal="grant_type: must be authorization_code",
+            )
         code, verifier = str(form.get("code") or ""), str(form.get("code_verifier") or "")
         with self._lock:
             record = self.codes.get(code)
@@ -355,10 +401,11 @@ class IletinizState:
         }
 
     def send_one(self, body: dict[str, Any]) -> dict[str, Any]:
+        _check_fields(body, MESSAGE_FIELDS, ("to",))
         provider, sender, iys = _common(body)
         template = body.get("template") or None
         text = _text(body.get("body"), template, body.get("variables"), "")
-        to = _to(body.get("to"), "to")
+        to = _to(body.get("to"), "to", PROVIDERS[provider][1])
         with self._lock:
             self._charge([text])
             job = self._job(to, provider, sender, text, template, iys)
@@ -371,23 +418,30 @@ class IletinizState:
             **({"template": template} if template else {}),
         }
 
-    def send_bulk(self, body: dict[str, Any]) -> dict[str, Any]:
+    def send_bulk(
+        self, body: dict[str, Any], on_refusal: Callable[[str], None] = lambda reason: None
+    ) -> dict[str, Any]:
+        """Items that break a rule fail one by one (the documented ``results``), and each is a refusal."""
+        _check_fields(body, BULK_FIELDS, ("items",))
         provider, sender, iys = _common(body)
         template = body.get("template") or None
         items = body.get("items")
         if not isinstance(items, list) or not items:
-            raise ApiError(422, "validation_error", "items must hold at least one item.")
+            raise _refused(422, "validation_error", "items", "at least one item")
         if len(items) > MAX_BULK_ITEMS:
-            raise ApiError(422, "validation_error", f"items may hold at most {MAX_BULK_ITEMS} items.")
+            raise _refused(422, "validation_error", "items", f"at most {MAX_BULK_ITEMS} items")
         prepared: list[tuple[str, str | None, str | None, dict[str, str] | None]] = []
         for i, item in enumerate(items):
             if not isinstance(item, dict):
-                raise ApiError(422, "validation_error", f"items[{i}] must be an object.")
+                raise _refused(422, "validation_error", f"items[{i}]", "an object")
+            _check_fields(item, BULK_ITEM_FIELDS, ("to",), where=f"items[{i}].")
             raw_to = item.get("to")
             try:
-                to = _to(raw_to, f"items[{i}].to")
+                to = _to(raw_to, f"items[{i}].to", PROVIDERS[provider][1])
                 text = _text(item.get("body"), template, item.get("variables"), f"items[{i}].")
             except ApiError as exc:
+                if exc.refusal:
+                    on_refusal(exc.refusal)
                 prepared.append((str(raw_to), None, None, {"code": exc.code, "message": exc.message}))
                 continue
             prepared.append((to, text, None, None))
@@ -450,39 +504,50 @@ def _common(body: dict[str, Any]) -> tuple[str, str | None, bool]:
     if provider not in PROVIDERS:
         raise ApiError(422, "provider_not_connected", f"No connected provider {provider!r}.")
     sender = body.get("sender") or None
+    if PROVIDERS[provider][1] == "telegram":
+        sender = None  # the SDK's README: the bot's identity is the connection's token; sender is unused
     if sender is not None and sender not in PROVIDERS[provider][2]:
         raise ApiError(422, "sender_not_approved", f"Sender {sender!r} is not approved for {provider}.")
-    iys = body.get("iys", False)
+    iys = body.get("iys")
+    if iys is None:
+        iys = False
     if not isinstance(iys, bool):
-        raise ApiError(422, "validation_error", "iys must be a boolean.")
+        raise _refused(422, "validation_error", "iys", "true or false")
     return provider, sender, iys
 
 
-def _to(value: Any, field: str) -> str:
+def _to(value: Any, field: str, channel: str) -> str:
+    """``to`` on ``channel``: a phone number (E.164 back) for SMS, a chat id or @username for Telegram."""
     if not isinstance(value, str) or not TO_LENGTH[0] <= len(value) <= TO_LENGTH[1]:
-        raise ApiError(422, "validation_error", f"{field} must be {TO_LENGTH[0]}-{TO_LENGTH[1]} characters.")
+        raise _refused(422, "validation_error", field, f"{TO_LENGTH[0]}-{TO_LENGTH[1]} characters")
+    if channel == "telegram":
+        if not TELEGRAM_TO.fullmatch(value):
+            raise _refused(422, "invalid_recipient", field, "a Telegram chat id or @username")
+        return value
     try:
         return "+" + normalize_number(value, field=field)
     except ValidationError:
-        raise ApiError(422, "invalid_number", f"{field} is not a valid phone number.") from None
+        raise _refused(422, "invalid_number", field, "a valid phone number") from None
 
 
 def _text(body: Any, template: str | None, variables: Any, where: str) -> str:
     if template:
-        if body:
-            raise ApiError(422, "validation_error", f"{where}body cannot be used with a template.")
+        if body is not None:
+            raise _refused(422, "validation_error", f"{where}body", "not with a template")
         if template not in TEMPLATES:
             raise ApiError(422, "template_not_found", f"No template {template!r}.")
         values = variables if isinstance(variables, dict) else {}
         missing = [v for v in _VARIABLE.findall(TEMPLATES[template]) if v not in values]
+        if variables is not None and not isinstance(variables, dict):
+            raise _refused(422, "validation_error", f"{where}variables", "an object")
         if missing:
-            raise ApiError(422, "validation_error", f"{where}variables lacks {', '.join(missing)}.")
+            raise _refused(422, "validation_error", f"{where}variables", f"lacks {', '.join(missing)}")
         return _VARIABLE.sub(lambda m: str(values[m.group(1)]), TEMPLATES[template])
     if variables is not None:
-        raise ApiError(422, "validation_error", f"{where}variables needs a template.")
+        raise _refused(422, "validation_error", f"{where}variables", "only with a template")
     if not isinstance(body, str) or not BODY_LENGTH[0] <= len(body) <= BODY_LENGTH[1]:
-        raise ApiError(
-            422, "validation_error", f"{where}body must be {BODY_LENGTH[0]}-{BODY_LENGTH[1]} characters."
+        raise _refused(
+            422, "validation_error", f"{where}body", f"{BODY_LENGTH[0]}-{BODY_LENGTH[1]} characters"
         )
     return body
 
@@ -523,11 +588,14 @@ async def _form(request: web.Request) -> dict[str, Any]:
         try:
             data = json.loads(await request.text() or "{}")
         except ValueError:
-            raise ApiError(400, "invalid_request", "The body must be JSON.") from None
+            raise _refused(400, "invalid_request", "body", "JSON") from None
         if not isinstance(data, dict):
-            raise ApiError(400, "invalid_request", "The body must be a JSON object.")
+            raise _refused(400, "invalid_request", "body", "a JSON object")
         return data
-    return dict(await request.post())
+    form = await request.post()
+    if len(form) != len(set(form.keys())):
+        raise _refused(400, "invalid_request", "body", "each parameter once (RFC 6749 §3.2)")
+    return dict(form)
 
 
 def register(app: web.Application, sandbox: Any) -> None:
@@ -539,16 +607,20 @@ def register(app: web.Application, sandbox: Any) -> None:
         async def handler(request: web.Request) -> web.StreamResponse:
             try:
                 state.authenticate(request.headers.get("Authorization"), scope)
+                for name in request.query:
+                    raise _refused(400, "invalid_request", name, "unknown query parameter")
                 payload = None
                 if request.method == "POST":
                     try:
                         payload = json.loads(await request.text() or "null")
                     except ValueError:
-                        raise ApiError(400, "invalid_json", "The body must be JSON.") from None
+                        raise _refused(400, "invalid_json", "body", "JSON") from None
                     if not isinstance(payload, dict):
-                        raise ApiError(400, "invalid_request", "The body must be a JSON object.")
+                        raise _refused(400, "invalid_request", "body", "a JSON object")
                 answer = action(request, payload)
             except ApiError as exc:
+                if exc.refusal:
+                    refuse(request, exc.refusal)
                 return _error(exc.status, exc.code, exc.message, **exc.extra)
             status = 201 if request.method == "POST" else 200
             return web.json_response(answer, status=status, headers={"x-request-id": _request_id()})
@@ -557,9 +629,13 @@ def register(app: web.Application, sandbox: Any) -> None:
 
     async def authorize(request: web.Request) -> web.StreamResponse:
         try:
-            location = state.authorize(dict(request.query))
+            location, refusal = state.authorize(dict(request.query))
         except ApiError as exc:
+            if exc.refusal:
+                refuse(request, exc.refusal)
             return _error(exc.status, exc.code, exc.message)
+        if refusal:
+            refuse(request, refusal)
         raise web.HTTPFound(location)
 
     def oauth(action: Any) -> Any:
@@ -579,7 +655,10 @@ def register(app: web.Application, sandbox: Any) -> None:
     routes = [
         web.get(f"{PREFIX}/v1/health", api(None, lambda r, b: {"ok": True, "db": "up"})),
         web.post(f"{PREFIX}/v1/messages", api("messages:send", lambda r, b: state.send_one(b))),
-        web.post(f"{PREFIX}/v1/messages/bulk", api("messages:send", lambda r, b: state.send_bulk(b))),
+        web.post(
+            f"{PREFIX}/v1/messages/bulk",
+            api("messages:send", lambda r, b: state.send_bulk(b, lambda reason: refuse(r, reason))),
+        ),
         web.get(
             f"{PREFIX}/v1/messages/{{job_id}}", api(None, lambda r, b: state.job(r.match_info["job_id"]))
         ),

@@ -107,7 +107,7 @@ def test_account_balance_senders(client: IletinizClient, state: Any) -> None:
     )
     assert client.get_balance().credits == 480
     assert client.list_senders() == ["ILETI", "MYSTORE"]
-    assert [p.code for p in client.get_providers()] == ["netgsm", "iletimerkezi"]
+    assert [p.code for p in client.get_providers()] == ["netgsm", "iletimerkezi", "telegram"]
     assert client.health() == {"ok": True, "db": "up"}
     state.set_plan(active=None)
     assert client.get_account().plan is None and client.get_balance().credits == 0

@@ -87,7 +87,7 @@ def test_bulk_answers_per_item_and_refuses_over_200(sdk: iletiniz.IletinizClient
     assert bulk["results"][1] == {
         "to": "12345678",
         "status": "failed",
-        "error": {"code": "invalid_number", "message": "items[1].to is not a valid phone number."},
+        "error": {"code": "invalid_number", "message": "items[1].to: a valid phone number"},
     }
     assert len(state.snapshot()["jobs"]) == 1 and state.snapshot()["used"] == 1
     too_many = {"items": [{"to": "+905551234567", "body": "x"}] * 201}
