@@ -114,6 +114,9 @@ class Progress:
     complete: bool = False
     #: Ambiguous items a person counted as sent (``on_ambiguous="skip"``): no reference is known for them.
     skipped: list[int] = field(default_factory=list)
+    #: Chunk number -> ``core.fingerprint`` of the numbers and texts it went out with (or was going out
+    #: with, for the chunk in flight): a retry whose chunk differs stops before any send.
+    fingerprints: dict[int, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,6 +134,7 @@ class Progress:
             "generations": {str(k): v for k, v in self.generations.items()},
             "complete": self.complete,
             "skipped": list(self.skipped),
+            "fingerprints": {str(k): v for k, v in self.fingerprints.items()},
         }
 
     @classmethod
@@ -156,13 +160,16 @@ class Progress:
             generations={int(k): int(v) for k, v in (data.get("generations") or {}).items()},
             complete=bool(data.get("complete", False)),
             skipped=[int(c) for c in data.get("skipped", [])],
+            fingerprints={int(k): str(v) for k, v in (data.get("fingerprints") or {}).items()},
         )
 
     def generation(self, chunk_no: int) -> int:
         return self.generations.get(chunk_no, 0)
 
-    def record(self, chunk_no: int, reference: str, count: int) -> None:
+    def record(self, chunk_no: int, reference: str, count: int, fingerprint: str | None = None) -> None:
         """Chunk ``chunk_no`` surely went out as ``reference`` (a re-sent chunk takes its place in order)."""
+        if fingerprint is not None:
+            self.fingerprints[chunk_no] = fingerprint
         at = bisect.bisect_left(self.chunks, chunk_no)
         self.chunks.insert(at, chunk_no)
         self.references.insert(at, str(reference))
@@ -175,9 +182,11 @@ class Progress:
             self.abandon()
 
     # -- "in flight": written before a request, settled by its outcome --------------------------------
-    def start(self, chunk_no: int, message: str) -> None:
+    def start(self, chunk_no: int, message: str, fingerprint: str | None = None) -> None:
         """Chunk ``chunk_no`` is about to go out (save before the request: a try that dies leaves a trace)."""
         self.in_flight, self.in_flight_message = chunk_no, message
+        if fingerprint is not None:
+            self.fingerprints[chunk_no] = fingerprint
 
     def abandon(self) -> None:
         """The request in flight surely did not go out (the client said so)."""

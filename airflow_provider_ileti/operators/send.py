@@ -30,6 +30,7 @@ from airflow.providers.common.compat.sdk import (
 
 from airflow_provider_ileti.core.chunking import enumerate_chunks
 from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, ValidationError
+from airflow_provider_ileti.core.fingerprint import chunk_fingerprint
 from airflow_provider_ileti.core.masking import mask_numbers
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SendReceipt, SmsMessage, summarise
 from airflow_provider_ileti.operators.delivery_policy import DeliveryPolicy
@@ -460,14 +461,20 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
                 len(redo),
             )
         start = min([progress.next_chunk, *redo])
+        if progress.fingerprints and source.rereadable:
+            # every chunk an earlier try recorded, before this try sends anything
+            self._check_fingerprints(source, size, renderer, progress)
         for chunk_no, chunk_rows in enumerate_chunks(source.iterate(), size, start=start):
             if chunk_no < progress.next_chunk and chunk_no not in redo:
+                if chunk_no in progress.fingerprints and not source.rereadable:
+                    self._check_fingerprint(chunk_no, chunk_rows, size, renderer, progress)
                 continue  # surely out, from an earlier try
             receipt = lookup.existing(chunk_no) if lookup is not None else None
             if lookup is not None and lookup.generation(chunk_no) > progress.generation(chunk_no):
                 # found cancelled without a record (no progress store, or on_kill could not write it)
                 progress.generations[chunk_no] = lookup.generation(chunk_no)
             recipients = self._recipients(chunk_rows, chunk_no * size, renderer)
+            fingerprint = self._fingerprint(recipients)
             if receipt is not None:
                 self.log.info("Chunk %d went out in an earlier try: package %s", chunk_no, receipt.reference)
                 progress.replayed_chunks += 1
@@ -475,7 +482,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
                 receipt = self._send_chunk(client, args, identity, chunk_no, recipients, progress, store)
                 if receipt.replayed:
                     progress.replayed_chunks += 1
-            progress.record(chunk_no, str(receipt.reference), len(recipients))
+            progress.record(chunk_no, str(receipt.reference), len(recipients), fingerprint)
             store.save(progress)  # the reference and "no longer in flight", in one write
             self._in_flight = None
         if progress.next_chunk == 0:
@@ -533,6 +540,35 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             for i, row in enumerate(rows)
         ]
 
+    def _fingerprint(self, recipients: Sequence[Any]) -> str:
+        text = self.message or ""
+        return chunk_fingerprint((r.number, r.text if r.text is not None else text) for r in recipients)
+
+    def _check_fingerprints(
+        self, source: RecipientSource, size: int, renderer: MessageRenderer | None, progress: Progress
+    ) -> None:
+        """Every chunk an earlier try recorded is still the same chunk in this try's source."""
+        last = max(progress.fingerprints)
+        for chunk_no, rows in enumerate_chunks(source.iterate(), size):
+            if chunk_no in progress.fingerprints:
+                self._check_fingerprint(chunk_no, rows, size, renderer, progress)
+            if chunk_no == last:
+                return
+        raise AirflowFailException(_changed(last, size, "is no longer in the source, which is shorter"))
+
+    def _check_fingerprint(
+        self,
+        chunk_no: int,
+        rows: Sequence[Any],
+        size: int,
+        renderer: MessageRenderer | None,
+        progress: Progress,
+    ) -> None:
+        recipients = self._recipients(rows, chunk_no * size, renderer)
+        if self._fingerprint(recipients) != progress.fingerprints[chunk_no]:
+            what = "holds other numbers or texts than an earlier try sent"
+            raise AirflowFailException(_changed(chunk_no, size, what))
+
     def _validate_with_service(
         self, client: SmsClient, args: dict[str, Any], identity: TaskIdentity, size: int
     ) -> None:
@@ -570,7 +606,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         if not client.supports_idempotency:
             # no key to find it by: say "in flight" before the request, so a try that dies before the
             # answer is recorded leaves an ambiguous chunk, not a silent gap that the next try re-sends
-            progress.start(chunk_no, f"chunk {chunk_no} ({masked})")
+            progress.start(chunk_no, f"chunk {chunk_no} ({masked})", self._fingerprint(recipients))
             store.save(progress)
         self._in_flight = (chunk_no, key)
         try:
@@ -701,6 +737,16 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             chunks = progress.mark_cancelled(cancelled)
             store.save(progress)
             self.log.info("on_kill: chunk(s) %s recorded as cancelled", short_list([str(c) for c in chunks]))
+
+
+def _changed(chunk_no: int, size: int, what: str) -> str:
+    """Why a retry stops: its source differs from what an earlier try sent, and what to do."""
+    return (
+        f"send SMS: the recipients changed between tries: chunk {chunk_no} (recipients[{chunk_no * size}..]) "
+        f"{what} (rows re-ordered, added or removed). Nothing more was sent: resuming by position would "
+        "reach some people twice and miss others. Restore the source and give it a stable order (ORDER BY, "
+        "a fixed file), then clear the task; or start a new DAG run to send the current list"
+    )
 
 
 def read_statuses_of(client: SmsClient, refs: list[str]) -> list[Any]:
