@@ -3,8 +3,8 @@
 Usable without Airflow. Every call is ``POST <api url>/<function>`` with a JSON body carrying ``user_token``.
 
 Wire shapes — the one place they are written down. Only ``submit`` and the error envelope are public;
-the answers of ``report``, ``balance`` and ``prices`` are our guess (the sandbox produces exactly these,
-``sandbox/services/wisecp.py``); the ``_parse_*`` functions below are the only code that reads them::
+the answers of ``report``, ``balance`` and ``prices`` are our guess (the sandbox produces the first shape,
+``sandbox/services/wisecp.py``); ``wisecp_answers`` reads these and the other common shapes::
 
     submit  {user_token, origin, message, numbers: ["+44..."]}
             -> {"status": "successful", "report_id": 1001}
@@ -38,6 +38,13 @@ import requests
 import tenacity
 import urllib3
 
+from airflow_provider_ileti.clients.wisecp_answers import (
+    REPORT_STATE_COMPLETED,  # noqa: F401 — re-exported
+    WisecpReport,
+    parse_balance,
+    parse_prices,
+    parse_report,
+)
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,
     AuthenticationError,
@@ -97,46 +104,7 @@ ERROR_PATTERNS: tuple[tuple[str, type[IletiError]], ...] = (
 )
 _MAX_SERVER_MESSAGE = 200
 
-#: report ``state`` -> our phase (given the counts, see ``WisecpReport.phase``).
-REPORT_STATE_COMPLETED = "completed"
-
 T = TypeVar("T")
-
-
-@dataclasses.dataclass(frozen=True)
-class WisecpReport:
-    """One submit's delivery report."""
-
-    report_id: str
-    state: str
-    total: int
-    delivered: int
-    undelivered: int
-    waiting: int
-    created_at: str | None = None
-    parts: int | None = None
-    cost: float | None = None
-    #: (E.164 number, "waiting" | "delivered" | "undelivered")
-    numbers: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def phase(self) -> DeliveryPhase:
-        if self.state == REPORT_STATE_COMPLETED or (self.total and not self.waiting):
-            return DeliveryPhase.COMPLETE
-        if self.delivered or self.undelivered:
-            return DeliveryPhase.SENT
-        return DeliveryPhase.PENDING
-
-    def to_status(self) -> DeliveryStatus:
-        return DeliveryStatus(
-            reference=self.report_id,
-            phase=self.phase,
-            total=self.total,
-            delivered=self.delivered,
-            undelivered=self.undelivered,
-            pending=self.waiting,
-            raw_state=self.state,
-        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -245,11 +213,11 @@ class WisecpClient:
         return parse_report(body, rid)
 
     def balance(self) -> Balance:
-        return _parse_balance(self._read(BALANCE, {}))
+        return parse_balance(self._read(BALANCE, {}))
 
     def get_prices(self) -> dict[str, float]:
         """Price of one SMS part per country (ISO 3166 alpha-2 -> amount in ``self.currency``)."""
-        currency, prices = _parse_prices(self._read(PRICES, {}))
+        currency, prices = parse_prices(self._read(PRICES, {}))
         self.currency = currency
         return prices
 
@@ -586,43 +554,6 @@ def interpret_answer(
     if sending is not None and 200 <= status < 300:
         raise _ambiguous(function, f"unreadable answer (HTTP {status})", sending, http_status=status)
     raise ProtocolError(f"{function}: unreadable answer (HTTP {status})", service=SERVICE, http_status=status)
-
-
-def parse_report(body: dict[str, Any], report_id: str) -> WisecpReport:
-    try:
-        rows = tuple((str(r["number"]), str(r["status"])) for r in body.get("numbers") or ())
-        counted = {s: sum(1 for _, st in rows if st == s) for s in ("delivered", "undelivered", "waiting")}
-        return WisecpReport(
-            report_id=str(body.get("report_id", report_id)),
-            state=str(body.get("state") or ""),
-            total=int(body.get("total", len(rows))),
-            delivered=int(body.get("delivered", counted["delivered"])),
-            undelivered=int(body.get("undelivered", counted["undelivered"])),
-            waiting=int(body.get("waiting", counted["waiting"])),
-            created_at=body.get("created_at"),
-            parts=int(body["parts"]) if body.get("parts") is not None else None,
-            cost=float(body["cost"]) if body.get("cost") is not None else None,
-            numbers=rows,
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ProtocolError(f"report {report_id}: unexpected answer ({exc})", service=SERVICE) from None
-
-
-def _parse_balance(body: dict[str, Any]) -> Balance:
-    try:
-        return Balance(amount=float(body["balance"]), currency=body.get("currency"))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ProtocolError(f"balance: unexpected answer ({exc})", service=SERVICE) from None
-
-
-def _parse_prices(body: dict[str, Any]) -> tuple[str | None, dict[str, float]]:
-    prices = body.get("prices")
-    if not isinstance(prices, dict):
-        raise ProtocolError("prices: unexpected answer (no prices object)", service=SERVICE)
-    try:
-        return body.get("currency"), {str(k).upper(): float(v) for k, v in prices.items()}
-    except (TypeError, ValueError) as exc:
-        raise ProtocolError(f"prices: unexpected answer ({exc})", service=SERVICE) from None
 
 
 # -- helpers -----------------------------------------------------------------------------------------

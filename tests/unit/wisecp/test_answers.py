@@ -173,3 +173,115 @@ def test_validation_errors_name_the_service_and_need_no_network() -> None:
         with pytest.raises(ValidationError) as info:
             call()
         assert (info.value.field, info.value.service) == (field, "wisecp")
+
+
+# -- the shapes a panel may answer prices and report in (the document shows none) --------------------------
+from airflow_provider_ileti.clients.wisecp import parse_prices  # noqa: E402
+
+US_DE = {"US": 0.062, "DE": 0.1234}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"prices": {"US": 0.062, "DE": 0.1234}},
+        {"prices": {"us": "0.062", "de": "0,1234"}},  # string numbers, a decimal comma
+        {"prices": [{"country": "US", "price": "0.062"}, {"country_code": "DE", "price": 0.1234}]},
+        {"prices": {"1": {"country": "US", "price": 0.062}, "2": {"code": "DE", "amount": "0.1234"}}},
+        {"prices": {"US": {"price": "0.062", "currency": "EUR"}, "DE": {"sale_price": 0.1234}}},
+        {"data": [{"iso": "US", "cost": 0.062}, {"iso2": "DE", "sale": "0.1234"}]},
+        {"countries": {"US": 0.062, "DE": 0.1234}},
+    ],
+    ids=["by-country", "strings", "rows", "by-number", "nested", "data-rows", "countries"],
+)
+def test_prices_are_read_in_every_common_shape(body: dict[str, Any]) -> None:
+    _, prices = parse_prices({"status": "successful", "currency": "EUR", **body})
+    assert prices == US_DE
+
+
+def test_prices_take_the_currency_of_the_rows_when_the_answer_has_none() -> None:
+    currency, _ = parse_prices({"prices": [{"country": "US", "price": 1, "currency": "EUR"}]})
+    assert currency == "EUR"
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"status": "successful"}, "no prices"),
+        ({"prices": "US=0.062"}, "str"),
+        ({"prices": [["US", 0.062]]}, "row 0"),
+        ({"prices": [{"country": "US"}]}, "price"),
+        ({"prices": [{"price": 0.062}]}, "country"),
+        ({"prices": {"Germany": 0.1234}}, "Germany"),
+        ({"prices": {"US": "cheap"}}, "cheap"),
+        ({"prices": {"US": -1}}, "US"),
+        (
+            {
+                "prices": [
+                    {"country": "US", "price": 1, "currency": "EUR"},
+                    {"country": "DE", "price": 1, "currency": "USD"},
+                ]
+            },
+            "currenc",
+        ),
+    ],
+)
+def test_prices_in_a_shape_we_cannot_read_raise_naming_it(body: dict[str, Any], named: str) -> None:
+    with pytest.raises(ProtocolError) as exc:
+        parse_prices(body)
+    assert "prices" in str(exc.value) and named in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"total": 3, "delivered": 1, "undelivered": 1, "waiting": 1},
+        {"total": "3", "delivered": "1", "undelivered": "1", "waiting": "1"},
+        {
+            "numbers": [
+                {"number": "+1", "status": "delivered"},
+                {"number": "+2", "status": "failed"},
+                {"number": "+3", "status": "pending"},
+            ]
+        },
+        {"numbers": {"+1": "delivered", "+2": "undelivered", "+3": "waiting"}},
+        {
+            "numbers": {
+                "0": {"phone": "+1", "state": "DELIVERED"},
+                "1": {"phone": "+2", "state": "error"},
+                "2": {"phone": "+3", "state": "queued"},
+            }
+        },
+        {
+            "report": {
+                "messages": [
+                    {"msisdn": "+1", "status": "success"},
+                    {"msisdn": "+2", "status": "rejected"},
+                    {"msisdn": "+3", "status": "sent"},
+                ]
+            }
+        },
+        {"data": {"total": 3, "delivered": 1, "undelivered": 1, "waiting": 1}},
+    ],
+    ids=["counts", "string-counts", "rows", "by-number", "by-index", "nested-rows", "nested-counts"],
+)
+def test_a_report_is_read_in_every_common_shape(body: dict[str, Any]) -> None:
+    report = parse_report({"status": "successful", **body}, "7")
+    assert (report.total, report.delivered, report.undelivered, report.waiting) == (3, 1, 1, 1)
+    assert report.phase is DeliveryPhase.SENT
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"status": "successful"}, "no counts and no rows"),
+        ({"numbers": "+1:delivered"}, "str"),
+        ({"numbers": [{"number": "+1", "status": "on the moon"}]}, "on the moon"),
+        ({"numbers": [{"number": "+1"}]}, "status"),
+        ({"total": "many"}, "total"),
+    ],
+)
+def test_a_report_in_a_shape_we_cannot_read_raises_naming_it(body: dict[str, Any], named: str) -> None:
+    with pytest.raises(ProtocolError) as exc:
+        parse_report({"status": "successful", **body}, "7")
+    assert "report 7" in str(exc.value) and named in str(exc.value)
