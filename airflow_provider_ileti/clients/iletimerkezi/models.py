@@ -55,13 +55,21 @@ class Order:
     price: float | None = None
 
     def to_status(self) -> DeliveryStatus:
+        phase = phase_of(self)
+        # 115 with nothing delivered or failed was cancelled (or never sent): nothing is pending any more,
+        # whatever the order's total says (its messages were never made).
+        pending = (
+            0
+            if phase is DeliveryPhase.CANCELLED
+            else max(self.waiting, self.total - self.delivered - self.undelivered, 0)
+        )
         return DeliveryStatus(
             reference=self.id,
-            phase=phase_of(self),
+            phase=phase,
             total=self.total,
             delivered=self.delivered,
             undelivered=self.undelivered,
-            pending=max(self.waiting, self.total - self.delivered - self.undelivered, 0),
+            pending=pending,
             raw_state=str(self.status),
         )
 

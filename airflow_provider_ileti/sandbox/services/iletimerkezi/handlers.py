@@ -214,7 +214,7 @@ class Methods:
         row_count = _int(data.get("rowCount"), MAX_ROW_COUNT)
         if page < 1 or not 1 <= row_count <= MAX_ROW_COUNT:
             raise Refused(422, "page from 1, rowCount 1..1000")
-        lines = order.lines[(page - 1) * row_count : page * row_count]
+        lines = order.listed_lines()[(page - 1) * row_count : page * row_count]
         counts = order.counts(now)
         summary = self._summary(order, now, counts)
         summary["message"] = [

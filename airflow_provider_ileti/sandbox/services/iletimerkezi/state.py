@@ -7,7 +7,8 @@ advancing it moves every order at once, with no background task:
   then 111 (delivered) or 112 (failed) by ``sandbox/outcomes.py``; a number that "times out" stays 110
   until ``send_at + EXPIRY_DELAY`` and then fails;
 - the order is 114 when every message is final and at least one was delivered, 115 when nothing was
-  delivered, or when it was cancelled before its send time;
+  delivered, or when it was cancelled before its send time; a cancelled order's messages were never made:
+  its report lists none and counts none as delivered, failed or waiting (``CANCELLED_ORDER_LISTS_MESSAGES``);
 - credits are taken at acceptance (SMS parts x numbers) and given back for failed messages and cancelled
   orders, as the service does not charge undelivered SMS.
 """
@@ -31,6 +32,10 @@ INITIAL_CREDITS = 100_000
 PRICE_PER_SMS = 0.02
 APPROVED_SENDERS = ("APITEST", "SANDBOX", "AIRFLOW", "ILETI TEST")
 FIRST_ORDER_ID = 323223
+#: The document has one order code for "not sent" and "cancelled" (115) and says nothing of a cancelled
+#: order's messages. Choice: they were never made, so the report lists none (not 110 "being sent" forever,
+#: nor 112 "failed", which would make a cancelled order read as a failed one) and ``total`` keeps the size.
+CANCELLED_ORDER_LISTS_MESSAGES = False
 
 
 @dataclasses.dataclass
@@ -56,6 +61,12 @@ class SandboxOrder:
     cancelled_at: dt.datetime | None = None
     #: What the order costs once every message is final (it no longer changes): computed once.
     final_charge: int | None = None
+
+    def listed_lines(self) -> list[Line]:
+        """The messages the report lists (none of a cancelled order, ``CANCELLED_ORDER_LISTS_MESSAGES``)."""
+        if self.cancelled_at is not None and not CANCELLED_ORDER_LISTS_MESSAGES:
+            return []
+        return self.lines
 
     def groups(self) -> list[tuple[str, list[Line]]]:
         out: list[tuple[str, list[Line]]] = []
