@@ -8,6 +8,10 @@ the answers of ``report``, ``balance`` and ``prices`` are our guess, documented 
 Behaviour:
 - an error is HTTP 200 with the error envelope, as a PHP panel answers (``ERROR_HTTP_STATUS``);
   maintenance is HTTP 503 with the same envelope;
+- strict by the seed's client API (``docs/sandbox.md``): each function takes exactly its documented fields,
+  all required (``FIELDS``); an unknown or missing field, a bad value, an unparsable body or an unknown
+  function is answered with the error envelope naming the field and counted as a refusal; a wrong token,
+  no price, pre-approval, the balance and an unknown report are state errors, not refusals;
 - ``submit`` checks the token, fields, numbers, a price for every recipient's country, the sender-ID rules
   per country, and the balance (cost = parts x price of each recipient's country), then debits it;
 - delivery is deterministic (``sandbox/outcomes.py``) and follows the sandbox clock: every number waits
@@ -31,10 +35,18 @@ from airflow_provider_ileti.core.segments import count_segments
 from airflow_provider_ileti.sandbox import credentials
 from airflow_provider_ileti.sandbox.clock import Clock
 from airflow_provider_ileti.sandbox.outcomes import Outcome, outcome_for
+from airflow_provider_ileti.sandbox.refusals import refuse
 
 NAME = "wisecp"
 PREFIX = f"/{NAME}/api/sms"
-FUNCTIONS = ("submit", "report", "balance", "prices")
+#: Each function's fields (the seed's client API: every one required, no other accepted).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "submit": ("user_token", "origin", "message", "numbers"),
+    "report": ("user_token", "report_id"),
+    "balance": ("user_token",),
+    "prices": ("user_token",),
+}
+FUNCTIONS = tuple(FIELDS)
 
 #: A PHP panel answers its own errors with 200 and ``{"status": "error"}``; only maintenance is a 503.
 ERROR_HTTP_STATUS = 200
@@ -113,6 +125,24 @@ class Report:
         }
 
 
+class Refused(Exception):
+    """A request that breaks the client API's document: answered ``{"status": "error"}`` and counted."""
+
+    def __init__(self, field: str, rule: str, message: str | None = None) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.reason = f"{field}: {rule}"
+        self.message = f"{message} ({self.reason})" if message else f"Invalid request: {self.reason}."
+
+
+def check_fields(function: str, body: dict[str, Any]) -> None:
+    for name in body:
+        if name not in FIELDS[function]:
+            raise Refused(name, "unknown field")
+    for name in FIELDS[function]:
+        if body.get(name) in (None, "", []):
+            raise Refused(name, "required")
+
+
 class WisecpState:
     """Balance and reports of the one sandbox client account."""
 
@@ -152,38 +182,50 @@ class WisecpState:
             self.balance = float(amount)
 
     def submit(self, body: dict[str, Any]) -> dict[str, Any]:
-        origin = str(body.get("origin") or "").strip()
-        message = body.get("message")
-        numbers = body.get("numbers")
-        if not origin:
-            return _error("The origin (sender ID or number) is required.")
+        check_fields("submit", body)
+        origin, message, numbers = body["origin"], body["message"], body["numbers"]
+        if not isinstance(origin, str) or not origin.strip():
+            raise Refused("origin", "a sender ID or number", "The origin (sender ID or number) is required.")
+        origin = origin.strip()
         if not isinstance(message, str) or not message.strip():
-            return _error("The message is empty.")
-        if isinstance(numbers, str):
-            numbers = [n for n in numbers.split(",") if n.strip()]
-        if not isinstance(numbers, list) or not numbers:
-            return _error("No numbers were given.")
+            raise Refused("message", "a non-empty text", "The message is empty.")
+        if not isinstance(numbers, list):
+            raise Refused("numbers", "a list of numbers (+<country code>...)", "numbers must be a list.")
         numeric_origin = origin.lstrip("+").isdigit()
         if numeric_origin and len(origin.lstrip("+")) > MAX_ORIGIN_NUMERIC:
-            return _error(f"Invalid origin: a numeric sender is at most {MAX_ORIGIN_NUMERIC} digits.")
+            raise Refused(
+                "origin",
+                f"at most {MAX_ORIGIN_NUMERIC} digits",
+                f"Invalid origin: a numeric sender is at most {MAX_ORIGIN_NUMERIC} digits.",
+            )
         if not numeric_origin and (len(origin) > MAX_ORIGIN_ALPHA or not origin.isascii()):
-            return _error(f"Invalid origin: a sender ID is at most {MAX_ORIGIN_ALPHA} latin characters.")
+            raise Refused(
+                "origin",
+                f"at most {MAX_ORIGIN_ALPHA} latin characters",
+                f"Invalid origin: a sender ID is at most {MAX_ORIGIN_ALPHA} latin characters.",
+            )
         e164: list[str] = []
         countries: list[str] = []
-        for raw in numbers:
+        for i, raw in enumerate(numbers):
             if not isinstance(raw, str) or not raw.strip().startswith("+"):
-                return _error(f"Invalid number: {raw} (use the international format, +<country code>...)")
+                raise Refused(
+                    f"numbers[{i}]",
+                    "the international format",
+                    f"Invalid number: {raw} (use the international format, +<country code>...)",
+                )
             try:
                 msisdn = normalize_number(raw)
             except ValidationError:
-                return _error(f"Invalid number: {raw}")
+                raise Refused(f"numbers[{i}]", "a valid number", f"Invalid number: {raw}") from None
             e164.append("+" + msisdn)
             countries.append(country_of(msisdn))
         for country in dict.fromkeys(countries):
             if country not in PRICES:
                 return _error(f"SMS to {country} is not available.")
             if not numeric_origin and country in NUMERIC_SENDER_ONLY:
-                return _error(f"Only numeric sender IDs can be used for {country}.")
+                raise Refused(
+                    "origin", f"numeric for {country}", f"Only numeric sender IDs can be used for {country}."
+                )
             if not numeric_origin and country in DOCUMENT_REQUIRED and origin not in APPROVED_SENDERS:
                 return _error(f"The sender ID {origin} needs pre-approval (documents) for {country}.")
         segments = count_segments(message)
@@ -206,10 +248,11 @@ class WisecpState:
         return {"status": "successful", "report_id": report.report_id}
 
     def report(self, body: dict[str, Any]) -> dict[str, Any]:
-        try:
-            report_id = int(body.get("report_id"))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            return _error("A valid report_id is required.")
+        check_fields("report", body)
+        raw = body["report_id"]
+        if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.isdigit())):
+            raise Refused("report_id", "a report id (digits)", "A valid report_id is required.")
+        report_id = int(raw)
         with self._lock:
             report = self.reports.get(report_id)
         if report is None:
@@ -240,22 +283,30 @@ def register(app: web.Application, sandbox: Any) -> None:
     async def handle(request: web.Request) -> web.StreamResponse:
         function = request.match_info["function"]
         if function not in FUNCTIONS:
+            refuse(request, f"function: unknown ({function[:40]})")
             return web.json_response(_error(f"Unknown API function: {function}"), status=404)
         try:
-            body = json.loads(await request.text() or "{}")
-        except ValueError:
-            return _respond(_error("The request body must be JSON."))
-        if not isinstance(body, dict):
-            return _respond(_error("The request body must be a JSON object."))
-        if body.get("user_token") != credentials.WISECP_TOKEN:
-            return _respond(_error("Invalid user token."))
-        if function == "submit":
-            return _respond(state.submit(body))
-        if function == "report":
-            return _respond(state.report(body))
-        if function == "balance":
-            return _respond(state.balance_answer())
-        return _respond(state.prices_answer())
+            try:
+                body = json.loads(await request.text() or "{}")
+            except ValueError:
+                raise Refused("body", "JSON", "The request body must be JSON.") from None
+            if not isinstance(body, dict):
+                raise Refused("body", "a JSON object", "The request body must be a JSON object.")
+            if body.get("user_token") in (None, ""):
+                raise Refused("user_token", "required", "The user token is required.")
+            if body.get("user_token") != credentials.WISECP_TOKEN:
+                return _respond(_error("Invalid user token."))
+            if function == "submit":
+                return _respond(state.submit(body))
+            if function == "report":
+                return _respond(state.report(body))
+            check_fields(function, body)
+            if function == "balance":
+                return _respond(state.balance_answer())
+            return _respond(state.prices_answer())
+        except Refused as exc:
+            refuse(request, exc.reason)
+            return _respond(_error(exc.message))
 
     app.router.add_post(PREFIX + "/{function}", handle)
     sandbox.maintenance_responders[NAME] = lambda: web.json_response(_error(MAINTENANCE_MESSAGE), status=503)
