@@ -17,7 +17,10 @@ Two mechanisms, used together:
    that records its reference: a try that dies in between (killed worker, ``SystemExit``) leaves an
    in-flight chunk, which the next try treats as ambiguous. A chunk that may have gone out (an in-flight
    chunk, or an ``AmbiguousSendError``) is recorded as ``ambiguous_chunk`` and every later try refuses to
-   continue until a person decides (``on_ambiguous="skip"`` or ``"resend"``).
+   continue until a person decides (``on_ambiguous="skip"`` or ``"resend"``). No record, no send: where
+   the service cannot be asked what went out, a record that cannot be read or written stops the send
+   before its request (``ProgressUnavailableError``). Each recorded chunk keeps a fingerprint of its numbers
+   and texts (``core.fingerprint``): a retry whose source changed stops before any send.
 
 **Cancelled packages are never "sent".** ``on_kill`` cancels scheduled packages; it records their chunks
 in ``cancelled`` and bumps each chunk's *generation*, which is part of the chunk's key from then on
@@ -44,6 +47,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from airflow_provider_ileti.core.errors import TransientError
 from airflow_provider_ileti.core.idempotency import make_custom_id
 from airflow_provider_ileti.core.models import SendReceipt
 
@@ -246,11 +250,22 @@ class TaskStateProgressStore:
             delete(PROGRESS_KEY)
 
 
-class VariableProgressStore:
-    """Below Airflow 3.3: an Airflow Variable per task instance (XCom is cleared when a try starts)."""
+class ProgressUnavailableError(TransientError):
+    """The progress record cannot be read or written, and the service cannot be asked what went out."""
 
-    def __init__(self, identity: TaskIdentity, *, first_try: bool = False) -> None:
+
+class VariableProgressStore:
+    """Below Airflow 3.3: an Airflow Variable per task instance (XCom is cleared when a try starts).
+
+    ``required``: the record is the only way a retry can know what went out (a service without client ids),
+    so a record that cannot be read or written stops the send (``ProgressUnavailableError``, retried by
+    Airflow) instead of sending without one: no record, no send. Otherwise a failure is logged once and the
+    retry relies on the service's lookups.
+    """
+
+    def __init__(self, identity: TaskIdentity, *, first_try: bool = False, required: bool = False) -> None:
         self.key = f"{PROGRESS_VARIABLE_PREFIX}.{identity.label}"
+        self.required = required
         self._warned = False
         #: A first try has no earlier try: a Variable it finds is left by a deleted DAG run of the same run
         #: id (a Variable outlives its run; the 3.3 store does not), so it is ignored and overwritten.
@@ -268,6 +283,8 @@ class VariableProgressStore:
                 getter(self.key, default_var=None) if _old_variable_api() else getter(self.key, default=None)
             )
         except Exception as exc:  # no metadata database (a unit test, a bare script): nothing persisted
+            if self.required:
+                raise self._unavailable("read", exc) from None
             log.warning("Send progress cannot be read from Variable %s (%s)", self.key, type(exc).__name__)
             return Progress()
         return Progress.from_dict(json.loads(value) if value else None)
@@ -279,6 +296,8 @@ class VariableProgressStore:
         try:
             Variable.set(self.key, json.dumps(progress.to_dict()))
         except Exception as exc:
+            if self.required:
+                raise self._unavailable("written", exc) from None
             if not self._warned:  # once per send, not once per chunk
                 self._warned = True
                 log.warning(
@@ -286,6 +305,13 @@ class VariableProgressStore:
                     self.key,
                     type(exc).__name__,
                 )
+
+    def _unavailable(self, what: str, exc: Exception) -> ProgressUnavailableError:
+        return ProgressUnavailableError(
+            f"the send's progress cannot be {what} (Variable {self.key}: {type(exc).__name__}); this service "
+            "cannot be asked what went out, so nothing more is sent without a record. Airflow's retry tries "
+            "again; check the metadata database if it persists"
+        )
 
     def clear(self) -> None:
         from airflow.providers.common.compat.sdk import Variable
@@ -313,8 +339,9 @@ class MemoryProgressStore:
 
 
 def progress_store_for(
-    context: Mapping[str, Any], identity: TaskIdentity, *, persist: bool = True
+    context: Mapping[str, Any], identity: TaskIdentity, *, persist: bool = True, required: bool = False
 ) -> ProgressStore:
+    """Where this task instance's progress lives; ``required``: see ``VariableProgressStore``."""
     if not persist:
         return MemoryProgressStore()
     store = context.get("task_state_store")
@@ -325,7 +352,7 @@ def progress_store_for(
         first_try = int(getattr(ti, "try_number", 0) or 0) == 1
     except (TypeError, ValueError):
         first_try = False
-    return VariableProgressStore(identity, first_try=first_try)
+    return VariableProgressStore(identity, first_try=first_try, required=required)
 
 
 def _old_variable_api() -> bool:

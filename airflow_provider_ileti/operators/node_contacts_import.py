@@ -221,7 +221,9 @@ class NodeImportContactsOperator(NodeBaseOperator):
 
     # -- execution ----------------------------------------------------------------------------------
     def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
-        store = progress_store_for(context, TaskIdentity.from_context(context), persist=args["persist"])
+        store = progress_store_for(
+            context, TaskIdentity.from_context(context), persist=args["persist"], required=True
+        )
         progress = store.load()
         earlier = progress.next_chunk
         if earlier:

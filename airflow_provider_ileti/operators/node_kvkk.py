@@ -147,7 +147,7 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
     def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
         persons: list[Person] = args["persons"]
         identity = TaskIdentity.from_context(context)
-        store = progress_store_for(context, identity, persist=args["persist"])
+        store = progress_store_for(context, identity, persist=args["persist"], required=True)
         progress = store.load()
         if progress.in_flight is not None:  # an earlier try died while this person's request went out
             progress.make_ambiguous(

@@ -93,7 +93,9 @@ class NodeRecreatePackageOperator(NodeBaseOperator):
 
     def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
         source = args["source"]
-        store = progress_store_for(context, TaskIdentity.from_context(context), persist=args["persist"])
+        store = progress_store_for(
+            context, TaskIdentity.from_context(context), persist=args["persist"], required=True
+        )
         progress = store.load()
         if progress.references:
             new_id = progress.references[0]

@@ -383,8 +383,13 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
 
     def _progress_store(self, context: Any) -> ProgressStore:
         if self._store is None:
+            # without client ids the record is all a retry knows: no record, no send
+            required = not self._hook().get_client().supports_idempotency
             self._store = progress_store_for(
-                context, TaskIdentity.from_context(context), persist=bool(self.persist_progress)
+                context,
+                TaskIdentity.from_context(context),
+                persist=bool(self.persist_progress),
+                required=required,
             )
         return self._store
 

@@ -14,7 +14,7 @@ from airflow_provider_ileti.clients.wisecp import WisecpClient
 from airflow_provider_ileti.core.errors import InsufficientCreditError, ValidationError
 from airflow_provider_ileti.core.models import SendBatch, SmsMessage
 from airflow_provider_ileti.sandbox.credentials import WISECP_TOKEN
-from tests.unit.operators.support import make_context
+from tests.unit.operators.support import FakeStateStore, make_context
 
 CONN = "wisecp_default"
 SUBMIT = "/wisecp/api/sms/submit"
@@ -96,7 +96,7 @@ def test_send_sms_operator_and_delivery_sensor(ileti_sandbox_env: Any) -> None:
 
     ileti_sandbox_env.admin.clock(speed=1)
     op = SendSmsOperator(task_id="send", conn_id=CONN, message="Merhaba", recipients=GB, chunk_size=8)
-    result = op.execute(make_context())
+    result = op.execute(make_context(store=FakeStateStore()))  # a record: WISECP has no client ids
     assert result["service"] == "wisecp" and result["recipients"] == 20 and result["chunks"] == 3
     json.dumps(result)
     assert len(submits(ileti_sandbox_env)) == 3
@@ -123,7 +123,7 @@ def test_send_sms_operator_on_a_plain_503_fails_without_resending(ileti_sandbox_
     ileti_sandbox_env.admin.add_fault(SUBMIT, "status", status=503, times=1)
     op = SendSmsOperator(task_id="send", conn_id=CONN, message="x", recipients=GB[:2])
     with pytest.raises(AirflowFailException, match="may have reached WISECP"):
-        op.execute(make_context())
+        op.execute(make_context(store=FakeStateStore()))
     assert len(submits(ileti_sandbox_env)) == 1
 
 
