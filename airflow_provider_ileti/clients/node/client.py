@@ -294,6 +294,10 @@ class NodeClient:
             "sender": self._sender(sender),
             "content": v.text(content, "content"),
         }
+        if encoding is None:
+            encoding = encoding_if_needed([payload["content"]])
+        else:
+            v.carried(v.choice(encoding, "encoding", "encoding"), [("content", payload["content"])])
         payload.update(self._common(encoding, push_url, commercial, custom_id))
         if validity is not None:
             payload["validity"] = v.validity(validity, otp=True)
@@ -377,6 +381,7 @@ class NodeClient:
         sms_kind = v.choice(sms_type, "sms_type", "sms_type")
         payload: dict[str, Any] = {"type": sms_kind, "sendingType": kind}
         texts: list[str] = []
+        named: list[tuple[str, str]] = []  # (field, text) for an explicit encoding's check
         # type 2 addresses Turkish ID numbers: checked as TC IDs, not normalised as phone numbers
         if kind == 0:
             if numbers or messages:
@@ -417,23 +422,25 @@ class NodeClient:
                 nr = v.recipient(pair[0], f"messages[{i}].number", sms_type=sms_kind)
                 pairs.append({"nr": nr, "msg": msg})
                 texts.append(msg)
+                named.append((f"messages[{i}].text", msg))
             payload["numbers"] = pairs
         if kind in (0, 1) or content is not None:
             payload["content"] = v.text(content, "content")
         else:
             payload["content"] = many_to_many_content(texts)
         texts.append(payload["content"])
+        named.append(("content", payload["content"]))
         payload["sender"] = self._sender(sender)
         payload["title"] = v.text(
             title if title is not None else DEFAULT_PACKAGE_TITLE, "title", max_length=v.MAX_TITLE_LENGTH
         )
         # ``encoding`` is required by /sms/create: without one we pick the cheapest that carries every text
         # of the package (each number's text and the content), not only the first.
-        payload["encoding"] = (
-            v.choice(encoding, "encoding", "encoding")
-            if encoding is not None
-            else max(count_segments(t).node_encoding for t in texts)
-        )
+        if encoding is not None:
+            payload["encoding"] = v.choice(encoding, "encoding", "encoding")
+            v.carried(payload["encoding"], named)
+        else:
+            payload["encoding"] = max(count_segments(t).node_encoding for t in texts)
         common = self._common(None, push_url, commercial, custom_id)
         payload.update(common)
         if validity is not None:
@@ -462,6 +469,14 @@ class NodeClient:
             "sender": self._sender(sender),
             "content": content,
         }
+        if encoding is None:
+            # the names are written into the text: the encoding must carry them too
+            encoding = encoding_if_needed([content, first_name, last_name])
+        else:
+            v.carried(
+                v.choice(encoding, "encoding", "encoding"),
+                [("content", content), ("first_name", first_name), ("last_name", last_name)],
+            )
         payload.update(self._common(encoding, push_url, None, None))
         if validity is not None:
             payload["validity"] = v.validity(validity, otp=False)
@@ -802,7 +817,8 @@ class NodeClient:
         return_invalids: bool | None = None,
     ) -> BlacklistResult:
         """At most 1000 uuids and gsms together per call (the operator chunks). ``status`` of the result is
-        the server's (None when its answer has none)."""
+        the server's (None when its answer has none). ``returnInvalids`` is always sent (the document does
+        not mark it optional): ``False`` unless given."""
         flag = v.boolean(status, "status")
         uuid_list, gsm_list = v.blacklist_items(list(uuids), list(gsms))
         payload: dict[str, Any] = {"status": flag}
@@ -810,8 +826,11 @@ class NodeClient:
             payload["uuids"] = uuid_list
         if gsm_list:
             payload["gsms"] = gsm_list
-        if return_invalids is not None:
-            payload["returnInvalids"] = v.boolean(return_invalids, "return_invalids")
+        # returnInvalids has no optional mark in the document: always sent; false (one invalid number fails
+        # the whole request) is what the document says happens without it.
+        payload["returnInvalids"] = (
+            False if return_invalids is None else v.boolean(return_invalids, "return_invalids")
+        )
         return BlacklistResult.from_dict(self._call("contact/set-blacklist", payload), self.timezone)
 
     def list_mo_requests(self, **filters: Any) -> Iterator[MoRequest]:
@@ -930,6 +949,19 @@ class NodeClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: ``encoding`` the server takes when an OTP or KVKK request leaves it out (optional there; the OCR prints
+#: the default as "9": guess 0, GSM 7-bit).
+SERVER_DEFAULT_ENCODING = 0
+
+
+def encoding_if_needed(texts: Sequence[str]) -> int | None:
+    """``encoding`` for a request where it is optional: None (left out, the server's default) when the
+    default carries every text, else the cheapest encoding that does — a text with ``ş`` sent under the
+    default would be garbled (or refused)."""
+    needed = max(count_segments(t).node_encoding for t in texts)
+    return needed if needed != SERVER_DEFAULT_ENCODING else None
 
 
 def many_to_many_content(texts: Sequence[str]) -> str:

@@ -148,6 +148,23 @@ def text(value: Any, field: str, *, max_length: int | None = None) -> str:
     return value
 
 
+def carried(encoding: int, texts: Iterable[tuple[str, str]]) -> None:
+    """Refuse a ``(field, text)`` whose characters ``encoding`` (0/1/2) cannot carry: the panel would garble
+    or refuse it. Only the character and the text's size are shown (a text is personal data)."""
+    from airflow_provider_ileti.core.segments import NODE_ENCODING, can_encode
+
+    name = next(n for n, value in NODE_ENCODING.items() if value == encoding)
+    for field, value in texts:
+        if not can_encode(value, name):
+            bad = next(c for c in value if not can_encode(c, name))
+            raise fail(
+                field,
+                mask_text(value),
+                f"character {bad!r} cannot be sent with encoding {encoding}; leave encoding out to get "
+                "the cheapest one that carries every text",
+            )
+
+
 def sender(value: Any, field: str = "sender") -> str:
     """An alphanumeric title (≤ MAX_SENDER_LENGTH) or a numeric sender."""
     value = text(value, field)

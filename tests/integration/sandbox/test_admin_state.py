@@ -16,6 +16,7 @@ NODE_AUTH = ("sandbox", "sandbox-password")
 
 def _node_create(url: str, number: str = "905551234560") -> requests.Response:
     body = {"type": 1, "sendingType": 0, "number": number, "sender": "SANDBOX", "title": "t", "content": "hi"}
+    body["encoding"] = 0  # required by the document
     return requests.post(f"{url}/node/sms/create", json=body, auth=NODE_AUTH, timeout=5)
 
 

@@ -60,6 +60,7 @@ def test_a_send_after_reset_is_not_judged_on_yesterdays_clock(ileti_sandbox):
         "sender": "SANDBOX",
         "title": "t",
         "content": "hello",
+        "encoding": 0,
         "sendingDate": sending_date,
     }
     resp = requests.post(

@@ -74,7 +74,7 @@ def test_a_request_held_across_a_reset_changes_nothing(ileti_sandbox):
     ileti_sandbox.admin.add_fault("/node/sms/create", "delay", delay=0.6, times=1)
     url, auth = f"{ileti_sandbox.url}/node/sms/create", ("sandbox", "sandbox-password")
     body = {"type": 1, "sendingType": 0, "number": "905551234560", "sender": "SANDBOX", "title": "t"}
-    body["content"] = "held"
+    body["content"], body["encoding"] = "held", 0
     with pytest.raises(requests.Timeout):
         requests.post(url, json=body, auth=auth, timeout=0.2)
     ileti_sandbox.reset()
@@ -125,6 +125,7 @@ def test_bad_clock_payload_is_refused_before_anything_changes(ileti_sandbox):
 def test_bad_fault_fields_are_named(ileti_sandbox, fault, word):
     resp = requests.post(f"{ileti_sandbox.url}/_admin/faults", json=fault, timeout=5)
     assert resp.status_code == 400 and word in resp.json()["message"]
-    assert ileti_sandbox.admin.requests() == [] and requests.get(
-        f"{ileti_sandbox.url}/_admin/faults", timeout=5
-    ).json()["faults"] == []
+    assert (
+        ileti_sandbox.admin.requests() == []
+        and requests.get(f"{ileti_sandbox.url}/_admin/faults", timeout=5).json()["faults"] == []
+    )

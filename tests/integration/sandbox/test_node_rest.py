@@ -78,7 +78,7 @@ def test_create_per_number_texts_shows_msg_on_items(ileti_sandbox):
     pkg_id = api.send(
         sendingType=2,
         numbers=[{"nr": "905551230001", "msg": "A kişisine"}, {"nr": 905551230002, "msg": "B" * 200}],
-        content=None,
+        content="A kişisine",
         encoding=1,
     )
     items = api.data("sms/list-item", {"pkgID": pkg_id})["list"]
@@ -108,6 +108,7 @@ def test_create_otp_and_kvkk(ileti_sandbox):
             "number": {"nr": "905551230002", "cfs": {"FIRST_NAME": "Ayşe", "LAST_NAME": "Yılmaz"}},
             "sender": "SANDBOX",
             "content": "Merhaba FIRST_NAME LAST_NAME, izin linki SHORT_LINK",
+            "encoding": 1,  # ş, ı of the names filled in
         },
     )["pkgID"]
     item = api.data("sms/list-item", {"pkgID": kvkk})["list"][0]

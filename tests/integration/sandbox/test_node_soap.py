@@ -89,6 +89,7 @@ def test_zeep_calls_every_operation_with_typed_answers(ileti_sandbox, typed_soap
         sendingType=1,
         numbers={"item": [{"nr": "905551230002"}, {"nr": "905551230009"}]},
         sender="SANDBOX",
+        title="T",
         content="Çoklu",
         encoding=1,
         periodicSettings={"periodType": 0, "amount": 1000, "interval": 1},
@@ -98,7 +99,9 @@ def test_zeep_calls_every_operation_with_typed_answers(ileti_sandbox, typed_soap
         type=1,
         sendingType=2,
         sender="SANDBOX",
+        title="T",
         content="N-N",
+        encoding=0,
         numbers={"item": [{"nr": "905551230003", "msg": "A"}, {"nr": "905551230004", "msg": "B"}]},
     )
     otp = service.sendOtp(
@@ -144,7 +147,9 @@ def test_zeep_takes_plain_strings_as_one_to_many_numbers(ileti_sandbox, soap):
         sendingType=1,
         numbers={"item": ["905551230001", "905551230002"]},
         sender="SANDBOX",
+        title="T",
         content="x",
+        encoding=0,
     )
     assert answer.err is None
     items = NodeApi(ileti_sandbox.url).data("sms/list-item", {"pkgID": answer.data.pkgID})["list"]

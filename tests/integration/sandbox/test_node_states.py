@@ -181,7 +181,9 @@ def test_drop_after_commit_creates_the_package_but_the_client_hears_nothing(ilet
             "sendingType": 0,
             "number": "905551230001",
             "sender": "SANDBOX",
+            "title": "t",
             "content": "x",
+            "encoding": 0,
             "customID": "dropped.1",
         },
     )

@@ -47,6 +47,7 @@ class NodeApi:
             "sender": "SANDBOX",
             "title": "test",
             "content": "Merhaba",
+            "encoding": 0,
         }
         body.update(fields)
         return int(self.data("sms/create", body)["pkgID"])

@@ -15,6 +15,7 @@ BASE = {
     "sender": "SANDBOX",
     "title": "t",
     "content": "x",
+    "encoding": 0,
 }
 
 
@@ -270,11 +271,14 @@ def test_blacklist_limits(ileti_sandbox):
         "status": True,
         "uuids": [f"u{i}" for i in range(600)],
         "gsms": [f"9055512{i:05d}" for i in range(401)],
+        "returnInvalids": False,
     }
     assert api.error("contact/set-blacklist", too_many)[1]["code"] == "ERR_REQUEST_PARAM_LIMIT"
-    assert api.error("contact/set-blacklist", {"status": True})[1]["code"] == "ERR_BAD_REQUEST"
-    assert api.error("contact/set-blacklist", {"gsms": ["905551230001"]})[1]["code"] == "ERR_BAD_REQUEST"
-    one_bad = {"status": True, "gsms": ["905551230001", "12"]}
+    neither = {"status": True, "returnInvalids": False}
+    assert api.error("contact/set-blacklist", neither)[1]["code"] == "ERR_BAD_REQUEST"
+    no_status = {"gsms": ["905551230001"], "returnInvalids": False}
+    assert api.error("contact/set-blacklist", no_status)[1]["code"] == "ERR_BAD_REQUEST"
+    one_bad = {"status": True, "gsms": ["905551230001", "12"], "returnInvalids": False}
     assert api.error("contact/set-blacklist", one_bad)[1]["code"] == "ERR_BAD_REQUEST"
     assert api.data("contact/list")["stats"]["totalRecord"] == 0  # the whole request failed
 

@@ -18,6 +18,7 @@ def _create(url: str) -> requests.Response:
         "sender": "SANDBOX",
         "title": "t",
         "content": "x",
+        "encoding": 0,
     }
     return requests.post(f"{url}/node/sms/create", json=body, auth=NODE_AUTH, timeout=5)
 

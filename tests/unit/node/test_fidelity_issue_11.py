@@ -146,3 +146,45 @@ def test_async_status_err_with_http_200_is_an_error() -> None:
             await status.aclose()
 
     asyncio.run(run())
+
+
+# -- an explicit encoding must carry every text (the strict sandbox refuses it; so does the client) ----
+@pytest.mark.parametrize(
+    ("call", "field"),
+    [
+        (lambda c: c.create_sms(sending_type=0, number=A, content="Tek kişi", encoding=0), "content"),
+        (
+            lambda c: c.create_sms(sending_type=2, messages=[(A, "bir"), (B, "iki ş")], encoding=0),
+            "messages[1].text",
+        ),
+        (lambda c: c.create_otp(A, "Kod 😀", encoding=1), "content"),
+        (lambda c: c.create_kvkk(A, "Ayşe", "Y", "FIRST_NAME SHORT_LINK", encoding=0), "first_name"),
+    ],
+)
+def test_an_explicit_encoding_that_cannot_carry_a_text_is_refused_before_the_network(
+    call: Any, field: str
+) -> None:
+    from .support import NoNetwork
+
+    with pytest.raises(Exception) as info:
+        call(client(NoNetwork()))
+    assert getattr(info.value, "field", None) == field
+    assert "cannot be sent with encoding" in str(info.value)
+
+
+def test_otp_and_kvkk_leave_encoding_out_unless_the_default_cannot_carry_the_text() -> None:
+    t = Scripted({"pkgID": 1}, {"pkgID": 2}, {"pkgID": 3})
+    c = client(t)
+    c.create_otp(A, "Kod 1234")
+    c.create_otp(A, "Kodunuz şudur 1234")
+    c.create_kvkk(A, "Ayşe", "Yılmaz", "Merhaba FIRST_NAME LAST_NAME SHORT_LINK")
+    assert "encoding" not in t.calls[0][1]
+    assert t.calls[1][1]["encoding"] == 1 and t.calls[2][1]["encoding"] == 1
+
+
+def test_set_blacklist_always_sends_return_invalids() -> None:
+    t = Scripted({"status": 1}, {"status": 1})
+    c = client(t)
+    c.set_blacklist(True, gsms=[A])
+    c.set_blacklist(True, gsms=[A], return_invalids=True)
+    assert [p["returnInvalids"] for _, p in t.calls] == [False, True]

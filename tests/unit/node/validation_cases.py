@@ -373,7 +373,7 @@ CASES: list[Case] = [
         lambda c: c.set_blacklist(True, gsms=["x"]),
         "gsms[0]",
         "***",
-        "not a phone number",
+        "letters are never read as digits",
     ),
     C(
         "blacklist_return_invalids_bool",
@@ -512,7 +512,7 @@ CASES: list[Case] = [
         lambda c: c.create_group("A", gsms=["nope"]),
         "gsms[0]",
         "***",
-        "not a phone number",
+        "letters are never read as digits",
     ),
     C("group_title_required", lambda c: c.create_group(""), "title", "", "non-empty"),
     C(

@@ -1,4 +1,5 @@
-"""Every Node function by its path below ``/node``, with the HTTP methods it takes and its SOAP operation."""
+"""Every Node function by its path below ``/node``, with the HTTP methods it takes and its SOAP operation;
+its documented fields are in ``fields.py``, checked by ``run`` before the handler."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-from airflow_provider_ileti.sandbox.services.node import account, contacts, sms
+from airflow_provider_ileti.sandbox.services.node import account, contacts, fields, sms
 from airflow_provider_ileti.sandbox.services.node.state import NodeState
 
 Handler = Callable[[NodeState, Any], dict[str, Any]]
@@ -50,12 +51,19 @@ FUNCTIONS: dict[str, Function] = {
 }
 
 #: SOAP operation -> the function it runs (the seven operations the vendor's document shows).
-SOAP_OPERATIONS: dict[str, Handler] = {
-    "sendOtp": sms.create_otp,
-    "sendSms": sms.create,
-    "getSmsPackages": sms.list_packages,
-    "getSmsPackageItems": sms.list_items,
-    "getSmsSenders": sms.list_senders,
-    "cancelSmsPackage": sms.cancel,
-    "getUserCredit": account.credit,
+SOAP_OPERATIONS: dict[str, Function] = {
+    "sendOtp": FUNCTIONS["sms/create-otp"],
+    "sendSms": FUNCTIONS["sms/create"],
+    "getSmsPackages": FUNCTIONS["sms/list"],
+    "getSmsPackageItems": FUNCTIONS["sms/list-item"],
+    "getSmsSenders": FUNCTIONS["sms/list-sender"],
+    "cancelSmsPackage": FUNCTIONS["sms/cancel"],
+    "getUserCredit": FUNCTIONS["user/credit"],
 }
+
+
+def run(function: Function, state: NodeState, params: Any) -> dict[str, Any]:
+    """The function on checked parameters: its documented fields only, every required one present
+    (``fields.check``, SMS00 naming the field), then its handler — REST and SOAP alike."""
+    fields.check(function.path, params)
+    return function.handler(state, params)

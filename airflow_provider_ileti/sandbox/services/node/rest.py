@@ -15,7 +15,7 @@ from aiohttp import web
 from airflow_provider_ileti.sandbox import credentials
 from airflow_provider_ileti.sandbox.refusals import refuse
 from airflow_provider_ileti.sandbox.services.node.codes import NodeError, auth_failure, bad_request
-from airflow_provider_ileti.sandbox.services.node.functions import FUNCTIONS
+from airflow_provider_ileti.sandbox.services.node.functions import FUNCTIONS, run
 from airflow_provider_ileti.sandbox.services.node.state import NodeState
 
 
@@ -85,7 +85,7 @@ async def handle(request: web.Request, state: NodeState) -> web.Response:
                 raise bad_request("the body is not JSON") from None
             if not isinstance(params, dict):
                 raise bad_request("the body must be a JSON object")
-        return ok(function.handler(state, params))
+        return ok(run(function, state, params))
     except NodeError as exc:
         if exc.is_refusal:
             refuse(request, exc.message)

@@ -10,6 +10,7 @@ import datetime as dt
 from array import array
 from typing import Any
 
+from airflow_provider_ileti.core.segments import can_encode
 from airflow_provider_ileti.sandbox.services.node import validation as v
 from airflow_provider_ileti.sandbox.services.node.codes import NodeError, bad_request
 from airflow_provider_ileti.sandbox.services.node.packages import (
@@ -19,7 +20,7 @@ from airflow_provider_ileti.sandbox.services.node.packages import (
     Package,
     operator_of,
 )
-from airflow_provider_ileti.sandbox.services.node.segments import ENCODINGS, parts_for
+from airflow_provider_ileti.sandbox.services.node.segments import ENCODINGS, CannotCarry, parts_for
 from airflow_provider_ileti.sandbox.services.node.state import USERNAME_SHOWN, NodeState
 
 OTP_VALIDITY = range(3, 7)
@@ -58,10 +59,22 @@ def _sender(state: NodeState, params: v.Params) -> str:
     raise bad_request(f"sender {sender!r} is not defined for this user")
 
 
+#: ``encoding`` of an OTP or KVKK package that leaves it out (optional there; the OCR prints the default as
+#: "9": guess 0, GSM 7-bit). A text it cannot carry is refused like one a declared encoding cannot carry.
+DEFAULT_ENCODING = 0
+
+
 def _encoding(params: v.Params) -> int:
-    value = v.get_int(params, "encoding", allowed=tuple(ENCODINGS), default=0)
+    value = v.get_int(params, "encoding", allowed=tuple(ENCODINGS), default=DEFAULT_ENCODING)
     assert value is not None
     return value
+
+
+def _parts(text: str, encoding: int, field: str) -> int:
+    try:
+        return parts_for(text, encoding)
+    except CannotCarry as exc:
+        raise bad_request(f"{field}: {exc}") from None
 
 
 def _validity(params: v.Params, allowed: range, default: int) -> int:
@@ -137,18 +150,24 @@ def _store(
     push_url: str | None,
     commercial: bool | None,
     custom_id: str | None,
+    text_field: str = "numbers[{index}].msg",
 ) -> Package:
+    """``text_field``: how a refusal names a text of ``messages`` (``{index}`` its position)."""
     if len(numbers) > MAX_PACKAGE_NUMBERS:
         raise NodeError("SMS43", f"at most {MAX_PACKAGE_NUMBERS} numbers in one package")
     if not state.sending_allowed(send_at or now):
         raise NodeError("SMS44", "sending is restricted at this hour")
     item_parts: array | None = None
     parts = 0
+    if content is not None:
+        # the package's content is checked against its encoding also when each number has its own text
+        parts = _parts(content, encoding, "content")
     if messages is not None:
-        item_parts = array("B", (min(parts_for(m, encoding), 255) for m in messages))
-    else:
-        assert content is not None
-        parts = parts_for(content, encoding)
+        try:
+            item_parts = array("B", (min(parts_for(m, encoding), 255) for m in messages))
+        except CannotCarry as exc:
+            index = next(i for i, m in enumerate(messages) if not can_encode(m, ENCODINGS[encoding]))
+            raise bad_request(f"{text_field.format(index=index)}: {exc}") from None
     buckets, total = Package.count(numbers, parts, item_parts)
     if total > state.credit:
         raise NodeError("SMS18", f"{total} credits needed, {state.credit} available")
@@ -222,7 +241,7 @@ def create(state: NodeState, params: v.Params) -> dict[str, Any]:
                 "q", [v.number(n.get("nr") if isinstance(n, dict) else n, "numbers[]") for n in raw]
             )
         else:
-            content = _content(params, required=False)
+            content = _content(params)  # required for N-N too: the document marks it so
             numbers = array("q")
             messages = []
             for entry in raw:
@@ -350,6 +369,7 @@ def create_kvkk(state: NodeState, params: v.Params) -> dict[str, Any]:
             push_url=push_url,
             commercial=None,
             custom_id=None,
+            text_field="content (with number.cfs filled in)",
         )
     return {"pkgID": package.id}
 

@@ -19,7 +19,7 @@ from lxml import etree
 
 from airflow_provider_ileti.sandbox.refusals import refuse
 from airflow_provider_ileti.sandbox.services.node.codes import NodeError, auth_failure
-from airflow_provider_ileti.sandbox.services.node.functions import SOAP_OPERATIONS
+from airflow_provider_ileti.sandbox.services.node.functions import SOAP_OPERATIONS, run
 from airflow_provider_ileti.sandbox.services.node.rest import basic_auth, check_credentials
 from airflow_provider_ileti.sandbox.services.node.schema import ARRAYS, OPERATIONS, SIMPLE, TYPES
 from airflow_provider_ileti.sandbox.services.node.state import NodeState
@@ -28,6 +28,22 @@ from airflow_provider_ileti.sandbox.services.node.wsdl import namespace, render_
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 _NIL = f"{{{XSI}}}nil"
+
+
+#: A SOAPAction naming another operation than the body's is refused with a SOAP fault. The document is
+#: silent (it says only SOAPAction = the operation's name); SOAP 1.1 servers that dispatch by the header
+#: (.NET ASMX, Axis) refuse a mismatch too, and a client that sends one is broken. An absent or empty
+#: SOAPAction (``""``), a quoted one and a namespaced one (``http://host/wsdl/sms/sendSms``,
+#: ``urn:sms#sendSms``, ``urn:sendSms``) are accepted: real stacks send all of these.
+REFUSE_MISMATCHED_SOAP_ACTION = True
+
+
+def soap_action_operation(header: str | None) -> str:
+    """The operation a SOAPAction header names ('' when absent or empty): quotes and namespace dropped."""
+    action = (header or "").strip().strip('"').strip()
+    for separator in ("/", "#", ":"):
+        action = action.rsplit(separator, 1)[-1]
+    return action
 
 
 def _parser() -> etree.XMLParser:
@@ -115,8 +131,8 @@ def parse_operation(request: web.Request, raw: bytes) -> tuple[str, dict[str, An
     operation = etree.QName(call).localname
     if operation not in SOAP_OPERATIONS:
         raise SoapFault("soap:Client", f"unknown operation {operation!r}")
-    action = request.headers.get("SOAPAction", "").strip().strip('"')
-    if action and action.rsplit("/", 1)[-1].rsplit("#", 1)[-1] != operation:
+    action = soap_action_operation(request.headers.get("SOAPAction"))
+    if action and action != operation and REFUSE_MISMATCHED_SOAP_ACTION:
         raise SoapFault("soap:Client", f"SOAPAction {action!r} does not match the operation {operation!r}")
     params = _value(call)
     return operation, params if isinstance(params, dict) else {}
@@ -147,7 +163,7 @@ async def handle(request: web.Request, state: NodeState) -> web.StreamResponse:
             username, password
         ):
             raise auth_failure()
-        data = SOAP_OPERATIONS[operation](state, params)
+        data = run(SOAP_OPERATIONS[operation], state, params)
     except NodeError as exc:
         if exc.is_refusal:
             refuse(request, exc.message)
