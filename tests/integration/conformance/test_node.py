@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,11 +19,24 @@ from .conftest import Recorder, assert_conformant, request_count
 pytestmark = pytest.mark.integration
 
 A, B, C = "05555550001", "05555550002", "05555550003"
-#: Wires a Node connection can use; SOAP runs the functions its WSDL lacks over REST.
-WIRES = ["rest", "soap"]
+#: Wires a Node connection can use; SOAP runs the functions its WSDL lacks over REST. "soap-loose" reads
+#: the WSDL whose array items are ``xsd:anyType``, as many generated WSDLs declare them.
+WIRES = ["rest", "soap", "soap-loose"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_wsdl() -> Iterator[None]:
+    """The client keeps one parsed WSDL per base URL and process: each test reads its own flavour."""
+    from airflow_provider_ileti.clients.node import soap
+
+    soap.clear_wsdl_cache()
+    yield
+    soap.clear_wsdl_cache()
 
 
 def _client(sandbox: Any, wire: str) -> NodeClient:
+    if wire == "soap-loose":
+        sandbox.set_state("node", loose_wsdl=True)
     conn = sandbox.connections()["node_sms_soap" if wire.startswith("soap") else "node_sms_default"]
     return NodeClient(
         conn["host"],
@@ -38,7 +52,7 @@ def _packages(node: Any, sandbox: Any) -> None:
     now = dt.datetime.now(dt.UTC)
     later = now + dt.timedelta(days=1)
     assert node.create_otp(A, "Kodunuz 123456", validity=3, custom_id="conf-otp") > 0
-    single = node.create_sms(sending_type=0, number=A, content="Tek kişi", title="tek", encoding=0)
+    single = node.create_sms(sending_type=0, number=A, content="Tek kisi", title="tek", encoding=0)
     node.create_sms(sending_type=1, numbers=[A, B], content="Herkese şükran", title="toplu")
     personalised = node.create_sms(
         sending_type=2,
