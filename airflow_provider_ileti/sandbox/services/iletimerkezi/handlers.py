@@ -12,6 +12,7 @@ from aiohttp import web
 
 from airflow_provider_ileti.core.segments import count_segments
 from airflow_provider_ileti.sandbox import credentials
+from airflow_provider_ileti.sandbox.refusals import refuse
 from airflow_provider_ileti.sandbox.services.iletimerkezi.envelope import (
     BadRequest,
     listed,
@@ -59,17 +60,68 @@ _NUMBER = re.compile(r"(?:\+?90|0)?(5\d{9})")
 _TURKISH = set("çÇğĞıİöÖşŞüÜ")
 
 
+#: Codes that say the request broke the document (a refusal, ``sandbox/refusals.py``); 452 only for a
+#: malformed number (a black-listed one is the account's state), 455 only for an id that is not a number.
+REFUSAL_CODES = frozenset({400, 404, 422, 453, 454, 457, 458, 459, 460, 468, 469})
+#: Each method's request tree as the document shows it: element -> its children (None: a value). An
+#: element not named here is refused with 400, which the document gives for "a wrongly written tag".
+AUTHENTICATION = {"key": None, "hash": None, "username": None, "password": None}
+DATE_FILTER = {"start": None, "end": None}
+TREES: dict[str, dict[str, Any]] = {
+    "send-sms": {
+        "order": {
+            "sender": None,
+            "sendDateTime": None,
+            "iys": None,
+            "iysList": None,
+            "message": {"text": None, "receipents": {"number": None}},
+        }
+    },
+    "cancel-order": {"order": {"id": None}},
+    "get-report": {"order": {"id": None, "page": None, "rowCount": None}},
+    "get-balance": {},
+    "get-sender": {},
+    "get-blacklist": {"blacklist": {"filter": DATE_FILTER, "page": None, "rowCount": None}},
+    "add-blacklist": {"blacklist": {"number": None}},
+    "delete-blacklist": {"blacklist": {"number": None}},
+    "get-reports": {"filter": DATE_FILTER, "page": None},
+}
+#: The GET send's query parameters (the vendor's "Get API" page).
+GET_PARAMETERS = frozenset({"key", "hash", "text", "receipents", "sender", "iys", "iysList"})
+
+
 class Refused(Exception):
-    def __init__(self, code: int, message: str | None = None) -> None:
+    """An error answer; a refusal (counted) when its code is in ``REFUSAL_CODES`` or ``refusal`` says so.
+
+    ``field`` names what broke the rule: it is added to the answer's message and to the refusal's reason.
+    """
+
+    def __init__(
+        self, code: int, message: str | None = None, *, field: str | None = None, refusal: bool | None = None
+    ) -> None:
         super().__init__(code)
         self.code = code
-        self.message = message or MESSAGES.get(code, "Error")
+        base = message or MESSAGES.get(code, "Error")
+        self.message = f"{base} ({field})" if field else base
+        self.refusal = (code in REFUSAL_CODES) if refusal is None else refusal
+        self.reason = f"{field or 'request'}: {base}"
 
 
-def _number(value: Any) -> str:
+def check_tree(value: Any, schema: dict[str, Any] | None, where: str) -> None:
+    """Refuse (400) an element the method's document does not name, at any depth."""
+    if schema is None or not isinstance(value, dict):
+        return
+    for name, child in value.items():
+        if name not in schema:
+            raise Refused(400, "Unknown element", field=f"{where}{name}")
+        for item in child if isinstance(child, list) else [child]:
+            check_tree(item, schema[name], f"{where}{name}.")
+
+
+def _number(value: Any, field: str = "receipents.number") -> str:
     match = _NUMBER.fullmatch(str(value).strip().replace(" ", ""))
     if match is None:
-        raise Refused(452)
+        raise Refused(452, field=field, refusal=True)
     return match.group(1)
 
 
@@ -93,7 +145,13 @@ class Methods:
 
     # -- send ---------------------------------------------------------------------------------------
     def _send_date(self, value: Any) -> dt.datetime | None:
-        text = str(value or "").strip() if not isinstance(value, dict | list) else ""
+        if (
+            isinstance(value, list) and len(value) <= 1
+        ):  # the JSON page's own samples: [] and ["dd/MM/yyyy HH:mm"]
+            value = value[0] if value else ""
+        if isinstance(value, dict | list):
+            raise Refused(457, field="order.sendDateTime")
+        text = str(value or "").strip()
         if not text:
             return None
         for fmt, scheduled in (("%d/%m/%Y %H:%M", True), ("%d/%m/%Y %H:%M:%S", False)):
@@ -103,51 +161,53 @@ class Methods:
                 continue
             # With seconds the real service ignores the schedule and sends at once.
             return parsed.astimezone(dt.UTC) if scheduled else None
-        raise Refused(457)
+        raise Refused(457, field="order.sendDateTime")
 
     def send(self, order: Any) -> dict[str, Any]:
         if not isinstance(order, dict):
-            raise Refused(422)
+            raise Refused(422, field="order")
         sender = str(order.get("sender") or "")
         if not sender.strip():
-            raise Refused(459)
+            raise Refused(459, field="order.sender")
         if len(sender) > 11 or _TURKISH & set(sender):
-            raise Refused(460)
+            raise Refused(460, field="order.sender")
         if sender not in self.state.senders:
             raise Refused(450)
         iys_raw = str(order.get("iys") if order.get("iys") is not None else "").strip()
         if iys_raw == "":
-            raise Refused(468)
+            raise Refused(468, field="order.iys")
         if iys_raw not in ("0", "1"):
-            raise Refused(422, "iys must be 0 or 1")
+            raise Refused(422, "iys must be 0 or 1", field="order.iys")
         iys = int(iys_raw)
         iys_list = str(order.get("iysList") or "").strip() or None
         if iys == 1:
             if iys_list is None:
-                raise Refused(469)
+                raise Refused(469, field="order.iysList")
             if iys_list not in ("BIREYSEL", "TACIR"):
-                raise Refused(422, "iysList must be BIREYSEL or TACIR")
+                raise Refused(422, "iysList must be BIREYSEL or TACIR", field="order.iysList")
         else:
             iys_list = None
         messages: list[tuple[str, list[str]]] = []
         for message in listed(order.get("message")):
             if not isinstance(message, dict):
-                raise Refused(454)
+                raise Refused(454, field="order.message")
             text = message.get("text")
             if not isinstance(text, str) or not text.strip():
-                raise Refused(454)
+                raise Refused(454, field="order.message.text")
             if count_segments(text).parts > MAX_PARTS:
-                raise Refused(453)
+                raise Refused(453, field="order.message.text")
             receipents = message.get("receipents")
             raw = listed(receipents.get("number")) if isinstance(receipents, dict) else []
-            numbers = [_number(n) for n in raw]
-            if not numbers or any(n in self.state.blacklist for n in numbers):
-                raise Refused(452)
+            numbers = [_number(n, "order.message.receipents.number") for n in raw]
+            if not numbers:
+                raise Refused(452, field="order.message.receipents.number", refusal=True)
+            if any(n in self.state.blacklist for n in numbers):
+                raise Refused(452)  # black-listed: the account's state, not a refusal
             messages.append((text, numbers))
         if not messages:
-            raise Refused(454)
+            raise Refused(454, field="order.message")
         if sum(len(n) for _, n in messages) > MAX_RECIPIENTS:
-            raise Refused(422, "At most 50000 recipients per order")
+            raise Refused(422, "At most 50000 recipients per order", field="order.message.receipents")
         send_at = self._send_date(order.get("sendDateTime"))
         return self._create(sender, messages, send_at, iys, iys_list)
 
@@ -173,6 +233,9 @@ class Methods:
         return {"order": {"id": created.id}}
 
     def send_get(self, query: Any) -> dict[str, Any]:
+        for name in query:
+            if name not in GET_PARAMETERS:
+                raise Refused(400, "Unknown parameter", field=name)
         _authenticate({"key": query.get("key"), "hash": query.get("hash")})
         numbers = [n for n in str(query.get("receipents") or "").split(",") if n.strip()]
         order = {
@@ -186,11 +249,13 @@ class Methods:
     # -- orders -------------------------------------------------------------------------------------
     def _order(self, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise Refused(422)
+            raise Refused(422, field="order")
+        if data.get("id") in (None, ""):
+            raise Refused(422, "required", field="order.id")
         try:
             order_id = int(str(data.get("id")).strip())
         except ValueError:
-            raise Refused(455) from None
+            raise Refused(455, field="order.id", refusal=True) from None
         order = self.state.orders.get(order_id)
         if order is None:
             raise Refused(455)
@@ -207,13 +272,13 @@ class Methods:
 
     def report(self, data: Any) -> dict[str, Any]:
         now = self.state.clock.now()
+        page = _int(data.get("page") if isinstance(data, dict) else None, 1)
+        row_count = _int(data.get("rowCount") if isinstance(data, dict) else None, MAX_ROW_COUNT)
+        if page < 1 or not 1 <= row_count <= MAX_ROW_COUNT:
+            raise Refused(422, "page from 1, rowCount 1..1000", field="order.page/rowCount")
         order = self._order(data)
         if order.cancelled_at is None and now < order.send_at:
             raise Refused(456)
-        page = _int(data.get("page"), 1)
-        row_count = _int(data.get("rowCount"), MAX_ROW_COUNT)
-        if page < 1 or not 1 <= row_count <= MAX_ROW_COUNT:
-            raise Refused(422, "page from 1, rowCount 1..1000")
         lines = order.listed_lines()[(page - 1) * row_count : page * row_count]
         counts = order.counts(now)
         summary = self._summary(order, now, counts)
@@ -241,12 +306,12 @@ class Methods:
     def reports(self, request: dict[str, Any]) -> dict[str, Any]:
         flt = request.get("filter")
         if not isinstance(flt, dict):
-            raise Refused(422, "filter{start, end} is required")
+            raise Refused(422, "filter{start, end} is required", field="filter")
         start, end = _day(flt.get("start")), _day(flt.get("end"))
         if end < start:
-            raise Refused(422, "end is before start")
+            raise Refused(422, "end is before start", field="filter.end")
         if (end - start).days > MAX_RANGE_DAYS:
-            raise Refused(458)
+            raise Refused(458, field="filter")
         page = _int(request.get("page"), 1)
         now = self.state.clock.now()
         found = [o for o in self.state.orders.values() if start <= o.submit_at.astimezone(ZONE).date() <= end]
@@ -267,7 +332,7 @@ class Methods:
         page = _int(data.get("page"), 1)
         row_count = _int(data.get("rowCount"), MAX_ROW_COUNT)
         if page < 1 or not 1 <= row_count <= MAX_ROW_COUNT:
-            raise Refused(422, "page from 1, rowCount 1..1000")
+            raise Refused(422, "page from 1, rowCount 1..1000", field="blacklist.page/rowCount")
         items = sorted(self.state.blacklist.items(), key=lambda kv: (kv[1], kv[0]))
         flt = data.get("filter")
         if isinstance(flt, dict):
@@ -279,10 +344,10 @@ class Methods:
 
     def blacklist_change(self, data: Any, add: bool) -> dict[str, Any]:
         if not isinstance(data, dict):
-            raise Refused(422)
-        numbers = [_number(n) for n in listed(data.get("number"))]
+            raise Refused(422, "required", field="blacklist")
+        numbers = [_number(n, "blacklist.number") for n in listed(data.get("number"))]
         if not numbers:
-            raise Refused(452)
+            raise Refused(452, field="blacklist.number", refusal=True)
         now = self.state.clock.now()
         with self.state.lock:
             for number in numbers:
@@ -299,7 +364,7 @@ def _int(value: Any, default: int) -> int:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise Refused(422, "expected a whole number") from None
+        raise Refused(422, "expected a whole number", field="page/rowCount") from None
 
 
 def _day(value: Any) -> dt.date:
@@ -307,14 +372,14 @@ def _day(value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise Refused(422, "dates must be YYYY-MM-DD") from None
+        raise Refused(422, "dates must be YYYY-MM-DD", field="filter") from None
 
 
 def _moment(value: Any) -> dt.datetime:
     try:
         return dt.datetime.strptime(str(value).strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZONE)
     except ValueError:
-        raise Refused(422, "dates must be YYYY-MM-DD HH:mm:ss") from None
+        raise Refused(422, "dates must be YYYY-MM-DD HH:mm:ss", field="blacklist.filter") from None
 
 
 POST_METHODS: dict[str, Callable[[Methods, dict[str, Any]], dict[str, Any]]] = {
@@ -339,17 +404,24 @@ async def dispatch(request: web.Request, methods: Methods) -> web.StreamResponse
         try:
             return respond(200, MESSAGES[200], methods.send_get(request.query), as_json=False)
         except Refused as exc:
+            if exc.refusal:
+                refuse(request, exc.reason)
             return respond(exc.code, exc.message, as_json=False)
     as_json = tail.endswith("/json")
     name = tail[: -len("/json")] if as_json else tail
     handler = POST_METHODS.get(name) or (JSON_ONLY.get(name) if as_json else None)
     if request.method != "POST" or handler is None:
+        refuse(request, f"method: no such method ({request.method} {tail[:60]})")
         return respond(404, MESSAGES[404], as_json=as_json)
     try:
         tree = parse_request(await request.read(), as_json)
+        check_tree(tree, {"authentication": AUTHENTICATION, **TREES[name]}, "")
         _authenticate(tree.get("authentication"))
         return respond(200, MESSAGES[200], handler(methods, tree), as_json=as_json)
-    except BadRequest:
+    except BadRequest as exc:
+        refuse(request, f"body: {exc}")
         return respond(400, MESSAGES[400], as_json=as_json)
     except Refused as exc:
+        if exc.refusal:
+            refuse(request, exc.reason)
         return respond(exc.code, exc.message, as_json=as_json)
