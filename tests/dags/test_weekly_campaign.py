@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_ileti.core.phone import normalize_number
+from airflow_provider_ileti.core.segments import node_encoding_for
 from airflow_provider_ileti.demo import DAGS_FOLDER, DagRun, SandboxProcess
 
 pytestmark = pytest.mark.dags
@@ -118,6 +119,13 @@ def test_weekly_campaign_on_node(run_dag: Callable[..., DagRun], dag_sandbox: Sa
     creates = admin.requests(service="node", path="/sms/create")
     assert len(creates) == run.xcoms["send"]["chunks"]
     assert all(r["body"].get("customID") for r in creates)  # every chunk named, so a retry can find it
+    # issue #11: the document requires content for N-N too (the chunk's first text, see
+    # many_to_many_content) and an encoding that carries every text of the chunk
+    for r in creates:
+        body = r["body"]
+        assert body["sendingType"] == 2 and body["content"] == body["numbers"][0]["msg"]
+        assert body["encoding"] == max(node_encoding_for(m["msg"]) for m in body["numbers"]) >= 1
+    assert admin.refusals()["count"] == 0
     packages = admin.state("node")["packages"]
     assert sorted(str(p["id"]) for p in packages) == sorted(map(str, run.xcoms["send"]["references"]))
     assert sum(p["statistics"]["delivered"] for p in packages) == len(CUSTOMERS) - EXPECTED_UNDELIVERED
