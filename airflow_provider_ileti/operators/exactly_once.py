@@ -121,6 +121,9 @@ class Progress:
     #: Chunk number -> ``core.fingerprint`` of the numbers and texts it went out with (or was going out
     #: with, for the chunk in flight): a retry whose chunk differs stops before any send.
     fingerprints: dict[int, str] = field(default_factory=dict)
+    #: The live try that holds the send, and when it last wrote (``send_claim.py``).
+    owner: str | None = None
+    owner_seen: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -139,6 +142,8 @@ class Progress:
             "complete": self.complete,
             "skipped": list(self.skipped),
             "fingerprints": {str(k): v for k, v in self.fingerprints.items()},
+            "owner": self.owner,
+            "owner_seen": self.owner_seen,
         }
 
     @classmethod
@@ -165,6 +170,8 @@ class Progress:
             complete=bool(data.get("complete", False)),
             skipped=[int(c) for c in data.get("skipped", [])],
             fingerprints={int(k): str(v) for k, v in (data.get("fingerprints") or {}).items()},
+            owner=data.get("owner"),
+            owner_seen=float(data["owner_seen"]) if data.get("owner_seen") is not None else None,
         )
 
     def generation(self, chunk_no: int) -> int:
@@ -222,6 +229,9 @@ class Progress:
 
 
 class ProgressStore(Protocol):
+    #: Whether what ``save`` writes can be read back (by this try, a retry, a concurrent copy).
+    persisting: bool
+
     def load(self) -> Progress: ...
 
     def save(self, progress: Progress) -> None: ...
@@ -231,6 +241,8 @@ class ProgressStore(Protocol):
 
 class TaskStateProgressStore:
     """Airflow 3.3+: ``task_state_store`` keeps values across the tries of one task instance."""
+
+    persisting = True
 
     def __init__(self, store: Any) -> None:
         self._store = store
@@ -266,16 +278,16 @@ class VariableProgressStore:
     def __init__(self, identity: TaskIdentity, *, first_try: bool = False, required: bool = False) -> None:
         self.key = f"{PROGRESS_VARIABLE_PREFIX}.{identity.label}"
         self.required = required
+        #: False once a write failed (and was only logged: not ``required``).
+        self.persisting = True
         self._warned = False
         #: A first try has no earlier try: a Variable it finds is left by a deleted DAG run of the same run
-        #: id (a Variable outlives its run; the 3.3 store does not), so it is ignored and overwritten.
+        #: id (a Variable outlives its run; the 3.3 store does not), so it is ignored and overwritten; only
+        #: its claim counts (``send_claim.py``: another copy of this first try may be sending).
         self._first_try = first_try
 
     def load(self) -> Progress:
         from airflow.providers.common.compat.sdk import Variable
-
-        if self._first_try:
-            return Progress()
 
         try:
             getter: Any = Variable.get  # the default's keyword differs: default_var (2.x), default (3.x)
@@ -287,7 +299,11 @@ class VariableProgressStore:
                 raise self._unavailable("read", exc) from None
             log.warning("Send progress cannot be read from Variable %s (%s)", self.key, type(exc).__name__)
             return Progress()
-        return Progress.from_dict(json.loads(value) if value else None)
+        progress = Progress.from_dict(json.loads(value) if value else None)
+        if self._first_try:
+            # what an earlier run left is ignored; a claim is kept: another copy of this try may hold it
+            return Progress(owner=progress.owner, owner_seen=progress.owner_seen)
+        return progress
 
     def save(self, progress: Progress) -> None:
         from airflow.providers.common.compat.sdk import Variable
@@ -298,6 +314,7 @@ class VariableProgressStore:
         except Exception as exc:
             if self.required:
                 raise self._unavailable("written", exc) from None
+            self.persisting = False
             if not self._warned:  # once per send, not once per chunk
                 self._warned = True
                 log.warning(
@@ -324,6 +341,8 @@ class VariableProgressStore:
 
 class MemoryProgressStore:
     """No persistence (``persist_progress=False``, tests)."""
+
+    persisting = False
 
     def __init__(self) -> None:
         self.value: dict[str, Any] | None = None

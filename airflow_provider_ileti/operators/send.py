@@ -51,6 +51,7 @@ from airflow_provider_ileti.operators.recipients import (
     validate_all,
 )
 from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
+from airflow_provider_ileti.operators.send_claim import claim, hold, new_owner, release
 
 if TYPE_CHECKING:
     from airflow_provider_ileti.core.protocol import SmsClient
@@ -183,6 +184,8 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         self._identity: TaskIdentity | None = None
         #: (chunk number, key) of the request on the wire, for on_kill
         self._in_flight: tuple[int, str] | None = None
+        #: This try's claim on the send (``send_claim.py``), when the progress is persisted.
+        self._owner: str | None = None
 
     # -- validation: every argument, before any request ---------------------------------------------
     def validate_arguments(self) -> dict[str, Any]:
@@ -435,6 +438,29 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             self._validate_with_service(client, args, identity, size)
         store = self._progress_store(context)
         progress = store.load()
+        owner = new_owner(try_number) if self.persist_progress else None
+        if owner is not None:  # the record is shared by every process running this task instance
+            progress = claim(store, progress, owner)
+        self._owner = owner
+        try:
+            return self._send_chunks(client, args, identity, try_number, size, store, progress)
+        finally:
+            if owner is not None:
+                release(store, self._progress or progress, owner)
+
+    def _send_chunks(
+        self,
+        client: SmsClient,
+        args: dict[str, Any],
+        identity: TaskIdentity,
+        try_number: int,
+        size: int,
+        store: ProgressStore,
+        progress: Progress,
+    ) -> dict[str, Any]:
+        """The send, claimed: settle what earlier tries left, then every chunk not yet out, in order."""
+        source: RecipientSource = args["source"]
+        renderer: MessageRenderer | None = args["renderer"]
         self._progress = progress
         self._identity = identity
         self._in_flight = None
@@ -480,6 +506,8 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
                 progress.generations[chunk_no] = lookup.generation(chunk_no)
             recipients = self._recipients(chunk_rows, chunk_no * size, renderer)
             fingerprint = self._fingerprint(recipients)
+            if receipt is None and self._owner is not None:
+                hold(store, progress, self._owner)  # still ours: no other try took over meanwhile
             if receipt is not None:
                 self.log.info("Chunk %d went out in an earlier try: package %s", chunk_no, receipt.reference)
                 progress.replayed_chunks += 1

@@ -1,0 +1,115 @@
+"""One live try per send: a claim on the task instance's progress record, taken before anything is sent.
+
+Airflow runs one try of a task instance at a time, but not always: a worker Airflow believes dead (a
+zombie) can still be sending when the retry starts, and ``airflow tasks test`` with a run id that is also
+scheduled runs a second copy. "In flight" in the progress record is not a lock: three processes with one
+run id once sent the same İleti Merkezi chunk. Neither progress store offers an atomic compare-and-set, so
+the claim is Fischer's timed mutual exclusion over plain reads and writes:
+
+1. read the record; if another owner wrote it less than ``LEASE_SECONDS`` ago, refuse;
+2. write ``owner = me``; wait ``CLAIM_SETTLE_SECONDS``; read again;
+3. if the owner is still me, the send is mine; otherwise another try claimed it at the same moment: refuse.
+
+Two tries that both saw no owner both write; each reads again only after the settle time, which is longer
+than any gap between a try's read and its write, so both read the *later* write and exactly one of them
+goes on. The owner writes ``owner_seen`` with each progress save (a heartbeat) and reads the record once
+before each chunk, so a try whose lease ran out (it stalled for ``LEASE_SECONDS``) and was taken over
+stops before its next chunk. A try that ends releases its claim; a killed one (kill -9) leaves it, and the
+next try is refused until the lease runs out (a retryable error: Airflow's next retry goes on).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import socket
+import time
+from collections.abc import Callable
+
+from airflow_provider_ileti.core.errors import TransientError
+from airflow_provider_ileti.operators.exactly_once import Progress, ProgressStore
+
+#: How long an owner's last write keeps its claim. Above the longest gap between two progress saves of a
+#: live try (one chunk's request with its retries); below Airflow's default retry delay (300 s), so the
+#: retry of a killed try is not refused for long.
+LEASE_SECONDS = 240.0
+#: The wait between writing a claim and reading it back: longer than a store's read-then-write gap
+#: (metadata database round trips, well under a second).
+CLAIM_SETTLE_SECONDS = 1.0
+
+
+class SendClaimedError(TransientError):
+    """Another live try of this task instance holds the send; retried by Airflow."""
+
+
+def new_owner(try_number: int) -> str:
+    """This try's name in the record: host, process, try and a random part (two threads differ too)."""
+    return f"{socket.gethostname()}:{os.getpid()}:try{try_number}:{secrets.token_hex(4)}"
+
+
+def live_holder(progress: Progress, owner: str, now: float) -> str | None:
+    """Another owner whose claim is still live, or None."""
+    if progress.owner in (None, owner) or progress.owner_seen is None:
+        return None
+    return progress.owner if now - progress.owner_seen < LEASE_SECONDS else None
+
+
+def claim(
+    store: ProgressStore,
+    progress: Progress,
+    owner: str,
+    *,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Progress:
+    """Take the send for ``owner`` (steps 1-3 above); the record as read back. Raises ``SendClaimedError``."""
+    _refuse_if_held(progress, owner, clock())
+    progress.owner, progress.owner_seen = owner, clock()
+    store.save(progress)
+    if not store.persisting:
+        # nothing can be read back (a store that only logs its failures, for a service whose client ids
+        # let every try look up what went out): no claim to take, and none for another try to see
+        progress.owner, progress.owner_seen = None, None
+        return progress
+    sleep(CLAIM_SETTLE_SECONDS)
+    current = store.load()
+    if current.owner != owner:
+        raise _claimed(current, clock(), "claimed it at the same moment; this try sent nothing")
+    return current
+
+
+def hold(
+    store: ProgressStore, progress: Progress, owner: str, *, clock: Callable[[], float] = time.time
+) -> None:
+    """Before a chunk: the claim is still ours (one read); the next save refreshes ``owner_seen``."""
+    if progress.owner != owner or not store.persisting:
+        return  # no claim was taken, or the store stopped persisting (logged; lookups stand in)
+    current = store.load()
+    if current.owner != owner:
+        progress.owner = None  # not ours any more: this try must not write over the new owner's record
+        raise _claimed(current, clock(), "took over after this try's claim ran out; this try stops here")
+    progress.owner_seen = clock()
+
+
+def release(store: ProgressStore, progress: Progress, owner: str) -> None:
+    """The try ends: leave the record to the next try at once (best effort: a failing store keeps it)."""
+    if progress.owner != owner or not store.persisting:
+        return
+    progress.owner, progress.owner_seen = None, None
+    with contextlib.suppress(Exception):  # a failing store: the claim then ends with its lease
+        if store.load().owner == owner:  # never over another try's record
+            store.save(progress)
+
+
+def _refuse_if_held(progress: Progress, owner: str, now: float) -> None:
+    if live_holder(progress, owner, now) is not None:
+        raise _claimed(progress, now, "is sending; this try sent nothing")
+
+
+def _claimed(progress: Progress, now: float, what: str) -> SendClaimedError:
+    seen = f", seen {now - progress.owner_seen:.0f} s ago" if progress.owner_seen is not None else ""
+    return SendClaimedError(
+        f"another try of this task instance ({progress.owner}{seen}) {what}. If that worker is gone, "
+        f"its claim ends {LEASE_SECONDS:.0f} s after its last write and a retry goes on"
+    )

@@ -1,0 +1,51 @@
+"""The claim's timed mutual exclusion, step by step with a store that two tries share."""
+
+from __future__ import annotations
+
+import pytest
+
+from airflow_provider_ileti.operators.exactly_once import (
+    MemoryProgressStore,
+    Progress,
+    TaskStateProgressStore,
+)
+from airflow_provider_ileti.operators.send_claim import SendClaimedError, claim, hold, release
+from tests.unit.operators.support import FakeStateStore
+
+
+def test_of_two_tries_that_both_saw_no_owner_the_later_writer_wins() -> None:
+    store = TaskStateProgressStore(FakeStateStore())
+    seen_by_a, seen_by_b = store.load(), store.load()  # both read: nobody holds the send
+
+    def b_writes_while_a_waits(_: float) -> None:
+        seen_by_b.owner, seen_by_b.owner_seen = "b", 1000.0
+        store.save(seen_by_b)
+
+    with pytest.raises(SendClaimedError, match=r"\(b, seen 0 s ago\) claimed it at the same moment"):
+        claim(store, seen_by_a, "a", clock=lambda: 1000.0, sleep=b_writes_while_a_waits)
+    assert store.load().owner == "b"
+
+
+def test_a_try_that_finds_a_live_owner_writes_nothing() -> None:
+    store = TaskStateProgressStore(FakeStateStore())
+    store.save(Progress(owner="a", owner_seen=1000.0))
+    with pytest.raises(SendClaimedError, match="is sending"):
+        claim(store, store.load(), "b", clock=lambda: 1010.0, sleep=lambda _: None)
+    assert store.load().owner == "a"
+
+
+def test_hold_stops_a_try_whose_claim_was_taken_over_and_release_frees_it() -> None:
+    store = TaskStateProgressStore(FakeStateStore())
+    mine = claim(store, store.load(), "a", clock=lambda: 1000.0, sleep=lambda _: None)
+    hold(store, mine, "a", clock=lambda: 1001.0)
+    assert mine.owner_seen == 1001.0
+    store.save(Progress(owner="c", owner_seen=2000.0))
+    with pytest.raises(SendClaimedError, match="took over"):
+        hold(store, mine, "a")
+    release(store, mine, "a")  # not ours any more: nothing written
+    assert store.load().owner == "c"
+
+
+def test_a_store_that_cannot_persist_takes_no_claim() -> None:
+    progress = claim(MemoryProgressStore(), Progress(), "a", sleep=lambda _: pytest.fail("no wait"))
+    assert progress.owner is None
