@@ -124,6 +124,7 @@ class Progress:
     #: The live try that holds the send, and when it last wrote (``send_claim.py``).
     owner: str | None = None
     owner_seen: float | None = None
+    owner_try: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -144,6 +145,7 @@ class Progress:
             "fingerprints": {str(k): v for k, v in self.fingerprints.items()},
             "owner": self.owner,
             "owner_seen": self.owner_seen,
+            "owner_try": self.owner_try,
         }
 
     @classmethod
@@ -172,6 +174,7 @@ class Progress:
             fingerprints={int(k): str(v) for k, v in (data.get("fingerprints") or {}).items()},
             owner=data.get("owner"),
             owner_seen=float(data["owner_seen"]) if data.get("owner_seen") is not None else None,
+            owner_try=int(data["owner_try"]) if data.get("owner_try") is not None else None,
         )
 
     def generation(self, chunk_no: int) -> int:
@@ -302,7 +305,9 @@ class VariableProgressStore:
         progress = Progress.from_dict(json.loads(value) if value else None)
         if self._first_try:
             # what an earlier run left is ignored; a claim is kept: another copy of this try may hold it
-            return Progress(owner=progress.owner, owner_seen=progress.owner_seen)
+            return Progress(
+                owner=progress.owner, owner_seen=progress.owner_seen, owner_try=progress.owner_try
+            )
         return progress
 
     def save(self, progress: Progress) -> None:

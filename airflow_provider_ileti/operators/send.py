@@ -440,7 +440,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         progress = store.load()
         owner = new_owner(try_number) if self.persist_progress else None
         if owner is not None:  # the record is shared by every process running this task instance
-            progress = claim(store, progress, owner)
+            progress = claim(store, progress, owner, try_number)
         self._owner = owner
         try:
             return self._send_chunks(client, args, identity, try_number, size, store, progress)

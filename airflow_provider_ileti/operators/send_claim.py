@@ -6,7 +6,8 @@ scheduled runs a second copy. "In flight" in the progress record is not a lock: 
 run id once sent the same İleti Merkezi chunk. Neither progress store offers an atomic compare-and-set, so
 the claim is Fischer's timed mutual exclusion over plain reads and writes:
 
-1. read the record; if another owner wrote it less than ``LEASE_SECONDS`` ago, refuse;
+1. read the record; if another owner of the same try (or a later one) wrote it less than ``LEASE_SECONDS``
+   ago, refuse;
 2. write ``owner = me``; wait ``CLAIM_SETTLE_SECONDS``; read again;
 3. if the owner is still me, the send is mine; otherwise another try claimed it at the same moment: refuse.
 
@@ -14,8 +15,11 @@ Two tries that both saw no owner both write; each reads again only after the set
 than any gap between a try's read and its write, so both read the *later* write and exactly one of them
 goes on. The owner writes ``owner_seen`` with each progress save (a heartbeat) and reads the record once
 before each chunk, so a try whose lease ran out (it stalled for ``LEASE_SECONDS``) and was taken over
-stops before its next chunk. A try that ends releases its claim; a killed one (kill -9) leaves it, and the
-next try is refused until the lease runs out (a retryable error: Airflow's next retry goes on).
+stops before its next chunk. A try that ends releases its claim. A claim of an *earlier* try does not hold
+a later one back: Airflow starts try n+1 only once it counts try n as over (failed, or a worker it found
+dead), so the retry of a killed try (kill -9) goes on at once, and if that worker was in fact still
+running, its next ``hold`` finds the new owner and it stops before its next chunk. Copies of the *same*
+try (``airflow tasks test`` beside the scheduled run, a re-run of one try id) wait for the lease.
 """
 
 from __future__ import annotations
@@ -48,10 +52,12 @@ def new_owner(try_number: int) -> str:
     return f"{socket.gethostname()}:{os.getpid()}:try{try_number}:{secrets.token_hex(4)}"
 
 
-def live_holder(progress: Progress, owner: str, now: float) -> str | None:
-    """Another owner whose claim is still live, or None."""
+def live_holder(progress: Progress, owner: str, try_number: int, now: float) -> str | None:
+    """Another owner whose claim holds this try back, or None (see the module docstring)."""
     if progress.owner in (None, owner) or progress.owner_seen is None:
         return None
+    if progress.owner_try is not None and progress.owner_try < try_number:
+        return None  # Airflow counts that try as over
     return progress.owner if now - progress.owner_seen < LEASE_SECONDS else None
 
 
@@ -59,13 +65,15 @@ def claim(
     store: ProgressStore,
     progress: Progress,
     owner: str,
+    try_number: int,
     *,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Progress:
     """Take the send for ``owner`` (steps 1-3 above); the record as read back. Raises ``SendClaimedError``."""
-    _refuse_if_held(progress, owner, clock())
-    progress.owner, progress.owner_seen = owner, clock()
+    if live_holder(progress, owner, try_number, clock()) is not None:
+        raise _claimed(progress, clock(), "is sending; this try sent nothing")
+    progress.owner, progress.owner_seen, progress.owner_try = owner, clock(), try_number
     store.save(progress)
     if not store.persisting:
         # nothing can be read back (a store that only logs its failures, for a service whose client ids
@@ -96,15 +104,10 @@ def release(store: ProgressStore, progress: Progress, owner: str) -> None:
     """The try ends: leave the record to the next try at once (best effort: a failing store keeps it)."""
     if progress.owner != owner or not store.persisting:
         return
-    progress.owner, progress.owner_seen = None, None
+    progress.owner, progress.owner_seen, progress.owner_try = None, None, None
     with contextlib.suppress(Exception):  # a failing store: the claim then ends with its lease
         if store.load().owner == owner:  # never over another try's record
             store.save(progress)
-
-
-def _refuse_if_held(progress: Progress, owner: str, now: float) -> None:
-    if live_holder(progress, owner, now) is not None:
-        raise _claimed(progress, now, "is sending; this try sent nothing")
 
 
 def _claimed(progress: Progress, now: float, what: str) -> SendClaimedError:

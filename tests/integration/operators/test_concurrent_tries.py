@@ -7,8 +7,12 @@ progress record (``operators/send_claim.py``) and only one goes on.
 
 from __future__ import annotations
 
-import threading
+import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +22,8 @@ from airflow_provider_ileti.operators import send_claim
 from tests.unit.operators.support import FakeStateStore, FakeTI, make_context
 
 pytestmark = pytest.mark.integration
+
+ROOT = Path(__file__).resolve().parents[3]
 
 NUMBERS = [f"0555555{i:04d}" for i in range(10)]
 #: connection id, service, the path of its send requests
@@ -41,30 +47,24 @@ def _task(conn_id: str) -> Any:
 
 
 @pytest.mark.parametrize(("conn_id", "service", "path"), SERVICES, ids=[s for _, s, _ in SERVICES])
-def test_three_tries_at_once_send_each_chunk_once(
-    ileti_sandbox_env: Any, conn_id: str, service: str, path: str
+def test_three_processes_running_one_try_send_each_chunk_once(
+    ileti_sandbox_env: Any, tmp_path: Path, conn_id: str, service: str, path: str
 ) -> None:
-    store = FakeStateStore()  # one task instance: every copy reads and writes the same record
-    start = threading.Barrier(3)
-    outcomes: list[Any] = []
-
-    def run() -> None:
-        task = _task(conn_id)
-        start.wait()
-        try:
-            outcomes.append(task.execute(make_context(FakeTI(run_id="at-once"), store)))
-        except AirflowException as exc:
-            outcomes.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    results = [o for o in outcomes if isinstance(o, dict)]
-    refused = [str(o) for o in outcomes if not isinstance(o, dict)]
-    assert len(results) == 1 and results[0]["recipients"] == 10
-    assert len(refused) == 2 and all("another try of this task instance" in m for m in refused)
+    store_path, numbers_path = tmp_path / "state.json", tmp_path / "numbers.json"
+    numbers_path.write_text(json.dumps(NUMBERS))
+    command = [sys.executable, "-m", "tests.integration.operators.send_worker", conn_id, "at-once", "1",
+               str(store_path), str(numbers_path)]  # fmt: skip
+    workers = [
+        subprocess.Popen(
+            command, cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        for _ in range(3)
+    ]
+    outputs = [worker.communicate(timeout=120)[0].decode() for worker in workers]
+    codes = sorted(worker.returncode for worker in workers)
+    assert codes[0] == 0 and codes[1] != 0 and codes[2] != 0, outputs
+    refused = [out for worker, out in zip(workers, outputs, strict=True) if worker.returncode != 0]
+    assert all("another try of this task instance" in out for out in refused), refused
     sent = _sends(ileti_sandbox_env, service, path)
     assert len(sent) == 2, "two chunks, each sent once"
     assert all(r["status"] == 200 for r in sent)
@@ -73,13 +73,15 @@ def test_three_tries_at_once_send_each_chunk_once(
 def test_a_live_claim_refuses_a_second_try_and_a_stale_one_lets_it_go_on(ileti_sandbox_env: Any) -> None:
     store = FakeStateStore()
     now = time.time()
-    store.set("ileti_send_progress", {"owner": "worker-1:4242:try1:abcd", "owner_seen": now - 5})
-    with pytest.raises(AirflowException, match=r"worker-1:4242:try1:abcd, seen \d+ s ago\) is sending"):
+    # another copy of try 2 (airflow tasks test beside the scheduled run) wrote 5 s ago
+    claim = {"owner": "worker-1:4242:try2:abcd", "owner_seen": now - 5, "owner_try": 2}
+    store.set("ileti_send_progress", claim)
+    with pytest.raises(AirflowException, match=r"worker-1:4242:try2:abcd, seen \d+ s ago\) is sending"):
         _task("iletimerkezi_default").execute(make_context(FakeTI(run_id="stale", try_number=2), store))
     assert _sends(ileti_sandbox_env, "iletimerkezi", "send-sms") == []
 
-    # the worker was killed: its claim ends with its lease, and the next try sends
+    # that copy was killed: its claim ends with its lease, and the next copy of try 2 sends
     store.data["ileti_send_progress"]["owner_seen"] = now - send_claim.LEASE_SECONDS - 1
-    result = _task("iletimerkezi_default").execute(make_context(FakeTI(run_id="stale", try_number=3), store))
+    result = _task("iletimerkezi_default").execute(make_context(FakeTI(run_id="stale", try_number=2), store))
     assert result["recipients"] == 10 and len(_sends(ileti_sandbox_env, "iletimerkezi", "send-sms")) == 2
     assert store.data["ileti_send_progress"]["owner"] is None, "a try that ends releases its claim"
