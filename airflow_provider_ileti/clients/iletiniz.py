@@ -58,9 +58,11 @@ from airflow_provider_ileti.core.errors import (
     TransientError,
     ValidationError,
 )
-from airflow_provider_ileti.core.masking import mask_numbers, mask_text
+from airflow_provider_ileti.core.masking import mask_numbers
 from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatch, SendReceipt
+from airflow_provider_ileti.core.options import refuse_unhonoured
 from airflow_provider_ileti.core.phone import format_number, normalize_number
+from airflow_provider_ileti.core.text_rules import check_characters, check_message_text
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +72,14 @@ BACKOFF_INITIAL_SECONDS = 0.5
 __all__ = ["BACKOFF_MAX_SECONDS", "MAX_RETRY_AFTER_SECONDS", "IletinizClient"]
 #: Jobs read in parallel by ``get_statuses`` (İletiniz has one GET per job and no batch read).
 STATUS_CONCURRENCY = 8
+#: Documented (the SDK's ``body`` 1-1600): the most characters of one message body; İletiniz counts
+#: characters, not SMS parts (a body may go to a channel with no parts, such as Telegram).
 BODY_MAX = 1600
+#: ``SendBatch`` options a send carries: ``iys`` (commercial). It has no schedule, validity, push URL or
+#: title, so a batch asking for one is refused (``core.options``). ``iys_recipient_type`` is accepted
+#: though no field carries it: İletiniz's İYS flag is on or off, and a portable DAG states the list for
+#: İleti Merkezi's ``iysList``.
+HONOURED_OPTIONS = frozenset({"commercial", "iys_recipient_type"})
 #: ``to`` length, as the official SDK checks it (an earlier 7-32 came from a misreading).
 TO_LENGTH = (1, 64)
 #: A recipient that is not a phone number, for a channel such as Telegram (the SDK's README): ``@username``
@@ -299,18 +308,7 @@ class IletinizClient:
         """(number, text) of every recipient, after refusing what İletiniz cannot do; no request."""
         if not isinstance(batch, SendBatch):
             raise ValidationError("request", type(batch).__name__, "must be a SendBatch", service=SERVICE)
-        if batch.send_at is not None:
-            raise ValidationError(
-                "send_at", batch.send_at, "İletiniz cannot schedule a send", service=SERVICE
-            )
-        if batch.validity_minutes is not None:
-            raise ValidationError(
-                "validity_minutes", batch.validity_minutes, "İletiniz takes no validity", service=SERVICE
-            )
-        if batch.push_url is not None:
-            raise ValidationError(
-                "push_url", batch.push_url, "İletiniz has no per-send callback", service=SERVICE
-            )
+        refuse_unhonoured(batch, honoured=HONOURED_OPTIONS, service=SERVICE, service_name="İletiniz")
         pairs = [
             (number, message.text)
             for m_index, message in enumerate(batch.messages)
@@ -530,13 +528,22 @@ def _content(body: Any, template: str | None, variables: Any, field: str) -> dic
             raise ValidationError(field, "<text>", "give body or template, not both", service=SERVICE)
         if variables is not None and not isinstance(variables, Mapping):
             raise ValidationError("variables", variables, "must be a mapping", service=SERVICE)
-        return {"template": template, **({"variables": dict(variables)} if variables else {})}
+        check_characters(template, "template", service=SERVICE)
+        return {
+            "template": template,
+            **({"variables": _variables(variables, "variables")} if variables else {}),
+        }
     if variables is not None:
         raise ValidationError("variables", "<values>", "need a template", service=SERVICE)
-    if not isinstance(body, str) or not 1 <= len(body) <= BODY_MAX or not body.strip():
-        shown = mask_text(body) if isinstance(body, str) else body
-        raise ValidationError(field, shown, f"must be a text of 1-{BODY_MAX} characters", service=SERVICE)
-    return {"body": body}
+    return {"body": check_message_text(body, field, service=SERVICE, max_chars=BODY_MAX)}
+
+
+def _variables(values: Mapping[str, Any], field: str) -> dict[str, Any]:
+    """Template values go into the message text: a text value follows the text's character rule."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            check_message_text(value, f"{field}.{name}", service=SERVICE, allow_empty=True)
+    return dict(values)
 
 
 def _bulk_items(
@@ -551,6 +558,10 @@ def _bulk_items(
         items = [items]
     if template is not None and body is not None:
         raise ValidationError("body", "<text>", "give body or template, not both", service=SERVICE)
+    if template is not None:
+        if not isinstance(template, str) or not template.strip():
+            raise ValidationError("template", template, "must be a template key", service=SERVICE)
+        check_characters(template, "template", service=SERVICE)
     prepared: list[dict[str, Any]] = []
     for index, item in enumerate(items):
         field = f"items[{index}]"
@@ -565,7 +576,9 @@ def _bulk_items(
         if template is not None:
             if own is not None and not isinstance(own, Mapping):
                 raise ValidationError(f"{field}.variables", own, "must be a mapping", service=SERVICE)
-            prepared.append({"to": to, **({"variables": dict(own)} if own else {})})
+            prepared.append(
+                {"to": to, **({"variables": _variables(own, f"{field}.variables")} if own else {})}
+            )
         else:
             prepared.append(
                 {"to": to, **_content(own if own is not None else body, None, None, f"{field}.body")}

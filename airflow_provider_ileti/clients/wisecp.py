@@ -59,8 +59,10 @@ from airflow_provider_ileti.core.errors import (
 )
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
 from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus, SendBatch, SendReceipt
+from airflow_provider_ileti.core.options import refuse_unhonoured
 from airflow_provider_ileti.core.phone import country_of, normalize_number
 from airflow_provider_ileti.core.segments import count_segments
+from airflow_provider_ileti.core.text_rules import check_message_text
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,10 @@ SUBMIT, REPORT, BALANCE, PRICES = "submit", "report", "balance", "prices"
 #: Most numbers in one submit. Guess: WISECP publishes no limit; 1000 keeps a request small and lets the
 #: operator's chunks (and the error naming what may have gone out) stay readable.
 MAX_RECIPIENTS_PER_SUBMIT = 1000
+#: Guess: the most SMS parts one message may need. The seed is silent and the panel takes a 200,000-character
+#: text (1,300+ parts, each billed per recipient at the country's price); 10 parts (1,530 GSM characters,
+#: 670 in UCS-2) is the cap upstream gateways commonly apply, the same guess as Node's.
+MAX_PARTS = 10
 #: Reference of a send that needed several submits (several texts): the report ids joined by this.
 REFERENCE_SEPARATOR = ","
 #: Sender IDs: alphanumeric up to 11 latin characters (GSM), or a number of up to 15 digits.
@@ -356,7 +362,8 @@ class WisecpClient:
         if not isinstance(batch, SendBatch):
             raise ValidationError("request", type(batch).__name__, "must be a SendBatch", service=SERVICE)
         sender = self._origin(batch.sender)
-        _refuse_unsupported(batch)
+        # submit carries origin, message and numbers only: refusing beats sending at the wrong time
+        refuse_unhonoured(batch, honoured=(), service=SERVICE, service_name="WISECP")
         groups: dict[str, list[str]] = {}
         for m_index, message in enumerate(batch.messages):
             text = _message(message.text, field=f"messages[{m_index}].text")
@@ -596,22 +603,8 @@ def _count_price(table: Mapping[str, float], country: str | None) -> tuple[float
     return float(table[dearest]), f"worst case {dearest}"
 
 
-def _refuse_unsupported(batch: SendBatch) -> None:
-    """Options WISECP's submit cannot carry: refusing beats silently sending at the wrong time."""
-    if batch.send_at is not None:
-        raise ValidationError("send_at", batch.send_at, "WISECP cannot schedule a send", service=SERVICE)
-    if batch.validity_minutes is not None:
-        raise ValidationError(
-            "validity_minutes", batch.validity_minutes, "WISECP takes no validity period", service=SERVICE
-        )
-    if batch.push_url is not None:
-        raise ValidationError("push_url", batch.push_url, "WISECP has no delivery callbacks", service=SERVICE)
-
-
 def _message(text: object, *, field: str = "message") -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationError(field, text, "must be a non-empty text", service=SERVICE)
-    return text
+    return check_message_text(text, field, service=SERVICE, max_parts=MAX_PARTS)
 
 
 def _as_list(numbers: Iterable[str] | str) -> list[str]:

@@ -41,6 +41,7 @@ from airflow_provider_ileti.core.errors import (
 )
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
 from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus, SendBatch, SendReceipt
+from airflow_provider_ileti.core.options import refuse_unhonoured
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,9 @@ DEFAULT_BACKOFF = 0.5
 MAX_BACKOFF = 30.0
 #: Longest ``Retry-After`` we wait inside the client; longer waits are left to Airflow's retries.
 MAX_RETRY_AFTER = 60.0
+#: ``SendBatch`` options an order carries (``sendDateTime``, ``iys``, ``iysList``); it has no validity, push
+#: URL or title, so a batch asking for one is refused (``core.options``).
+HONOURED_OPTIONS = frozenset({"send_at", "commercial", "iys_recipient_type"})
 
 _URL_SECRETS = re.compile(r"(?i)\b(hash|key|password)=[^&\s\"']*")
 
@@ -273,9 +277,11 @@ class IletiMerkeziClient:
     def _send_date(self, send_at: Any) -> str | None:
         if send_at is None or send_at == "":
             return None
-        from airflow_provider_ileti.core.localtime import ensure_aware, to_local
+        from airflow_provider_ileti.core.localtime import to_local
+        from airflow_provider_ileti.core.schedule import check_send_at
 
-        local = to_local(ensure_aware(send_at, field="send_at"), self.timezone)
+        # the service sends an order whose date has passed at once, and takes the year 2999
+        local = to_local(check_send_at(send_at, service=SERVICE), self.timezone)
         # Seconds would make the service ignore the schedule; the minute is the schedule's resolution.
         return str(local.format(wire.SEND_DATE_FORMAT))
 
@@ -572,6 +578,13 @@ class IletiMerkeziClient:
     def _prepare_batch(self, batch: SendBatch) -> tuple[codec.Tree, str, int]:
         if not isinstance(batch, SendBatch):
             raise ValidationError("batch", type(batch).__name__, "must be a SendBatch", service=SERVICE)
+        refuse_unhonoured(
+            batch,
+            honoured=HONOURED_OPTIONS,
+            service=SERVICE,
+            service_name="İleti Merkezi",
+            why="delivery reports go to the one webhook set in the panel",
+        )
         return self._prepare(
             [(m.text, m.numbers) for m in batch.messages],
             batch.sender,
@@ -587,7 +600,8 @@ class IletiMerkeziClient:
         Numbers (Turkish mobiles only, at least one per text, at most 50,000 per order), texts (non-empty,
         at most 7 SMS, no control characters), the sender (required, at most 11 characters, printable
         ASCII, no Turkish letters, no outer spaces), İYS (BIREYSEL or TACIR for commercial messages, and
-        only for them) and the send date (a date/time the client can put on the Turkish wall clock).
+        only for them), the send date (not in the past, at most a year ahead: ``core.schedule``) and no
+        option the order cannot carry (validity, push URL, title: ``core.options``).
         ``send()`` runs exactly these checks, so a batch that passes here fails later only for what needs
         the service: an unapproved sender (450), credit (402), the block list (452), a repeat (451).
         """
@@ -595,10 +609,6 @@ class IletiMerkeziClient:
 
     def send(self, batch: SendBatch) -> SendReceipt:
         tree, summary, total = self._prepare_batch(batch)
-        if batch.validity_minutes is not None or batch.push_url:
-            log.warning(
-                "İleti Merkezi has no per-order validity or push URL (set the webhook in the panel); ignored"
-            )
         order_id = self._submit(tree, summary, len(batch.messages), total)
         return SendReceipt(
             service=SERVICE,

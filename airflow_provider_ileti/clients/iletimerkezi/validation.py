@@ -14,7 +14,7 @@ from typing import Any
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.masking import mask_number
 from airflow_provider_ileti.core.phone import format_number, normalize_number
-from airflow_provider_ileti.core.segments import count_segments
+from airflow_provider_ileti.core.text_rules import check_message_text
 
 SERVICE = "iletimerkezi"
 
@@ -24,13 +24,11 @@ TURKISH_LETTERS = frozenset("çÇğĞıİöÖşŞüÜ")
 #: What a sender may contain beyond that. Guess (not public): printable ASCII; the panel approves
 #: titles such as "APITEST" or "OMU UZEM".
 _SENDER_CHARS = re.compile(r"[\x20-\x7e]+")
+#: Documented: code 453, "longer than 7 SMS".
 MAX_PARTS = 7
 MAX_RECIPIENTS = 50_000
 IYS_LISTS = ("BIREYSEL", "TACIR")
 MAX_ROW_COUNT = 1000
-#: Characters XML 1.0 cannot carry (and no SMS alphabet has): C0 controls but tab/LF/CR, surrogates,
-#: U+FFFE/U+FFFF. The JSON form is refused too: the same text must not depend on the connection's format.
-_UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: The most days ``get-reports`` accepts between start and end (code 458).
 MAX_REPORT_RANGE_DAYS = 10
 
@@ -58,24 +56,9 @@ def check_sender(sender: str | None) -> str:
 
 
 def check_text(text: Any, *, field: str = "text") -> str:
-    if not isinstance(text, str) or not text.strip():
-        raise _error(field, text, "must be a non-empty string")
-    bad = _UNCARRIABLE.search(text)
-    if bad is not None:
-        raise _error(
-            field,
-            f"<{len(text)} characters>",
-            f"contains U+{ord(bad.group()):04X} at position {bad.start()}, a control character SMS and XML "
-            "cannot carry",
-        )
-    info = count_segments(text)
-    if info.parts > MAX_PARTS:
-        raise _error(
-            field,
-            f"<{len(text)} characters>",
-            f"at most {MAX_PARTS} SMS; this text needs {info.parts} ({info.encoding})",
-        )
-    return text
+    """A message text: non-empty, no control characters (the shared rule, ``core.text_rules``), at most
+    ``MAX_PARTS`` SMS."""
+    return check_message_text(text, field, service=SERVICE, max_parts=MAX_PARTS)
 
 
 def wire_numbers(numbers: Iterable[str], *, field: str = "numbers") -> list[str]:

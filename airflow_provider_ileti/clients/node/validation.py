@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from airflow_provider_ileti.core.errors import ValidationError
@@ -18,6 +18,11 @@ from airflow_provider_ileti.core.idempotency import validate_custom_id
 from airflow_provider_ileti.core.localtime import ensure_aware, format_local
 from airflow_provider_ileti.core.masking import MASK, mask_number, mask_text
 from airflow_provider_ileti.core.phone import normalize_number
+from airflow_provider_ileti.core.schedule import check_send_at
+from airflow_provider_ileti.core.text_rules import check_characters, check_message_text
+
+if TYPE_CHECKING:
+    import pendulum
 
 SERVICE = "node"
 
@@ -43,6 +48,11 @@ MAX_LIST_IDS = 1000
 MAX_RECIPIENTS_PER_REQUEST = 50_000
 #: Guess: the package title is free text; we cap it to keep it a title.
 MAX_TITLE_LENGTH = 255
+#: Guess: the most SMS parts one message text may need. The document sets no limit and the panel takes a
+#: 20,000-character text (131+ parts, billed per part and recipient); 10 parts (1,530 GSM characters,
+#: 670 in UCS-2) is the cap common gateways apply and above İleti Merkezi's documented 7, so no real
+#: message is refused while a runaway text (a file or a log pasted in) is.
+MAX_PARTS = 10
 #: /sms/create ``type`` 2: the recipients are Turkish ID numbers (TC kimlik no), not phone numbers.
 SMS_TYPE_NATIONAL_ID = 2
 NATIONAL_ID_LENGTH = 11
@@ -146,6 +156,19 @@ def text(value: Any, field: str, *, max_length: int | None = None) -> str:
     if max_length is not None and len(value) > max_length:
         raise fail(field, value, f"at most {max_length} characters")
     return value
+
+
+def message(value: Any, field: str) -> str:
+    """A message text (``content``, a per-number ``msg``): non-empty, no control characters, at most
+    ``MAX_PARTS`` SMS (``core.text_rules``, the rule every client shares)."""
+    return check_message_text(value, field, service=SERVICE, max_parts=MAX_PARTS)
+
+
+def send_date(value: Any, field: str, *, now: Any = None) -> pendulum.DateTime:
+    """A ``sendingDate`` in the window ``core.schedule`` allows (the service refuses a past one, SMS08,
+    only after the round trip, and takes the year 2999)."""
+    _date_time(value, field)
+    return check_send_at(value, service=SERVICE, field=field, now=now)
 
 
 def carried(encoding: int, texts: Iterable[tuple[str, str]]) -> None:
@@ -267,10 +290,7 @@ def periodic(value: Any, field: str = "periodic") -> dict[str, int]:
 
 def local_date(value: Any, tz: str, field: str, fmt: str = DATE_FORMAT) -> str:
     """A datetime/pendulum/ISO string as the panel's wall clock string (``yyyy-MM-dd HH:mm``)."""
-    if value is None or (isinstance(value, str) and not value.strip()) or isinstance(value, bool):
-        raise fail(field, value, "must be a datetime or an ISO 8601 date-time")
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        raise fail(field, value, "must be a date with a time")
+    _date_time(value, field)
     try:
         return format_local(value, tz, fmt)
     except ValidationError as exc:
@@ -310,6 +330,14 @@ def date_range(
     return out
 
 
+def _date_time(value: Any, field: str) -> None:
+    """Refuse what no date-time reading should guess at: nothing, a flag, a day without a time."""
+    if value is None or (isinstance(value, str) and not value.strip()) or isinstance(value, bool):
+        raise fail(field, value, "must be a datetime or an ISO 8601 date-time")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        raise fail(field, value, "must be a date with a time")
+
+
 def field_name(value: Any, field: str = "details") -> str:
     """A custom field name: ASCII letters, digits and ``_`` only (no Turkish letters)."""
     if not isinstance(value, str) or not _FIELD_NAME.fullmatch(value):
@@ -324,11 +352,12 @@ def details(value: Any, field: str = "details") -> dict[str, Any]:
 
 
 def kvkk(content: Any, first_name: Any, last_name: Any) -> None:
-    text(content, "content")
+    message(content, "content")
     if KVKK_LINK_TAG not in content:
         raise fail("content", mask_text(content), f"must contain the tag {KVKK_LINK_TAG} (the consent link)")
-    text(first_name, "first_name")
-    text(last_name, "last_name")
+    # the names are written into the text, so they follow the text's character rule
+    check_characters(text(first_name, "first_name"), "first_name", service=SERVICE)
+    check_characters(text(last_name, "last_name"), "last_name", service=SERVICE)
 
 
 def blacklist_items(uuids: Sequence[Any], gsms: Sequence[Any]) -> tuple[list[str], list[str]]:

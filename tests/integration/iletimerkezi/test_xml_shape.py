@@ -14,7 +14,7 @@ EXPECTED = """<request>
   <authentication><key>***</key><hash>***</hash></authentication>
   <order>
     <sender>APITEST</sender>
-    <sendDateTime>15/01/2030 12:00</sendDateTime>
+    <sendDateTime>{send_date} 12:00</sendDateTime>
     <iys>1</iys>
     <iysList>BIREYSEL</iysList>
     <message>
@@ -27,6 +27,8 @@ EXPECTED = """<request>
     </message>
   </order>
 </request>"""
+#: A schedule the client accepts (from now on, at most a year ahead): 09:00 UTC is 12:00 in Istanbul.
+LATER = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).replace(hour=9, minute=0, second=0, microsecond=0)
 
 
 def _shape(element) -> tuple:
@@ -36,7 +38,7 @@ def _shape(element) -> tuple:
 
 
 def test_two_message_scheduled_order_matches_the_spec(xml_client, ileti_sandbox):
-    send_at = dt.datetime(2030, 1, 15, 9, 0, tzinfo=dt.UTC)  # 12:00 in Istanbul
+    send_at = LATER
     xml_client.send_messages(
         [
             ("Test Mesajı Bir", ["0555 555 00 01", "0555 555 00 02"]),
@@ -48,7 +50,7 @@ def test_two_message_scheduled_order_matches_the_spec(xml_client, ileti_sandbox)
     )
     [entry] = im_requests(ileti_sandbox, "/send-sms")
     sent = etree.fromstring(entry["body"].encode())  # the journal's copy, key and hash redacted
-    expected = etree.fromstring(EXPECTED.encode())
+    expected = etree.fromstring(EXPECTED.format(send_date=f"{LATER:%d/%m/%Y}").encode())
     assert _shape(sent) == _shape(expected)
 
 
@@ -57,14 +59,14 @@ def test_json_variant_is_the_same_tree(ileti_sandbox):
 
     client = make_client(ileti_sandbox, format="json")
     client.send_messages(
-        [("Bir", ["5555550001", "5555550002"]), ("İki", ["5555550003"])], send_at="2030-01-15T09:00:00Z"
+        [("Bir", ["5555550001", "5555550002"]), ("İki", ["5555550003"])], send_at=LATER.isoformat()
     )
     [entry] = im_requests(ileti_sandbox, "/send-sms/json")
     order = entry["body"]["request"]["order"]
     assert entry["body"]["request"]["authentication"] == {"key": "***", "hash": "***"}
     assert order == {
         "sender": "APITEST",
-        "sendDateTime": "15/01/2030 12:00",
+        "sendDateTime": f"{LATER:%d/%m/%Y} 12:00",
         "iys": "0",
         "message": [
             {"text": "Bir", "receipents": {"number": ["5555550001", "5555550002"]}},

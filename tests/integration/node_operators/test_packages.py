@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -13,6 +14,9 @@ from airflow_provider_ileti.operators.node_periodic import NodePeriodicCampaignO
 from airflow_provider_ileti.operators.node_recreate import NodeRecreatePackageOperator
 from tests.integration.node_operators.conftest import ctx, node_requests
 from tests.unit.operators.support import FakeStateStore
+
+#: A campaign start the client accepts: from now on and at most a year ahead (2030 is refused now).
+START_AT = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).replace(microsecond=0).isoformat()
 
 
 def packages(node):
@@ -114,7 +118,7 @@ def test_periodic_campaign_and_its_cancellation_by_custom_id(node):
         content="Bülten",
         period_type="weekly",
         interval=1,
-        start_at="2030-01-01T09:00:00+03:00",
+        start_at=START_AT,
         title="Haftalık",
     ).execute(ctx("per"))
     [request] = node_requests(node, "/sms/create")
@@ -126,7 +130,7 @@ def test_periodic_campaign_and_its_cancellation_by_custom_id(node):
         content="Bülten",
         period_type="weekly",
         interval=1,
-        start_at="2030-01-01T09:00:00+03:00",
+        start_at=START_AT,
         title="Haftalık",
     ).execute(ctx("per", try_number=2))
     assert again["package_id"] == result["package_id"] and len(packages(node)) == 1
@@ -138,7 +142,7 @@ def test_periodic_campaign_and_its_cancellation_by_custom_id(node):
 def test_periodic_campaign_and_cancel_on_a_soap_connection(node):
     """The same operators on ``node_sms_soap`` (functions the WSDL lacks go over REST to the same panel)."""
     kwargs = {"numbers": ["5555550001"], "content": "Bülten", "period_type": 3, "interval": 1}
-    kwargs["start_at"] = "2030-01-01T09:00:00+03:00"
+    kwargs["start_at"] = START_AT
     result = NodePeriodicCampaignOperator(task_id="per", node_sms_conn_id="node_sms_soap", **kwargs).execute(
         ctx("per")
     )

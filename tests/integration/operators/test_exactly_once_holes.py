@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -18,7 +19,8 @@ from tests.unit.operators.support import FakeStateStore, FakeTI, make_context
 
 NODE, IM = "node_sms_default", "iletimerkezi_default"
 NUMBERS = [f"0555555{i:04d}" for i in range(100)]
-LATER = "2099-01-01T09:00:00Z"
+#: A schedule the clients accept: from now on and at most a year ahead (2099 is refused now).
+LATER = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).replace(microsecond=0).isoformat()
 NODE_CANCELLED = -4  # the Node state of a cancelled package
 
 
@@ -193,7 +195,6 @@ def test_iletimerkezi_foreign_number_in_a_late_chunk_fails_before_chunk_0(ileti_
     with pytest.raises(AirflowFailException, match="chunk 4"):
         task.execute(make_context())
     assert ileti_sandbox_env.admin.state("iletimerkezi")["orders"] == []
-
 
 
 @pytest.mark.parametrize("protocol", ["rest", "soap"])

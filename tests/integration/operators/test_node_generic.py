@@ -8,6 +8,7 @@ watch of 1,000 packages makes one ``/node/sms/list`` request per poll; bad argum
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from airflow_provider_ileti.core.idempotency import make_custom_id
 from tests.unit.operators.support import FakeStateStore, FakeTI, make_context, run_with_retries
 
 CONN = "node_sms_default"
+#: A schedule the client accepts: from now on and at most a year ahead (2099 is refused now).
+LATER = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).replace(microsecond=0).isoformat()
 NUMBERS = [f"0555555{i:04d}" for i in range(3000)]  # last digit 9: undelivered, 8: expired (sandbox outcomes)
 
 
@@ -242,7 +245,7 @@ def _run(trigger: Any) -> dict[str, Any]:
 def test_cancel_a_scheduled_send_and_on_kill(ileti_sandbox_env: Any) -> None:
     from airflow_provider_ileti.operators.cancel import CancelSmsOperator
 
-    task = send_op(message="x", recipients=NUMBERS[:4], chunk_size=2, send_at="2099-01-01T09:00:00Z")
+    task = send_op(message="x", recipients=NUMBERS[:4], chunk_size=2, send_at=LATER)
     refs = task.execute(make_context())["references"]
     result = CancelSmsOperator(task_id="cancel", conn_id=CONN, references=refs[:1]).execute(make_context())
     assert result["cancelled"] == refs[:1] and result["service"] == "node"

@@ -80,6 +80,11 @@ def test_send_always_resolves_sms42_as_replayed() -> None:
     assert (receipt.reference, receipt.replayed, receipt.idempotency_key) == ("5", True, "k")
 
 
+#: a send date within the window the client allows (not past, at most a year ahead): 06:30 UTC is 09:30 in
+#: Istanbul (UTC+3 all year)
+LATER = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).replace(hour=6, minute=30, second=0, microsecond=0)
+
+
 def test_send_shapes_and_defaults() -> None:
     t = Scripted({"pkgID": 1}, {"pkgID": 2}, {"pkgID": 3})
     c = client(t, timezone="Europe/Istanbul")
@@ -92,7 +97,7 @@ def test_send_shapes_and_defaults() -> None:
             validity_minutes=120,
             push_url="https://hook.test/x",
             title="T",
-            send_at=dt.datetime(2026, 5, 1, 6, 30, tzinfo=dt.UTC),
+            send_at=LATER,
         )
     )
     c.send(SendBatch(messages=(SmsMessage("a", (OK,)), SmsMessage("b", ("05555550002", "05555550003")))))
@@ -102,7 +107,9 @@ def test_send_shapes_and_defaults() -> None:
     assert many["sendingType"] == 1 and many["numbers"] == ["905555550001", "905555550002"]
     assert many["encoding"] == 1  # Turkish letters outside GSM 7-bit: the Turkish table is cheapest
     assert (
-        many["sendingDate"] == "2026-05-01 09:30" and many["validity"] == 120 and many["commercial"] is True
+        many["sendingDate"] == f"{LATER:%Y-%m-%d} 09:30"
+        and many["validity"] == 120
+        and many["commercial"] is True
     )
     assert many["pushSettings"] == {"url": "https://hook.test/x"} and many["sender"] == "OTHER"
     assert pairs["sendingType"] == 2 and len(pairs["numbers"]) == 3 and pairs["numbers"][2]["msg"] == "b"
