@@ -51,10 +51,10 @@ def check_message_text(
     if not isinstance(value, str):
         shown = value if value is None else f"<{type(value).__name__}>"
         raise ValidationError(field, shown, "must be a non-empty text", service=service)
+    check_characters(value, field, service=service)
     if not allow_empty and not value.strip():
         # shown as given: a blank text has no words to hide
         raise ValidationError(field, value, "must be a non-empty text", service=service)
-    check_characters(value, field, service=service)
     if max_chars is not None and len(value) > max_chars:
         raise ValidationError(field, mask_text(value), f"at most {max_chars} characters", service=service)
     if max_parts is not None:

@@ -51,7 +51,7 @@ TEXT_FIELD = {
 }
 
 LONG_20K = "a" * 20_000  # 131 GSM parts
-LONG_200K = "ş" * 200_000  # 1,343 Turkish-table parts
+LONG_200K = "ş" * 200_000  # 2,703 Turkish-table parts
 #: bad characters, each inside an otherwise good text
 CONTROLS = {
     "NUL": "Merhaba\x00dünya",
