@@ -85,6 +85,19 @@ def test_send_always_resolves_sms42_as_replayed() -> None:
 LATER = (dt.datetime.now(dt.UTC) + dt.timedelta(days=30)).replace(hour=6, minute=30, second=0, microsecond=0)
 
 
+def test_a_send_at_within_the_tolerance_goes_at_once_without_sending_date() -> None:
+    """Node refuses a past sendingDate (SMS08); a send_at a minute ago means now, as İleti Merkezi does."""
+    t = Scripted({"pkgID": 1}, {"pkgID": 2})
+    c = client(t)
+    c.send(
+        SendBatch(
+            messages=(SmsMessage("hi", (OK,)),), send_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+        )
+    )
+    c.create_sms(sending_type=0, number=OK, content="hi", sending_date=dt.datetime.now(dt.UTC))
+    assert ["sendingDate" in payload for _, payload in t.calls] == [False, False]
+
+
 def test_send_shapes_and_defaults() -> None:
     t = Scripted({"pkgID": 1}, {"pkgID": 2}, {"pkgID": 3})
     c = client(t, timezone="Europe/Istanbul")
