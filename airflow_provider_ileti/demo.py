@@ -127,7 +127,7 @@ def _read_env_file(path: Path) -> dict[str, str]:
 
 @dataclass
 class DagRun:
-    """The outcome of one ``airflow dags test``: exit code, output, and the tasks' XComs read back."""
+    """The outcome of one ``airflow dags test``: exit code, output, the tasks' XComs and rendered fields."""
 
     dag_id: str
     returncode: int
@@ -135,6 +135,8 @@ class DagRun:
     seconds: float
     log_path: Path
     xcoms: dict[str, Any] = field(default_factory=dict)
+    #: ``task_id -> {field: value}`` as Airflow stored them for its "Rendered Template" view.
+    rendered: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -202,7 +204,30 @@ class AirflowHome:
             log.write(f"\n===== {' '.join(cmd)} (exit {proc.returncode}) =====\n{output}")
         run = DagRun(dag_id, proc.returncode, output, time.monotonic() - started, log_path)
         run.xcoms = self.read_xcoms(dag_id)
+        run.rendered = self.read_rendered_fields(dag_id)
         return run
+
+    def read_rendered_fields(self, dag_id: str) -> dict[str, Any]:
+        """``task_id -> rendered fields`` of the latest run of ``dag_id``, as the UI would show them."""
+        import sqlite3
+
+        db = self.path / "airflow.db"
+        if not db.exists():
+            return {}
+        with sqlite3.connect(db) as conn:
+            row = conn.execute(
+                "SELECT run_id FROM dag_run WHERE dag_id=? ORDER BY id DESC LIMIT 1", (dag_id,)
+            ).fetchone()
+            if row is None:
+                return {}
+            rows = conn.execute(
+                "SELECT task_id, rendered_fields FROM rendered_task_instance_fields"
+                " WHERE dag_id=? AND run_id=?",
+                (dag_id, row[0]),
+            ).fetchall()
+        return {
+            task_id: json.loads(fields) if isinstance(fields, str) else fields for task_id, fields in rows
+        }
 
     def read_xcoms(self, dag_id: str) -> dict[str, Any]:
         """``task_id -> return_value`` of the latest run of ``dag_id``, read straight from the SQLite db.

@@ -5,9 +5,10 @@ with a personal consent link (the ``SHORT_LINK`` tag) and fills ``FIRST_NAME``/`
 
 1. ``import_contacts``: the CSV (``data/kvkk_contacts.csv``) goes into the Node address book
    (``/contact/import``), so consent answers land on known contacts.
-2. ``send_consent_links``: one KVKK package per person. ``create-kvkk`` takes no customID, so the operator
-   records its progress after every person: a retry continues where it stopped and never sends a second
-   link to someone already served. XCom holds package ids and counts, not numbers.
+2. ``send_consent_links``: one KVKK package per person, read from the same CSV when the task runs (names and
+   numbers never pass through XCom, a log line or a rendered field). ``create-kvkk`` takes no customID, so
+   the operator records its progress after every person: a retry continues where it stopped and never
+   sends a second link to someone already served. XCom holds package ids and counts, not numbers.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pendulum
-from airflow.providers.common.compat.sdk import DAG, task
+from airflow.providers.common.compat.sdk import DAG
 
 from airflow_provider_ileti.operators.node_contacts_import import NodeImportContactsOperator
 from airflow_provider_ileti.operators.node_kvkk import NodeKvkkConsentOperator
@@ -43,25 +44,14 @@ with DAG(
         overwrite=True,
     )
 
-    # 2. The people to ask, read from the same file (a task, so the file is read when the DAG runs, not
-    #    every time Airflow parses this file).
-    @task
-    def load_contacts() -> list[dict[str, str]]:
-        import csv
-
-        with open(CONTACTS_CSV, encoding="utf-8") as fh:
-            return [
-                {"phone": r["phone"], "first_name": r["first_name"], "last_name": r["last_name"]}
-                for r in csv.DictReader(fh)
-            ]
-
-    # 3. One consent link per person, exactly once: progress is recorded after every person, so a retry
-    #    continues with the next person instead of sending a second link.
+    # 2. One consent link per person, exactly once: progress is recorded after every person, so a retry
+    #    continues with the next person instead of sending a second link. The operator reads the same
+    #    CSV when it runs, so names and numbers never pass through XCom, a log line or a rendered field.
     send_consent_links = NodeKvkkConsentOperator(
         task_id="send_consent_links",
         node_sms_conn_id=CONN_ID,
-        recipients="{{ ti.xcom_pull(task_ids='load_contacts') | tojson }}",
+        recipients_csv=CONTACTS_CSV,
         content=CONTENT,
     )
 
-    import_contacts >> load_contacts() >> send_consent_links
+    import_contacts >> send_consent_links

@@ -6,6 +6,7 @@ give something still useful for support (prefix and last digits, a count).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 MASK = "***"
@@ -44,6 +45,16 @@ def mask_numbers(numbers: Iterable[str], *, shown: int = 3) -> str:
     noun = "number" if total == 1 else "numbers"
     more = f", … (+{total - len(masked)})" if total > len(masked) else ""
     return f"{total} {noun}" + (f": {', '.join(masked)}{more}" if masked else "")
+
+
+#: A phone number inside free text (an error a service wrote): 10 to 15 digits, a leading ``+``, single spaces
+#: between digits allowed. Not ``-`` or ``:``, so dates and times (``2026-12-06 13:25``) stay readable.
+_NUMBER_IN_TEXT = re.compile(r"(?<![\w+])\+?\d(?: ?\d){9,14}(?!\w)")
+
+
+def mask_numbers_in_text(text: str) -> str:
+    """Free text with every phone-number-like run of digits masked (``905551234567`` -> ``90555***4567``)."""
+    return _NUMBER_IN_TEXT.sub(lambda m: mask_number(m.group(0)), text)
 
 
 def mask_text(s: str | None) -> str:

@@ -2,7 +2,8 @@
 
 Final errors (validation, authentication, not found, insufficient credit, an ambiguous send) become
 ``AirflowFailException``: a retry cannot help and, for a send, could send twice. Transient ones surface as
-ordinary ``AirflowException`` so the task's own ``retries`` apply.
+ordinary ``AirflowException`` so the task's own ``retries`` apply. A phone number in the message (a service
+may echo one in its error) is masked on the way: a task's failure is shown in the UI and in logs.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from airflow.providers.common.compat.sdk import AirflowException, AirflowFailException
 
 from airflow_provider_ileti.core.errors import IletiError
+from airflow_provider_ileti.core.masking import mask_numbers_in_text
 
 
 @contextmanager
@@ -21,7 +23,7 @@ def airflow_failures(action: str) -> Iterator[None]:
     try:
         yield
     except IletiError as exc:
-        message = f"{action} failed: {exc}"
+        message = mask_numbers_in_text(f"{action} failed: {exc}")
         if exc.retryable:
             raise AirflowException(message) from exc
         raise AirflowFailException(message) from exc

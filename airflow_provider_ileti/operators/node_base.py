@@ -18,6 +18,7 @@ from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.operators.failures import airflow_failures
+from airflow_provider_ileti.operators.personal_data import HidesPersonalData
 from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
 
 if TYPE_CHECKING:
@@ -37,19 +38,24 @@ def node_hook(conn_id: str) -> NodeSmsHook:
     return NodeSmsHook(conn_id)
 
 
-class NodeBaseOperator(BaseOperator):
+class NodeBaseOperator(HidesPersonalData, BaseOperator):
     """Base of the Node-only operators: ``validate()`` everything, then ``run(client, context)``.
 
     :param node_sms_conn_id: a ``node_sms`` connection (REST or SOAP; the same operators work on both).
+    :param show_personal_data: show the rendered numbers and texts of ``personal_fields`` in Airflow's
+        "Rendered Template" view (hidden by default: see ``personal_data.py``).
     """
 
     #: The action named in failure messages ("create OTP failed: ...").
     failure_action: str = "Node SMS call"
     ui_color = "#eef3fb"
 
-    def __init__(self, *, node_sms_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
+    def __init__(
+        self, *, node_sms_conn_id: str = DEFAULT_CONN_ID, show_personal_data: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(**with_default_retry_policy(kwargs))
         self.node_sms_conn_id = node_sms_conn_id
+        self.show_personal_data = show_personal_data
         self.node_hook_in_use: Any = None
 
     def validate(self) -> dict[str, Any]:

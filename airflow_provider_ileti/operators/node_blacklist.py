@@ -20,6 +20,7 @@ from airflow_provider_ileti.operators.node_base import (
     require_bool,
     text_list,
 )
+from airflow_provider_ileti.operators.personal_data import reveal
 
 #: Numbers and uuids per ``set-blacklist`` request, together (the spec's limit).
 MAX_BLACKLIST_ITEMS = 1000
@@ -42,6 +43,7 @@ class NodeBlacklistOperator(NodeBaseOperator):
     """
 
     template_fields: Sequence[str] = ("node_sms_conn_id", "action", "numbers", "uuids")
+    personal_fields: Sequence[str] = ("numbers",)
     failure_action = "set black list"
 
     def __init__(
@@ -69,7 +71,7 @@ class NodeBlacklistOperator(NodeBaseOperator):
         return_invalids = require_bool("return_invalids", self.return_invalids)
         valid: list[str] = []
         invalid: list[str] = []
-        for number in text_list("numbers", self.numbers):
+        for number in text_list("numbers", reveal(self.numbers)):
             try:
                 valid.append(normalize_number(number, field="numbers", region=self.region))
             except ValidationError:
@@ -78,7 +80,7 @@ class NodeBlacklistOperator(NodeBaseOperator):
                 invalid.append(number)
         uuids = text_list("uuids", self.uuids)
         if not valid and not uuids and not invalid:
-            raise ValidationError("numbers", self.numbers, "give numbers and/or uuids")
+            raise ValidationError("numbers", "<empty>", "give numbers and/or uuids")
         return {
             "status": ACTIONS[self.action],
             "numbers": list(dict.fromkeys(valid)),

@@ -23,6 +23,7 @@ from airflow_provider_ileti.operators.node_base import (
     require_text,
     text_list,
 )
+from airflow_provider_ileti.operators.personal_data import reveal
 
 #: The Node codes of "a contact group with this title exists".
 GROUP_EXISTS_CODES = ("SMS09", "ERR_CONTACT_GROUP_ALREADY_EXISTS")
@@ -56,6 +57,7 @@ class NodeCreateContactGroupOperator(NodeBaseOperator):
     """
 
     template_fields: Sequence[str] = ("node_sms_conn_id", "title", "parent_uuid", "gsms")
+    personal_fields: Sequence[str] = ("gsms",)
     failure_action = "create contact group"
 
     def __init__(
@@ -80,7 +82,7 @@ class NodeCreateContactGroupOperator(NodeBaseOperator):
 
         if self.if_exists not in ("fail", "reuse"):
             raise ValidationError("if_exists", self.if_exists, "must be 'fail' or 'reuse'")
-        gsms = number_list("gsms", self.gsms, region=self.region)
+        gsms = number_list("gsms", reveal(self.gsms), region=self.region)
         return {
             "title": require_text("title", self.title),
             "parent_uuid": optional_text("parent_uuid", self.parent_uuid),
@@ -109,6 +111,7 @@ class NodeUpdateContactGroupOperator(NodeBaseOperator):
     """
 
     template_fields: Sequence[str] = ("node_sms_conn_id", "uuid", "title", "parent_uuid", "gsms")
+    personal_fields: Sequence[str] = ("gsms",)
     failure_action = "update contact group"
 
     def __init__(
@@ -133,7 +136,7 @@ class NodeUpdateContactGroupOperator(NodeBaseOperator):
             "uuid": require_text("uuid", self.uuid),
             "title": require_text("title", self.title),
             "parent_uuid": optional_text("parent_uuid", self.parent_uuid),
-            "gsms": number_list("gsms", self.gsms, region=self.region) or None,
+            "gsms": number_list("gsms", reveal(self.gsms), region=self.region) or None,
         }
 
     def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:

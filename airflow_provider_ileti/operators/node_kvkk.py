@@ -32,7 +32,8 @@ from airflow_provider_ileti.operators.node_base import (
     require_bool,
     require_text,
 )
-from airflow_provider_ileti.operators.recipients import parse_recipients_value
+from airflow_provider_ileti.operators.personal_data import reveal
+from airflow_provider_ileti.operators.recipients import RecipientSource, parse_recipients_value
 
 #: The tag the server replaces with the consent link; a KVKK text without it is refused.
 SHORT_LINK_TAG = "SHORT_LINK"
@@ -57,6 +58,8 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
 
     :param recipients: mappings with a number and ``first_name``/``last_name`` (also ``FIRST_NAME``,
         ``LAST_NAME``, ``gsm``, ``phone``...); a list, an iterable or a rendered JSON string (XCom).
+    :param recipients_csv: or a CSV file with a header line holding those columns, read when the task
+        runs: names and numbers then never pass through XCom or a rendered template field.
     :param content: the text; must contain ``SHORT_LINK`` (the link) and may contain ``FIRST_NAME`` and
         ``LAST_NAME`` (filled in by the server).
     :param on_ambiguous: after a request that may have gone out without an answer: ``"fail"`` (default),
@@ -67,14 +70,23 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
     "ambiguous_persons": [masked numbers]}``.
     """
 
-    template_fields: Sequence[str] = ("node_sms_conn_id", "recipients", "content", "sender", "push_url")
+    template_fields: Sequence[str] = (
+        "node_sms_conn_id",
+        "recipients",
+        "recipients_csv",
+        "content",
+        "sender",
+        "push_url",
+    )
     failure_action = "send KVKK consent links"
+    personal_fields: Sequence[str] = ("recipients",)
 
     def __init__(
         self,
         *,
-        recipients: Any,
+        recipients: Any = None,
         content: str,
+        recipients_csv: str | None = None,
         sender: str | None = None,
         encoding: int | str | None = None,
         validity: int | None = None,
@@ -86,6 +98,7 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
     ) -> None:
         super().__init__(**kwargs)
         self.recipients = recipients
+        self.recipients_csv = recipients_csv
         self.content = content
         self.sender = sender
         self.encoding = encoding
@@ -117,14 +130,22 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
     def _persons(self) -> list[Person]:
         from airflow_provider_ileti.core.phone import normalize_number
 
+        recipients = reveal(self.recipients)
+        if (recipients is None) == (self.recipients_csv in (None, "")):
+            raise ValidationError("recipients", "<value>", "give one of recipients and recipients_csv")
         try:
-            items = list(parse_recipients_value(self.recipients))
-        except ValidationError:
+            if self.recipients_csv:
+                items = list(RecipientSource(csv_path=str(self.recipients_csv)).iterate())
+            else:
+                items = list(parse_recipients_value(recipients))
+        except ValidationError as exc:
+            if exc.field == "recipients_csv":
+                raise
             raise ValidationError(
-                "recipients", type(self.recipients).__name__, "must be a list of mappings"
+                "recipients", type(recipients).__name__, "must be a list of mappings"
             ) from None
         if not items:
-            raise ValidationError("recipients", self.recipients, "needs at least one person")
+            raise ValidationError("recipients", "<empty>", "needs at least one person")
         persons: list[Person] = []
         for index, item in enumerate(items):
             where = f"recipients[{index}]"

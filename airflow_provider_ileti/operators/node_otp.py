@@ -20,6 +20,7 @@ from airflow_provider_ileti.operators.node_base import (
     require_text,
 )
 from airflow_provider_ileti.operators.node_exactly_once import create_once, custom_id_for, is_retry
+from airflow_provider_ileti.operators.personal_data import reveal
 
 #: OTP validity in minutes the Node API accepts (other package types: 60..1440).
 OTP_VALIDITY_RANGE = (3, 6)
@@ -71,6 +72,7 @@ class NodeOtpOperator(NodeBaseOperator):
         "custom_id",
     )
     failure_action = "send OTP"
+    personal_fields: Sequence[str] = ("number",)
 
     def __init__(
         self,
@@ -113,10 +115,11 @@ class NodeOtpOperator(NodeBaseOperator):
         from airflow_provider_ileti.core.phone import normalize_number
 
         low, high = OTP_VALIDITY_RANGE
-        if not isinstance(self.number, str):
-            require_text("number", self.number)
+        number = reveal(self.number)
+        if not isinstance(number, str):
+            require_text("number", number)
         return {
-            "number": normalize_number(self.number, field="number", region=self.region),
+            "number": normalize_number(number, field="number", region=self.region),
             "content": require_text("content", self.content),
             "validity": optional_int("validity", self.validity, minimum=low, maximum=high),
             "trust_date": optional_datetime("trust_date", self.trust_date),

@@ -25,6 +25,7 @@ from airflow_provider_ileti.operators.node_base import (
     require_text,
 )
 from airflow_provider_ileti.operators.node_exactly_once import create_once, custom_id_for, is_retry
+from airflow_provider_ileti.operators.personal_data import reveal
 
 #: Node period types (``periodicSettings.periodType``), names accepted as well as numbers.
 PERIOD_TYPES = {"once": 0, "one-off": 0, "daily": 1, "weekly": 2, "monthly": 3, "yearly": 4}
@@ -66,6 +67,7 @@ class NodePeriodicCampaignOperator(NodeBaseOperator):
         "custom_id",
     )
     failure_action = "create periodic SMS campaign"
+    personal_fields: Sequence[str] = ("numbers", "content")
 
     def __init__(
         self,
@@ -122,8 +124,8 @@ class NodePeriodicCampaignOperator(NodeBaseOperator):
                 )
         low, high = VALIDITY_RANGE
         return {
-            "numbers": number_list("numbers", self.numbers, allow_empty=False, region=self.region),
-            "content": require_text("content", self.content),
+            "numbers": number_list("numbers", reveal(self.numbers), allow_empty=False, region=self.region),
+            "content": require_text("content", reveal(self.content)),
             "title": optional_text("title", self.title),
             "period_type": period_type,
             "interval": interval,

@@ -18,6 +18,7 @@ from airflow_provider_ileti.operators.node_base import (
     optional_text,
     require_bool,
 )
+from airflow_provider_ileti.operators.personal_data import reveal
 
 #: A default summary covers the local day before the run's data interval ends, 00:00 through this
 #: wall-clock time: the API's dates have minutes, so 23:59 is the last minute it can name (the spec
@@ -108,6 +109,7 @@ class NodeInquiryNumberOperator(NodeBaseOperator):
     """
 
     template_fields: Sequence[str] = ("node_sms_conn_id", "numbers", "sender", "start_date", "finish_date")
+    personal_fields: Sequence[str] = ("numbers",)
     failure_action = "inquire numbers"
 
     def __init__(
@@ -148,7 +150,7 @@ class NodeInquiryNumberOperator(NodeBaseOperator):
                     f"the range may span at most {MAX_INQUIRY_MONTHS} months",
                 )
         return {
-            "numbers": number_list("numbers", self.numbers, allow_empty=False, region=self.region),
+            "numbers": number_list("numbers", reveal(self.numbers), allow_empty=False, region=self.region),
             "sender": optional_text("sender", self.sender),
             "start": start,
             "finish": finish,

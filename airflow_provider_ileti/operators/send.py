@@ -31,7 +31,7 @@ from airflow.providers.common.compat.sdk import (
 from airflow_provider_ileti.core.chunking import enumerate_chunks
 from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, ValidationError
 from airflow_provider_ileti.core.fingerprint import chunk_fingerprint
-from airflow_provider_ileti.core.masking import mask_numbers
+from airflow_provider_ileti.core.masking import mask_numbers, mask_text
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SendReceipt, SmsMessage, summarise
 from airflow_provider_ileti.operators.delivery_policy import DeliveryPolicy
 from airflow_provider_ileti.operators.exactly_once import (
@@ -43,6 +43,7 @@ from airflow_provider_ileti.operators.exactly_once import (
     short_list,
 )
 from airflow_provider_ileti.operators.failures import airflow_failures
+from airflow_provider_ileti.operators.personal_data import HidesPersonalData, reveal
 from airflow_provider_ileti.operators.recipients import (
     MessageRenderer,
     RecipientSource,
@@ -65,7 +66,7 @@ JOB_SENT, JOB_FINAL, JOB_DELIVERING = "SENT", "FINAL", "DELIVERING"
 JOB_CANCELLED = "CANCELLED"
 
 
-class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
+class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # type: ignore[misc]
     """Send SMS through the service of ``conn_id``, exactly once across retries.
 
     :param conn_id: any of our SMS connections (node_sms, iletimerkezi, iletiniz, wisecp).
@@ -87,6 +88,8 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
     :param on_ambiguous: what a retry does after a chunk *may* have gone out on a service without client
         ids: ``"fail"`` (default: a person checks the panel), ``"skip"`` (count it as sent), ``"resend"``.
     :param persist_progress: record progress across tries (task_state_store on 3.3+, else a Variable).
+    :param show_personal_data: show the rendered ``recipients`` and ``message`` in Airflow's "Rendered
+        Template" view (hidden by default: numbers and texts are personal data, see ``personal_data.py``).
     :param validate_first: check every recipient (and, when the client has ``validate_send``, every
         chunk against the service's own rules) before the first request; needs a re-readable source
         (a list, a string or a CSV file), a one-shot iterable is checked chunk by chunk.
@@ -119,6 +122,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         "push_url",
         "iys_recipient_type",
     )
+    personal_fields: Sequence[str] = ("recipients", "message")
     external_id_key = "ileti_send_result"
     ui_color = "#e8f4ea"
 
@@ -148,6 +152,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         min_delivered_ratio: float | None = None,
         on_ambiguous: str = "fail",
         persist_progress: bool = True,
+        show_personal_data: bool = False,
         deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
         **kwargs: Any,
     ) -> None:
@@ -175,6 +180,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         self.min_delivered_ratio = min_delivered_ratio
         self.on_ambiguous = on_ambiguous
         self.persist_progress = persist_progress
+        self.show_personal_data = show_personal_data
         self.deferrable = deferrable
         self._sent_references: list[str] = []
         self._delivery_summary: dict[str, int] | None = None
@@ -192,18 +198,19 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         """Check the (rendered) arguments; return the normalised ones. Raises ``ValidationError``."""
         if not isinstance(self.conn_id, str) or not self.conn_id.strip():
             raise ValidationError("conn_id", self.conn_id, "must be a connection id")
-        if (self.message is None) == (self.message_template is None):
+        message, recipients = reveal(self.message), reveal(self.recipients)
+        if (message is None) == (self.message_template is None):
             raise ValidationError(
-                "message", self.message, "give exactly one of message (same text) or message_template"
+                "message", mask_text(message), "give exactly one of message (same text) or message_template"
             )
-        if self.message is not None and (not isinstance(self.message, str) or not self.message.strip()):
-            raise ValidationError("message", self.message, "must be a non-empty text")
+        if message is not None and (not isinstance(message, str) or not message.strip()):
+            raise ValidationError("message", mask_text(message), "must be a non-empty text")
         renderer = None
         if self.message_template is not None:
             renderer = MessageRenderer(self.message_template)
-        if self.recipients is None and self.recipients_csv is None:
+        if recipients is None and self.recipients_csv is None:
             raise ValidationError("recipients", None, "give recipients or recipients_csv")
-        parse_recipients_value(self.recipients)  # the type check; a generator is not consumed here
+        parse_recipients_value(recipients)  # the type check; a generator is not consumed here
         if self.recipients_csv is not None and (
             not isinstance(self.recipients_csv, str) or not self.recipients_csv.strip()
         ):
@@ -271,7 +278,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             "push_url": self.push_url or None,
             "policy": policy,
             "source": RecipientSource(
-                items=self.recipients, csv_path=self.recipients_csv or None, csv_delimiter=self.csv_delimiter
+                items=recipients, csv_path=self.recipients_csv or None, csv_delimiter=self.csv_delimiter
             ),
         }
 
@@ -429,7 +436,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
                 source, number_field=self.number_field, renderer=renderer, region=self.region
             )
             if count == 0:
-                raise ValidationError("recipients", self.recipients, "no recipients to send to")
+                raise ValidationError("recipients", "<empty>", "no recipients to send to")
             self.log.info("%d recipient(s) checked before sending", count)
         client: SmsClient = self._hook().get_client()
         limit = int(client.max_recipients_per_send)
@@ -519,7 +526,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
             store.save(progress)  # the reference and "no longer in flight", in one write
             self._in_flight = None
         if progress.next_chunk == 0:
-            raise ValidationError("recipients", self.recipients, "no recipients to send to")
+            raise ValidationError("recipients", "<empty>", "no recipients to send to")
         if progress.cancelled:
             missing = ", ".join(map(str, progress.cancelled[:10]))
             raise AirflowFailException(
@@ -552,7 +559,8 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         if args["renderer"] is not None:
             messages = tuple(SmsMessage(text=r.text, numbers=(r.number,)) for r in recipients)
         else:
-            messages = (SmsMessage(text=self.message or "", numbers=tuple(r.number for r in recipients)),)
+            text = reveal(self.message) or ""
+            messages = (SmsMessage(text=text, numbers=tuple(r.number for r in recipients)),)
         return SendBatch(
             messages=messages,
             sender=self.sender or None,
@@ -574,7 +582,7 @@ class SendSmsOperator(ResumableJobMixin, BaseOperator):  # type: ignore[misc]
         ]
 
     def _fingerprint(self, recipients: Sequence[Any]) -> str:
-        text = self.message or ""
+        text = reveal(self.message) or ""
         return chunk_fingerprint((r.number, r.text if r.text is not None else text) for r in recipients)
 
     def _check_fingerprints(

@@ -31,8 +31,12 @@ def test_periodic_campaign_created_once_then_cancelled(
     run_dag: Callable[..., DagRun], dag_sandbox: SandboxProcess
 ) -> None:
     admin = dag_sandbox.admin()
-    conf = {"numbers": ["0532 100 00 01", "0532 100 00 02"], "start_in_hours": 24 * 30, "interval": 15,
-            "amount": 2000}
+    conf = {
+        "numbers": ["0532 100 00 01", "0532 100 00 02"],
+        "start_in_hours": 24 * 30,
+        "interval": 15,
+        "amount": 2000,
+    }
     before = pendulum.now("UTC")
     created = run_dag("ileti_periodic_campaign", conf=conf)
     after = pendulum.now("UTC")
@@ -63,6 +67,10 @@ def test_periodic_campaign_created_once_then_cancelled(
     [held] = admin.state("node")["packages"]
     assert held["id"] == int(pkg["package_id"]) and held["state"] == -4  # cancelled in the sandbox
     assert held["statistics"]["delivered"] == held["statistics"]["undelivered"] == 0
+    shown = json.dumps(created.rendered)
+    assert created.rendered["create_periodic_package"], "Airflow stored the rendered fields"
+    assert "100 00 01" not in shown and "1000001" not in shown and "Haftalık" not in shown
+    assert "<hidden: 2 items" in shown
 
 
 def test_otp_sent_once_and_delivered(run_dag: Callable[..., DagRun], dag_sandbox: SandboxProcess) -> None:
@@ -78,6 +86,8 @@ def test_otp_sent_once_and_delivered(run_dag: Callable[..., DagRun], dag_sandbox
     assert otp["body"]["content"] == "Doğrulama kodunuz: 482913. Kimseyle paylaşmayın."
     assert "482913" not in json.dumps(run.xcoms)
     assert "482913" not in run.output.replace(str(otp["body"]), "")  # the code is never logged
+    shown = json.dumps(run.rendered["send_otp"])  # what the "Rendered Template" view shows
+    assert "123 45 67" not in shown and "1234567" not in shown and "482913" not in shown
 
 
 def _import_rows(csv_data: str) -> list[dict[str, str]]:
@@ -103,12 +113,18 @@ def test_kvkk_links_to_imported_contacts(run_dag: Callable[..., DagRun], dag_san
     assert got == Counter(numbers)  # each contact exactly one link, nobody else
     for contact, request in zip(contacts, kvkk, strict=True):
         assert request["body"]["number"]["cfs"] == {
-            "FIRST_NAME": contact["first_name"], "LAST_NAME": contact["last_name"]
+            "FIRST_NAME": contact["first_name"],
+            "LAST_NAME": contact["last_name"],
         }
         assert "SHORT_LINK" in request["body"]["content"]
     result = run.xcoms["send_consent_links"]
     assert len(result["package_ids"]) == result["sent"] == len(contacts)
     assert not any(n in run.output or n in json.dumps(run.xcoms) for n in numbers)
+    shown = json.dumps(run.rendered) + json.dumps(run.xcoms) + run.output
+    assert not any(c["phone"] in shown or n[-7:] in shown for c, n in zip(contacts, numbers, strict=True))
+    assert not any(f" {c['last_name']}" in shown for c in contacts), (
+        "no name in logs, XCom or rendered fields"
+    )
 
 
 #: What the test process sends before the nightly report runs, as (Istanbul wall-clock time relative to
@@ -119,8 +135,12 @@ _WATCH_DELIVERED, _WATCH_UNDELIVERED = "905321000001", "905321000009"
 _NIGHTLY_SENDS: list[tuple[timedelta, int, list[str], bool]] = [
     (timedelta(hours=-12), 60, [_WATCH_UNDELIVERED, "905321000011"], False),  # the day before
     (timedelta(hours=1, minutes=30), 60, [_WATCH_DELIVERED, "905321000012", "905321000019"], True),
-    (timedelta(hours=12), 60, [_WATCH_DELIVERED, _WATCH_UNDELIVERED, "905321000013", "905321000018",
-                               "905321000014"], True),
+    (
+        timedelta(hours=12),
+        60,
+        [_WATCH_DELIVERED, _WATCH_UNDELIVERED, "905321000013", "905321000018", "905321000014"],
+        True,
+    ),
     # validity 24 h: the number ending in 8 (no report) is still pending when the report runs
     (timedelta(hours=23), 1440, [_WATCH_DELIVERED, "905321000015", "905321000028"], True),
     (timedelta(hours=25, minutes=30), 60, [_WATCH_DELIVERED, _WATCH_UNDELIVERED, "905321000016"], False),
@@ -160,7 +180,8 @@ def test_nightly_report_counts_the_turkish_day(
         assert sent["startDate"] == f"{files['day']} 00:00"
         assert sent["finishDate"] == f"{files['day']} 23:59"
     assert sorted(str({**r["query"], **(r["body"] or {})}["gsm"]) for r in inquiries) == [
-        _WATCH_DELIVERED, _WATCH_UNDELIVERED
+        _WATCH_DELIVERED,
+        _WATCH_UNDELIVERED,
     ]
 
     # what the sandbox holds for the report day's packages, and what the outcome rule predicts
@@ -170,13 +191,21 @@ def test_nightly_report_counts_the_turkish_day(
     undelivered = sum(p["statistics"]["undelivered"] for p in held)
     recipients = sum(p["statistics"]["rCount"] for p in held)
     day_numbers = [n for _, _, numbers, on_day in _NIGHTLY_SENDS if on_day for n in numbers]
-    assert (delivered, undelivered, recipients) == (
-        sum(n[-1] not in "89" for n in day_numbers), sum(n[-1] in "89" for n in day_numbers) - 1,
-        len(day_numbers),
-    ) == (7, 3, 11)
+    assert (
+        (delivered, undelivered, recipients)
+        == (
+            sum(n[-1] not in "89" for n in day_numbers),
+            sum(n[-1] in "89" for n in day_numbers) - 1,
+            len(day_numbers),
+        )
+        == (7, 3, 11)
+    )
     expected = {
-        "delivered": delivered, "undelivered": undelivered, "pending": recipients - delivered - undelivered,
-        "recipients": recipients, "total": sum(p["statistics"]["total"] for p in held),
+        "delivered": delivered,
+        "undelivered": undelivered,
+        "pending": recipients - delivered - undelivered,
+        "recipients": recipients,
+        "total": sum(p["statistics"]["total"] for p in held),
         "credit": sum(p["statistics"]["credit"] for p in held),
     }
 

@@ -57,3 +57,17 @@ def test_the_otp_operator_refuses_a_number_with_letters_before_any_request(ileti
         task.execute(make_context(FakeTI(run_id="letters-otp"), FakeStateStore()))
     assert "letters are never read as digits" in _refused(info.value)
     assert ileti_sandbox_env.requests(service="node") == []
+
+
+def test_a_number_a_service_echoes_in_its_error_is_masked_in_the_task_failure(ileti_sandbox_env: Any) -> None:
+    from airflow_provider_ileti.operators.node_otp import NodeOtpOperator
+
+    ileti_sandbox_env.admin.add_fault(
+        "/node/sms/create-otp", "service_error", code="SMS00", status=400,
+        message="number 905551234567 is not allowed",
+    )  # fmt: skip
+    task = NodeOtpOperator(task_id="otp", number="0555 123 45 67", content="Kodunuz 123456")
+    with pytest.raises(AirflowFailException) as info:
+        task.execute(make_context(FakeTI(run_id="echo"), FakeStateStore()))
+    message = str(info.value)
+    assert "90555***4567" in message and "905551234567" not in message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_ileti.core.masking import mask_number, mask_numbers, mask_text
+from airflow_provider_ileti.core.masking import mask_number, mask_numbers, mask_numbers_in_text, mask_text
 
 
 def test_the_design_example() -> None:
@@ -60,3 +60,17 @@ def test_mask_text_gives_the_size_not_the_words() -> None:
 
 def test_mask_text_of_none() -> None:
     assert mask_text(None) == "<no text>"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("number 905551234567 is not valid", "number 90555***4567 is not valid"),
+        ("to +90 555 123 45 67 failed", "to +90555***4567 failed"),
+        ("0532 123 45 67", "0532***4567"),
+        ("at 2026-12-06 13:25:40, package 222964", "at 2026-12-06 13:25:40, package 222964"),
+        ("key af.dag.1234567890123456789", "key af.dag.1234567890123456789"),
+    ],
+)
+def test_numbers_in_free_text_are_masked_and_dates_and_ids_are_not(text: str, shown: str) -> None:
+    assert mask_numbers_in_text(text) == shown

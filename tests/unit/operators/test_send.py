@@ -9,6 +9,7 @@ from airflow.providers.common.compat.sdk import AirflowException, AirflowFailExc
 
 from airflow_provider_ileti.core.idempotency import make_custom_id
 from airflow_provider_ileti.core.models import DeliveryPhase
+from airflow_provider_ileti.operators.personal_data import Hidden, reveal
 from airflow_provider_ileti.operators.send import SendSmsOperator
 from tests.unit.operators.support import (
     NUMBERS,
@@ -80,7 +81,19 @@ def test_airflow_templating_leaves_the_per_recipient_template_alone() -> None:
 def test_message_is_templated_by_airflow() -> None:
     task = op(message="Rapor {{ ds }}", recipients=["05555550001"])
     task.render_template_fields({"ds": "2026-01-01", "params": {}})
-    assert task.message == "Rapor 2026-01-01"
+    assert reveal(task.message) == "Rapor 2026-01-01"
+
+
+def test_rendered_numbers_and_text_are_hidden_from_the_rendered_view_unless_shown() -> None:
+    task = op(message="Rapor {{ ds }}", recipients="{{ params.numbers }}")
+    task.render_template_fields({"ds": "2026-01-01", "params": {"numbers": "05555550001,05555550002"}})
+    assert isinstance(task.recipients, Hidden) and isinstance(task.message, Hidden)
+    assert str(task.message) == "<hidden: text of 16 characters; show_personal_data=True shows it>"
+    assert "5555" not in str(task.recipients) and "5555" not in repr(task.recipients)
+    assert reveal(task.recipients) == "05555550001,05555550002"
+    shown = op(message="Rapor {{ ds }}", recipients=["05555550001"], show_personal_data=True)
+    shown.render_template_fields({"ds": "2026-01-01", "params": {}})
+    assert shown.message == "Rapor 2026-01-01" and shown.recipients == ["05555550001"]
 
 
 def test_template_is_sandboxed(fake_client: FakeSmsClient) -> None:
