@@ -37,8 +37,8 @@ with DAG(
 ) as otp_dag:
 
     # customID derived from dag/task/run: a retried task finds the package instead of sending again.
-    # Note: Airflow stores rendered template fields, so the rendered text (with the code) is visible in
-    # the task's "Rendered Template" view to whoever may see this DAG: codes expire within minutes.
+    # Airflow stores rendered template fields: the number is kept out of that view (a summary is shown)
+    # and the text's code is registered with the secrets masker, so both views and logs show "***".
     sent = NodeOtpOperator(
         task_id="send_otp",
         node_sms_conn_id=CONN_ID,
