@@ -6,8 +6,10 @@ What it shows
    operator streams the file row by row, so a million-row file costs no more memory than fifty rows.
 2. **Personalised texts**: ``message_template`` is rendered once per customer with ``r`` = that row
    (``{{ r.first_name }}``). It is *not* an Airflow template field, so Airflow leaves the placeholders alone.
-3. **Exactly once**: ``SendSmsOperator`` derives a customID per chunk from dag/task/run (never the try
-   number). If the worker dies after the service accepted a chunk, the retry finds it and does not resend.
+3. **Exactly once**: ``SendSmsOperator`` derives a customID per chunk from dag/task and the campaign (never
+   the try number). If the worker dies after the service accepted a chunk, the retry finds it and does not
+   resend; and ``campaign_id`` (one per week) makes any other run of the same week send nothing — unpausing
+   the DAG runs the latest week at once, and a manual trigger for that week does not send it again.
 4. **Waiting without holding a worker**: ``SmsDeliverySensor(deferrable=True)`` hands polling to the
    triggerer. (Under ``airflow dags test`` both Airflow 2.11 and 3.x run the trigger in-process.)
 5. **Counts, not bodies**: the last task logs and returns delivered/undelivered counts (XCom), never a
@@ -79,6 +81,9 @@ def build_weekly_campaign(dag_id: str, conn_id: str) -> DAG:
             commercial=True,
             iys_recipient_type="BIREYSEL",  # commercial SMS in Türkiye must be checked against İYS
             validity=VALIDITY_MINUTES if conn_id.startswith("node") else None,
+            # Once per week, whichever run sends it: a manual trigger, a re-run or a backfill of a week
+            # that already went out sends nothing and returns what was sent (see "campaign_id").
+            campaign_id="week-of-{{ data_interval_start | ds }}",
         )
 
         # Step 4: wait for the delivery reports. The references come from the send task's XCom.

@@ -41,6 +41,7 @@ Variable: it can only be left by a deleted DAG run that had the same run id.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
@@ -59,6 +60,8 @@ LOOKUP_BATCH = 100
 PROGRESS_VARIABLE_PREFIX = "ileti_send_progress"
 #: The key in ``task_state_store`` (renaming it breaks in-flight retries of deployed DAGs).
 PROGRESS_KEY = "ileti_send_progress"
+#: Stands in for the run id in the keys and the record of a send with a ``campaign_id``.
+CAMPAIGN_PREFIX = "campaign:"
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,16 @@ class TaskIdentity:
     map_index: int = -1
 
     @classmethod
-    def from_context(cls, context: Mapping[str, Any]) -> TaskIdentity:
+    def from_context(cls, context: Mapping[str, Any], campaign_id: str | None = None) -> TaskIdentity:
+        """This task instance's identity; with ``campaign_id``, the campaign's in place of the run id:
+        every run that names the same campaign shares its keys and its progress, so it sends once."""
+        identity = cls._of_task_instance(context)
+        if campaign_id is None:
+            return identity
+        return dataclasses.replace(identity, run_id=f"{CAMPAIGN_PREFIX}{campaign_id}")
+
+    @classmethod
+    def _of_task_instance(cls, context: Mapping[str, Any]) -> TaskIdentity:
         ti = context["ti"]
         run_id = context.get("run_id") or getattr(ti, "run_id", None)
         map_index = getattr(ti, "map_index", -1)
@@ -125,6 +137,7 @@ class Progress:
     owner: str | None = None
     owner_seen: float | None = None
     owner_try: int | None = None
+    owner_run: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -146,6 +159,7 @@ class Progress:
             "owner": self.owner,
             "owner_seen": self.owner_seen,
             "owner_try": self.owner_try,
+            "owner_run": self.owner_run,
         }
 
     @classmethod
@@ -175,6 +189,7 @@ class Progress:
             owner=data.get("owner"),
             owner_seen=float(data["owner_seen"]) if data.get("owner_seen") is not None else None,
             owner_try=int(data["owner_try"]) if data.get("owner_try") is not None else None,
+            owner_run=data.get("owner_run"),
         )
 
     def generation(self, chunk_no: int) -> int:
@@ -306,7 +321,10 @@ class VariableProgressStore:
         if self._first_try:
             # what an earlier run left is ignored; a claim is kept: another copy of this try may hold it
             return Progress(
-                owner=progress.owner, owner_seen=progress.owner_seen, owner_try=progress.owner_try
+                owner=progress.owner,
+                owner_seen=progress.owner_seen,
+                owner_try=progress.owner_try,
+                owner_run=progress.owner_run,
             )
         return progress
 
@@ -363,11 +381,22 @@ class MemoryProgressStore:
 
 
 def progress_store_for(
-    context: Mapping[str, Any], identity: TaskIdentity, *, persist: bool = True, required: bool = False
+    context: Mapping[str, Any],
+    identity: TaskIdentity,
+    *,
+    persist: bool = True,
+    required: bool = False,
+    across_runs: bool = False,
 ) -> ProgressStore:
-    """Where this task instance's progress lives; ``required``: see ``VariableProgressStore``."""
+    """Where this task instance's progress lives; ``required``: see ``VariableProgressStore``.
+
+    ``across_runs``: the identity is a campaign's, shared by several DAG runs (``campaign_id``), so the
+    record must outlive a run: an Airflow Variable named after the campaign, never ignored by a first try.
+    """
     if not persist:
         return MemoryProgressStore()
+    if across_runs:
+        return VariableProgressStore(identity, first_try=False, required=required)
     store = context.get("task_state_store")
     if store is not None:
         return TaskStateProgressStore(store)

@@ -66,6 +66,10 @@ JOB_SENT, JOB_FINAL, JOB_DELIVERING = "SENT", "FINAL", "DELIVERING"
 JOB_CANCELLED = "CANCELLED"
 
 
+#: The longest ``campaign_id`` (it is hashed into the keys, so only its length is bounded).
+MAX_CAMPAIGN_ID_LENGTH = 250
+
+
 class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # type: ignore[misc]
     """Send SMS through the service of ``conn_id``, exactly once across retries.
 
@@ -88,6 +92,10 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
     :param on_ambiguous: what a retry does after a chunk *may* have gone out on a service without client
         ids: ``"fail"`` (default: a person checks the panel), ``"skip"`` (count it as sent), ``"resend"``.
     :param persist_progress: record progress across tries (task_state_store on 3.3+, else a Variable).
+    :param campaign_id: what makes two runs the same send (templated), e.g.
+        ``"weekly-{{ data_interval_start | ds }}"``: every run that names it (a manual trigger for the same
+        week, a re-run, a backfill) shares its keys and its progress, so the campaign goes out once. By
+        default each DAG run is its own send.
     :param show_personal_data: show the rendered ``recipients`` and ``message`` in Airflow's "Rendered
         Template" view (hidden by default: numbers and texts are personal data, see ``personal_data.py``).
     :param validate_first: check every recipient (and, when the client has ``validate_send``, every
@@ -121,6 +129,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         "title",
         "push_url",
         "iys_recipient_type",
+        "campaign_id",
     )
     personal_fields: Sequence[str] = ("recipients", "message")
     external_id_key = "ileti_send_result"
@@ -153,6 +162,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         on_ambiguous: str = "fail",
         persist_progress: bool = True,
         show_personal_data: bool = False,
+        campaign_id: str | None = None,
         deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
         **kwargs: Any,
     ) -> None:
@@ -181,6 +191,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         self.on_ambiguous = on_ambiguous
         self.persist_progress = persist_progress
         self.show_personal_data = show_personal_data
+        self.campaign_id = campaign_id
         self.deferrable = deferrable
         self._sent_references: list[str] = []
         self._delivery_summary: dict[str, int] | None = None
@@ -252,6 +263,14 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
             raise ValidationError("push_url", self.push_url, "must be an http:// or https:// URL")
         if self.title is not None and not isinstance(self.title, str):
             raise ValidationError("title", self.title, "must be a text")
+        if self.campaign_id is not None and (
+            not isinstance(self.campaign_id, str)
+            or not self.campaign_id.strip()
+            or len(self.campaign_id) > MAX_CAMPAIGN_ID_LENGTH
+        ):
+            raise ValidationError(
+                "campaign_id", self.campaign_id, f"must be a text of 1..{MAX_CAMPAIGN_ID_LENGTH} characters"
+            )
         if not isinstance(self.region, str) or len(self.region) != 2:
             raise ValidationError("region", self.region, "must be a two-letter region code such as TR")
         for name in ("validate_first", "wait_for_delivery", "persist_progress", "deferrable"):
@@ -391,15 +410,27 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
             fail_on_failed=self.fail_on_failed, min_delivered_ratio=self.min_delivered_ratio
         )
 
+    def _campaign(self) -> str | None:
+        return (
+            self.campaign_id.strip()
+            if isinstance(self.campaign_id, str) and self.campaign_id.strip()
+            else None
+        )
+
+    def _task_identity(self, context: Any) -> TaskIdentity:
+        """Whose keys and record these are: the task instance's, or the campaign's (``campaign_id``)."""
+        return TaskIdentity.from_context(context, self._campaign())
+
     def _progress_store(self, context: Any) -> ProgressStore:
         if self._store is None:
             # without client ids the record is all a retry knows: no record, no send
             required = not self._hook().get_client().supports_idempotency
             self._store = progress_store_for(
                 context,
-                TaskIdentity.from_context(context),
+                self._task_identity(context),
                 persist=bool(self.persist_progress),
                 required=required,
+                across_runs=self._campaign() is not None,
             )
         return self._store
 
@@ -429,7 +460,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         args = getattr(self, "_args", None) or self.validate_arguments()
         source: RecipientSource = args["source"]
         renderer: MessageRenderer | None = args["renderer"]
-        identity = TaskIdentity.from_context(context)
+        identity = self._task_identity(context)
         try_number = int(getattr(context["ti"], "try_number", 1) or 1)
         if self.validate_first and source.rereadable:
             count = validate_all(
@@ -447,7 +478,8 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         progress = store.load()
         owner = new_owner(try_number) if self.persist_progress else None
         if owner is not None:  # the record is shared by every process running this task instance
-            progress = claim(store, progress, owner, try_number)
+            run_id = TaskIdentity.from_context(context).run_id
+            progress = claim(store, progress, owner, try_number, run_id)
         self._owner = owner
         try:
             return self._send_chunks(client, args, identity, try_number, size, store, progress)
@@ -479,7 +511,13 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
             self.log.info("Try %d: the send completed in an earlier try; nothing is sent again", try_number)
             return self._result(client, progress)
         lookup = None
-        resuming = try_number > 1 or progress.next_chunk > 0 or bool(progress.cancelled)
+        # another run of the same campaign may have sent: look its keys up as a retry would
+        resuming = (
+            try_number > 1
+            or progress.next_chunk > 0
+            or bool(progress.cancelled)
+            or self._campaign() is not None
+        )
         if client.supports_idempotency and resuming:
             lookup = SentLookup(
                 client,

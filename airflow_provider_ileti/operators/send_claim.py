@@ -52,12 +52,13 @@ def new_owner(try_number: int) -> str:
     return f"{socket.gethostname()}:{os.getpid()}:try{try_number}:{secrets.token_hex(4)}"
 
 
-def live_holder(progress: Progress, owner: str, try_number: int, now: float) -> str | None:
+def live_holder(progress: Progress, owner: str, try_number: int, run_id: str, now: float) -> str | None:
     """Another owner whose claim holds this try back, or None (see the module docstring)."""
     if progress.owner in (None, owner) or progress.owner_seen is None:
         return None
-    if progress.owner_try is not None and progress.owner_try < try_number:
-        return None  # Airflow counts that try as over
+    earlier_try = progress.owner_try is not None and progress.owner_try < try_number
+    if earlier_try and progress.owner_run == run_id:
+        return None  # Airflow counts that try of this run as over (tries of other runs are not ordered)
     return progress.owner if now - progress.owner_seen < LEASE_SECONDS else None
 
 
@@ -66,14 +67,16 @@ def claim(
     progress: Progress,
     owner: str,
     try_number: int,
+    run_id: str,
     *,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Progress:
     """Take the send for ``owner`` (steps 1-3 above); the record as read back. Raises ``SendClaimedError``."""
-    if live_holder(progress, owner, try_number, clock()) is not None:
+    if live_holder(progress, owner, try_number, run_id, clock()) is not None:
         raise _claimed(progress, clock(), "is sending; this try sent nothing")
-    progress.owner, progress.owner_seen, progress.owner_try = owner, clock(), try_number
+    progress.owner, progress.owner_seen = owner, clock()
+    progress.owner_try, progress.owner_run = try_number, run_id
     store.save(progress)
     if not store.persisting:
         # nothing can be read back (a store that only logs its failures, for a service whose client ids
@@ -104,7 +107,7 @@ def release(store: ProgressStore, progress: Progress, owner: str) -> None:
     """The try ends: leave the record to the next try at once (best effort: a failing store keeps it)."""
     if progress.owner != owner or not store.persisting:
         return
-    progress.owner, progress.owner_seen, progress.owner_try = None, None, None
+    progress.owner, progress.owner_seen, progress.owner_try, progress.owner_run = None, None, None, None
     with contextlib.suppress(Exception):  # a failing store: the claim then ends with its lease
         if store.load().owner == owner:  # never over another try's record
             store.save(progress)
@@ -113,6 +116,6 @@ def release(store: ProgressStore, progress: Progress, owner: str) -> None:
 def _claimed(progress: Progress, now: float, what: str) -> SendClaimedError:
     seen = f", seen {now - progress.owner_seen:.0f} s ago" if progress.owner_seen is not None else ""
     return SendClaimedError(
-        f"another try of this task instance ({progress.owner}{seen}) {what}. If that worker is gone, "
+        f"another try of this send ({progress.owner}{seen}) {what}. If that worker is gone, "
         f"its claim ends {LEASE_SECONDS:.0f} s after its last write and a retry goes on"
     )

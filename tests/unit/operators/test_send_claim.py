@@ -22,28 +22,28 @@ def test_of_two_tries_that_both_saw_no_owner_the_later_writer_wins() -> None:
         store.save(seen_by_b)
 
     with pytest.raises(SendClaimedError, match=r"\(b, seen 0 s ago\) claimed it at the same moment"):
-        claim(store, seen_by_a, "a", 1, clock=lambda: 1000.0, sleep=b_writes_while_a_waits)
+        claim(store, seen_by_a, "a", 1, "run", clock=lambda: 1000.0, sleep=b_writes_while_a_waits)
     assert store.load().owner == "b"
 
 
 def test_a_try_that_finds_a_live_owner_writes_nothing() -> None:
     store = TaskStateProgressStore(FakeStateStore())
-    store.save(Progress(owner="a", owner_seen=1000.0, owner_try=1))
+    store.save(Progress(owner="a", owner_seen=1000.0, owner_try=1, owner_run="run"))
     with pytest.raises(SendClaimedError, match="is sending"):
-        claim(store, store.load(), "b", 1, clock=lambda: 1010.0, sleep=lambda _: None)
+        claim(store, store.load(), "b", 1, "run", clock=lambda: 1010.0, sleep=lambda _: None)
     assert store.load().owner == "a"
 
 
 def test_a_later_try_takes_over_the_claim_of_an_earlier_one_at_once() -> None:
     store = TaskStateProgressStore(FakeStateStore())
-    store.save(Progress(owner="a", owner_seen=1000.0, owner_try=1))  # try 1 was killed a second ago
-    progress = claim(store, store.load(), "b", 2, clock=lambda: 1001.0, sleep=lambda _: None)
+    store.save(Progress(owner="a", owner_seen=1000.0, owner_try=1, owner_run="run"))  # try 1 killed 1 s ago
+    progress = claim(store, store.load(), "b", 2, "run", clock=lambda: 1001.0, sleep=lambda _: None)
     assert (progress.owner, progress.owner_try) == ("b", 2)
 
 
 def test_hold_stops_a_try_whose_claim_was_taken_over_and_release_frees_it() -> None:
     store = TaskStateProgressStore(FakeStateStore())
-    mine = claim(store, store.load(), "a", 1, clock=lambda: 1000.0, sleep=lambda _: None)
+    mine = claim(store, store.load(), "a", 1, "run", clock=lambda: 1000.0, sleep=lambda _: None)
     hold(store, mine, "a", clock=lambda: 1001.0)
     assert mine.owner_seen == 1001.0
     store.save(Progress(owner="c", owner_seen=2000.0))
@@ -54,5 +54,12 @@ def test_hold_stops_a_try_whose_claim_was_taken_over_and_release_frees_it() -> N
 
 
 def test_a_store_that_cannot_persist_takes_no_claim() -> None:
-    progress = claim(MemoryProgressStore(), Progress(), "a", 1, sleep=lambda _: pytest.fail("no wait"))
+    progress = claim(MemoryProgressStore(), Progress(), "a", 1, "run", sleep=lambda _: pytest.fail("no wait"))
     assert progress.owner is None
+
+
+def test_try_2_of_another_run_of_the_same_campaign_waits_for_the_lease() -> None:
+    store = TaskStateProgressStore(FakeStateStore())
+    store.save(Progress(owner="a", owner_seen=1000.0, owner_try=1, owner_run="scheduled"))
+    with pytest.raises(SendClaimedError, match="is sending"):
+        claim(store, store.load(), "b", 2, "manual", clock=lambda: 1010.0, sleep=lambda _: None)
