@@ -44,6 +44,7 @@ import bisect
 import dataclasses
 import json
 import logging
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -138,6 +139,8 @@ class Progress:
     owner_seen: float | None = None
     owner_try: int | None = None
     owner_run: str | None = None
+    #: When the record was last written (epoch seconds), for the clean-up of old records below 3.3.
+    updated_at: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -160,6 +163,7 @@ class Progress:
             "owner_seen": self.owner_seen,
             "owner_try": self.owner_try,
             "owner_run": self.owner_run,
+            "updated_at": self.updated_at,
         }
 
     @classmethod
@@ -190,6 +194,7 @@ class Progress:
             owner_seen=float(data["owner_seen"]) if data.get("owner_seen") is not None else None,
             owner_try=int(data["owner_try"]) if data.get("owner_try") is not None else None,
             owner_run=data.get("owner_run"),
+            updated_at=float(data["updated_at"]) if data.get("updated_at") is not None else None,
         )
 
     def generation(self, chunk_no: int) -> int:
@@ -332,6 +337,7 @@ class VariableProgressStore:
         from airflow.providers.common.compat.sdk import Variable
 
         self._first_try = False  # from now on the Variable holds this try's own record
+        progress.updated_at = time.time()
         try:
             Variable.set(self.key, json.dumps(progress.to_dict()))
         except Exception as exc:
