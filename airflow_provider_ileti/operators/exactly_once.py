@@ -45,11 +45,12 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from airflow_provider_ileti.core.errors import TransientError
+from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, TransientError
 from airflow_provider_ileti.core.idempotency import make_custom_id
 from airflow_provider_ileti.core.models import SendReceipt
 
@@ -61,6 +62,8 @@ LOOKUP_BATCH = 100
 PROGRESS_VARIABLE_PREFIX = "ileti_send_progress"
 #: The key in ``task_state_store`` (renaming it breaks in-flight retries of deployed DAGs).
 PROGRESS_KEY = "ileti_send_progress"
+#: What a retry does with an item an earlier try may have sent without an answer (see ``resolve_ambiguous``).
+ON_AMBIGUOUS = ("fail", "skip", "resend")
 #: Stands in for the run id in the keys and the record of a send with a ``campaign_id``.
 CAMPAIGN_PREFIX = "campaign:"
 
@@ -231,6 +234,48 @@ class Progress:
         self.abandon()
         self.ambiguous_chunk, self.ambiguous_message = chunk_no, message
 
+    def settle_in_flight(self, *, found_by_lookup: bool) -> bool:
+        """An earlier try ended while the request in flight was going out: settle it; True if there was one.
+
+        ``found_by_lookup``: the service keeps client ids, so the next lookup finds the request if it went
+        out and the mark is simply dropped. Otherwise nobody can tell: the item is ambiguous.
+        """
+        item = self.in_flight
+        if item is None:
+            return False
+        if found_by_lookup:
+            self.abandon()
+        else:
+            what = self.in_flight_message or f"item {item}"
+            self.make_ambiguous(item, f"{what}: the try ended while its request was going out (no answer)")
+        return True
+
+    def resolve_ambiguous(self, decision: str) -> int | None:
+        """Apply ``on_ambiguous`` to the ambiguous item, if any; returns it.
+
+        ``"skip"``: a person found it went out, it counts as done (and is listed in ``skipped``);
+        ``"resend"``: it did not, it goes out again; ``"fail"``: nobody decided yet: ``AmbiguousUnresolved``.
+        """
+        item = self.ambiguous_chunk
+        if item is None:
+            return None
+        if decision not in ON_AMBIGUOUS:
+            raise ValueError(f"on_ambiguous={decision!r}: must be one of {', '.join(ON_AMBIGUOUS)}")
+        if decision == "fail":
+            raise AmbiguousUnresolved(
+                f"an earlier try left {self.ambiguous_message or f'item {item}'} ambiguous: it may have gone "
+                "out. Check the panel, then set on_ambiguous='skip' (it went out) or 'resend' (it did not)"
+            )
+        if decision == "skip":
+            self.next_chunk = max(self.next_chunk, item + 1)
+            self.skipped.append(item)
+            if item in self.cancelled:
+                self.cancelled.remove(item)
+        elif item not in self.cancelled:
+            self.next_chunk = item
+        self.ambiguous_chunk = self.ambiguous_message = None
+        return item
+
     def mark_cancelled(self, references: Iterable[str]) -> list[int]:
         """These packages were cancelled: their chunks no longer count and get a new key generation."""
         wanted = {str(r) for r in references}
@@ -249,6 +294,43 @@ class Progress:
         if done:
             self.complete = False
         return sorted(done)
+
+
+class AmbiguousUnresolved(AmbiguousSendError):
+    """An earlier try left an item that may have gone out, and ``on_ambiguous`` is still ``"fail"``."""
+
+
+@contextmanager
+def recorded_request(
+    progress: Progress,
+    store: ProgressStore,
+    item: int,
+    message: str,
+    *,
+    mark: bool = True,
+    fingerprint: str | None = None,
+) -> Iterator[None]:
+    """One request under the record: the one state machine every exactly-once operator follows.
+
+    ``mark`` (services without client ids): "in flight" is saved before the request, so a try that dies
+    leaves a trace. On ``AmbiguousSendError`` the item becomes ambiguous (saved, then re-raised); on any
+    other of our errors the request surely did not go out and the mark is dropped. On success the caller
+    ``record()``\s the answer, which clears the mark in the same write.
+    """
+    if mark:
+        progress.start(item, message, fingerprint)
+        store.save(progress)
+    try:
+        yield
+    except AmbiguousSendError as exc:
+        progress.make_ambiguous(item, f"{message}: {exc}")
+        store.save(progress)
+        raise
+    except IletiError:
+        if mark and progress.in_flight == item:
+            progress.abandon()
+            store.save(progress)
+        raise
 
 
 class ProgressStore(Protocol):

@@ -15,13 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_ileti.core.errors import DuplicateError, IletiError
+from airflow_provider_ileti.core.errors import DuplicateError
 from airflow_provider_ileti.core.idempotency import make_custom_id
 from airflow_provider_ileti.operators.exactly_once import TaskIdentity
 from airflow_provider_ileti.operators.node_base import field_of
-
-#: The Node error code of a duplicate customID.
-DUPLICATE_CUSTOM_ID = "SMS42"
 
 
 @dataclass(frozen=True)
@@ -48,36 +45,22 @@ def is_retry(context: Mapping[str, Any]) -> bool:
         return False
 
 
-def existing_package(client: Any, custom_id: str) -> int | None:
-    """The id of the package created with ``custom_id``, if any (one request)."""
-    for package in client.get_packages(custom_ids=[custom_id]):
-        if str(field_of(package, "custom_id", "customID", default=custom_id)) == custom_id:
-            return int(field_of(package, "id", "pkg_id", "package_id"))
-    return None
-
-
 def create_once(client: Any, custom_id: str, create: Callable[[str], Any], *, retry: bool) -> Created:
     """Run ``create(custom_id) -> pkgID`` unless a package with ``custom_id`` exists.
 
     ``retry``: look the id up before creating (an earlier try may have created it and lost the answer).
+    An SMS42 is resolved to the package that exists (``clients.node.duplicates``, as the client's own).
     """
+    from airflow_provider_ileti.clients.node.duplicates import package_with_custom_id, resolve_duplicate
+
     if retry:
-        found = existing_package(client, custom_id)
+        found = package_with_custom_id(client, custom_id)
         if found is not None:
             return Created(found, custom_id, replayed=True)
     try:
         result = create(custom_id)
     except DuplicateError as exc:
-        if exc.code not in (None, DUPLICATE_CUSTOM_ID, "ERR_SMS_PKG_CUSTOM_ID_DUPLICATION"):
-            raise
-        found = existing_package(client, custom_id)
-        if found is None:
-            raise IletiError(
-                f"the service says customID {custom_id} exists (SMS42) but no package has it",
-                service="node",
-                code=DUPLICATE_CUSTOM_ID,
-            ) from exc
-        return Created(found, custom_id, replayed=True)
+        return Created(resolve_duplicate(client, custom_id, exc), custom_id, replayed=True)
     replayed = bool(field_of(result, "replayed", default=False))
     package_id = field_of(result, "package_id", "pkg_id", "id", "reference", default=result)
     return Created(int(package_id), custom_id, replayed=replayed)

@@ -20,9 +20,15 @@ from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException
 
-from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, ValidationError
+from airflow_provider_ileti.core.errors import AmbiguousSendError, ValidationError
+from airflow_provider_ileti.core.fingerprint import chunk_fingerprint
 from airflow_provider_ileti.core.masking import mask_number
-from airflow_provider_ileti.operators.exactly_once import Progress, TaskIdentity, progress_store_for
+from airflow_provider_ileti.operators.exactly_once import (
+    ON_AMBIGUOUS,
+    TaskIdentity,
+    progress_store_for,
+    recorded_request,
+)
 from airflow_provider_ileti.operators.node_base import (
     NodeBaseOperator,
     optional_encoding,
@@ -43,7 +49,6 @@ FIRST_NAME_FIELDS = ("first_name", "firstname", "FIRST_NAME", "ad")
 LAST_NAME_FIELDS = ("last_name", "lastname", "LAST_NAME", "soyad")
 #: Validity of a non-OTP package, in minutes.
 VALIDITY_RANGE = (60, 1440)
-ON_AMBIGUOUS = ("fail", "skip", "resend")
 
 
 @dataclass(frozen=True)
@@ -170,45 +175,53 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
         identity = TaskIdentity.from_context(context)
         store = progress_store_for(context, identity, persist=args["persist"], required=True)
         progress = store.load()
-        if progress.in_flight is not None:  # an earlier try died while this person's request went out
-            progress.make_ambiguous(
-                progress.in_flight, progress.in_flight_message or f"person {progress.in_flight}"
-            )
+        # an earlier try that died while a person's request went out left that person ambiguous
+        if progress.settle_in_flight(found_by_lookup=False):
             store.save(progress)
-        self._resolve_ambiguous(progress, store)
+        index = progress.resolve_ambiguous(self.on_ambiguous)
+        if index is not None:
+            self.log.warning("Person %d: on_ambiguous=%r", index, self.on_ambiguous)
+            store.save(progress)
         earlier = min(progress.next_chunk, len(persons))
+        changed = [
+            i
+            for i, fp in progress.fingerprints.items()
+            if i < len(persons) and fp != _fingerprint(persons[i])
+        ]
+        if changed or any(i >= len(persons) for i in progress.fingerprints):
+            at = min(changed) if changed else len(persons)
+            raise AirflowFailException(
+                f"{self.failure_action}: the recipients changed between tries: recipients[{at}] is not the "
+                "person an earlier try served (rows re-ordered, added or removed). Nothing more was sent. "
+                "Restore the source, then clear the task; or start a new DAG run to serve the current list"
+            )
         if progress.complete:
             self.log.info("Every person was served by earlier tries; no link is sent again")
         elif earlier:
             self.log.info("%d person(s) served by earlier tries; resuming at person %d", earlier, earlier)
         for index in range(progress.next_chunk, len(persons)):
             person = persons[index]
-            progress.start(index, f"person {index} ({mask_number(person.number)})")
-            store.save(progress)
+            who = f"person {index} ({mask_number(person.number)})"
             try:
-                package_id = client.create_kvkk(
-                    person.number,
-                    person.first_name,
-                    person.last_name,
-                    args["content"],
-                    sender=args["sender"],
-                    encoding=args["encoding"],
-                    validity=args["validity"],
-                    push_url=args["push_url"],
-                )
+                with recorded_request(progress, store, index, who, fingerprint=_fingerprint(person)):
+                    package_id = client.create_kvkk(
+                        person.number,
+                        person.first_name,
+                        person.last_name,
+                        args["content"],
+                        sender=args["sender"],
+                        encoding=args["encoding"],
+                        validity=args["validity"],
+                        push_url=args["push_url"],
+                    )
             except AmbiguousSendError as exc:
-                progress.make_ambiguous(index, f"person {index} ({mask_number(person.number)})")
-                store.save(progress)
                 raise AirflowFailException(
-                    f"{self.failure_action}: the link to person {index} ({mask_number(person.number)}) "
-                    f"may have gone out: {exc}. {index} earlier person(s) surely served. Check the panel, "
-                    f"then clear the task with on_ambiguous='skip' (it went out) or 'resend' (it did not)"
+                    f"{self.failure_action}: the link to {who} may have gone out: {exc}. {index} earlier "
+                    "person(s) surely served. Check the panel, then clear the task with "
+                    "on_ambiguous='skip' (it went out) or 'resend' (it did not)"
                 ) from exc
-            except IletiError:
-                progress.abandon()  # surely not sent
-                store.save(progress)
-                raise
-            progress.record(index, str(package_id), 1)  # clears "in flight" in the same write
+            # the answer, with the person's fingerprint, clears "in flight" in the same write
+            progress.record(index, str(package_id), 1, _fingerprint(person))
             store.save(progress)
             self.log.info("KVKK link to %s: package %s", mask_number(person.number), package_id)
         skipped = [i for i in progress.skipped if i < len(persons)]
@@ -226,25 +239,10 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
         self.log.info("KVKK consent links: %d package(s), %d from earlier tries", len(persons), earlier)
         return result
 
-    def _resolve_ambiguous(self, progress: Progress, store: Any) -> None:
-        index = progress.ambiguous_chunk
-        if index is None:
-            return
-        if self.on_ambiguous == "fail":
-            raise AirflowFailException(
-                f"{self.failure_action}: an earlier try left {progress.ambiguous_message} ambiguous; "
-                f"it may have gone out. Check the panel, then set on_ambiguous='skip' or 'resend'"
-            )
-        if self.on_ambiguous == "skip":
-            self.log.warning("Person %d counted as served (on_ambiguous='skip')", index)
-            progress.next_chunk = index + 1
-            progress.skipped.append(index)
-        else:
-            self.log.warning("Person %d served again (on_ambiguous='resend')", index)
-            progress.next_chunk = index
-        progress.ambiguous_chunk = None
-        progress.ambiguous_message = None
-        store.save(progress)
+
+def _fingerprint(person: Person) -> str:
+    """Who was served at a position: a retry serves the next position only if these still match."""
+    return chunk_fingerprint([(person.number, f"{person.first_name}\x1f{person.last_name}")])
 
 
 def _pick(item: Mapping[str, Any], names: Sequence[str]) -> Any:

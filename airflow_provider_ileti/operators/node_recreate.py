@@ -24,8 +24,13 @@ from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException
 
-from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, ValidationError
-from airflow_provider_ileti.operators.exactly_once import TaskIdentity, progress_store_for
+from airflow_provider_ileti.core.errors import AmbiguousSendError, ValidationError
+from airflow_provider_ileti.operators.exactly_once import (
+    ON_AMBIGUOUS,
+    TaskIdentity,
+    progress_store_for,
+    recorded_request,
+)
 from airflow_provider_ileti.operators.node_base import (
     NodeBaseOperator,
     exactly_one,
@@ -34,7 +39,6 @@ from airflow_provider_ileti.operators.node_base import (
     require_text,
 )
 
-ON_AMBIGUOUS = ("fail", "skip", "resend")
 DECIDE = "clear the task with on_ambiguous='skip' (it was recreated) or 'resend' (it was not)"
 
 
@@ -103,41 +107,33 @@ class NodeRecreatePackageOperator(NodeBaseOperator):
             return {"package_id": int(new_id), "source": source, "replayed": True}
         if progress.complete:  # an ambiguous recreate counted as done (on_ambiguous="skip")
             return {"package_id": None, "source": source, "replayed": True}
-        if progress.in_flight is not None or progress.ambiguous_chunk is not None:
-            what = progress.ambiguous_message or progress.in_flight_message or f"the recreate of {source}"
+        progress.settle_in_flight(found_by_lookup=False)  # recreate takes no client id
+        if progress.ambiguous_chunk is not None:
+            what = progress.ambiguous_message or f"the recreate of {source}"
             if self.on_ambiguous == "fail":
                 raise AirflowFailException(
                     f"{self.failure_action} failed: an earlier try may have recreated package {source} "
                     f"({what}) without an answer. Check the panel for a new package titled "
                     f"{args['title']!r}, then {DECIDE}"
                 )
-            progress.abandon()
-            progress.ambiguous_chunk = progress.ambiguous_message = None
+            progress.resolve_ambiguous(self.on_ambiguous)
             if self.on_ambiguous == "skip":
                 self.log.warning("Recreate of %s counted as done (on_ambiguous='skip')", source)
                 progress.complete = True
                 store.save(progress)
                 return {"package_id": None, "source": source, "replayed": True}
             self.log.warning("Package %s recreated again (on_ambiguous='resend')", source)
-        # "in flight" before the request: a try that dies before the answer is saved leaves a trace
-        progress.start(0, f"recreate of package {source}")
-        store.save(progress)
         key = "pkg_id" if args["by"] == "package_id" else "uuid"
         try:
-            new_id = client.recreate_package(
-                **{key: source}, title=args["title"], include_new_numbers=args["include_new_numbers"]
-            )
+            with recorded_request(progress, store, 0, f"recreate of package {source}"):
+                new_id = client.recreate_package(
+                    **{key: source}, title=args["title"], include_new_numbers=args["include_new_numbers"]
+                )
         except AmbiguousSendError as exc:
-            progress.make_ambiguous(0, f"recreate of package {source}: {exc}")
-            store.save(progress)
             raise AirflowFailException(
                 f"{self.failure_action} failed: package {source} may have been recreated: {exc}. "
                 f"Check the panel, then {DECIDE}"
             ) from exc
-        except IletiError:
-            progress.abandon()  # surely not processed
-            store.save(progress)
-            raise
         progress.record(0, str(int(new_id)), 1)  # also clears "in flight", in the same write
         progress.complete = True
         store.save(progress)

@@ -35,11 +35,13 @@ from airflow_provider_ileti.core.masking import mask_numbers, mask_text
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SendReceipt, SmsMessage, summarise
 from airflow_provider_ileti.operators.delivery_policy import DeliveryPolicy
 from airflow_provider_ileti.operators.exactly_once import (
+    ON_AMBIGUOUS,
     Progress,
     ProgressStore,
     SentLookup,
     TaskIdentity,
     progress_store_for,
+    recorded_request,
     short_list,
 )
 from airflow_provider_ileti.operators.failures import airflow_failures
@@ -59,7 +61,6 @@ if TYPE_CHECKING:
     from airflow_provider_ileti.hooks.base import IletiHook
 
 IYS_RECIPIENT_TYPES = ("BIREYSEL", "TACIR")
-ON_AMBIGUOUS = ("fail", "skip", "resend")
 #: The status the resumable-job mixin sees: all chunks sent / delivery final / still being delivered.
 JOB_SENT, JOB_FINAL, JOB_DELIVERING = "SENT", "FINAL", "DELIVERING"
 #: Some package was cancelled: not sent, not active; the mixin submits again (cancelled chunks only).
@@ -682,17 +683,19 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         key = identity.chunk_key(chunk_no, generation)
         batch = self._batch(args, recipients, key)
         masked = mask_numbers(r.number for r in recipients)
-        if not client.supports_idempotency:
-            # no key to find it by: say "in flight" before the request, so a try that dies before the
-            # answer is recorded leaves an ambiguous chunk, not a silent gap that the next try re-sends
-            progress.start(chunk_no, f"chunk {chunk_no} ({masked})", self._fingerprint(recipients))
-            store.save(progress)
         self._in_flight = (chunk_no, key)
         try:
-            receipt = client.send(batch)
+            # no key to find it by: "in flight" is saved before the request (see recorded_request)
+            with recorded_request(
+                progress,
+                store,
+                chunk_no,
+                f"chunk {chunk_no} ({masked})",
+                mark=not client.supports_idempotency,
+                fingerprint=self._fingerprint(recipients),
+            ):
+                receipt = client.send(batch)
         except AmbiguousSendError as exc:
-            progress.make_ambiguous(chunk_no, f"chunk {chunk_no} ({masked}): {exc}")
-            store.save(progress)
             before = (
                 f"chunks 0..{chunk_no - 1} surely went out (packages {short_list(progress.references)})"
                 if chunk_no
@@ -703,11 +706,6 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
                 f"(key {key}): {exc}. {before}. Check the panel; then clear the task with "
                 f"on_ambiguous='skip' (it went out) or 'resend' (it did not)"
             ) from exc
-        except IletiError:
-            if not client.supports_idempotency:  # surely not sent (the client says so): not in flight
-                progress.abandon()
-                store.save(progress)
-            raise
         self.log.info(
             "Chunk %d: %s -> package %s%s",
             chunk_no,
@@ -739,40 +737,17 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
 
     def _resolve_in_flight(self, client: SmsClient, progress: Progress, store: ProgressStore) -> None:
         """A chunk an earlier try was sending when it died: ambiguous on a service without client ids."""
-        chunk = progress.in_flight
-        if chunk is None:
-            return
-        if client.supports_idempotency:
-            progress.abandon()  # the lookup by key finds it if it went out
-        else:
-            progress.make_ambiguous(
-                chunk,
-                f"{progress.in_flight_message or f'chunk {chunk}'}: the try ended while its request "
-                f"was going out (no answer was recorded)",
-            )
-        store.save(progress)
+        if progress.settle_in_flight(found_by_lookup=client.supports_idempotency):
+            store.save(progress)
 
     def _resolve_ambiguous(self, progress: Progress, store: ProgressStore) -> None:
-        chunk = progress.ambiguous_chunk
+        chunk = progress.resolve_ambiguous(self.on_ambiguous)
         if chunk is None:
             return
-        if self.on_ambiguous == "fail":
-            raise AirflowFailException(
-                f"send SMS: an earlier try left chunk {chunk} ambiguous ({progress.ambiguous_message}); "
-                f"it may have gone out. Check the panel, then set on_ambiguous='skip' or 'resend'"
-            )
         if self.on_ambiguous == "skip":
             self.log.warning("Chunk %d counted as sent (on_ambiguous='skip')", chunk)
-            progress.next_chunk = max(progress.next_chunk, chunk + 1)
-            progress.skipped.append(chunk)
-            if chunk in progress.cancelled:
-                progress.cancelled.remove(chunk)
         else:
             self.log.warning("Chunk %d sent again (on_ambiguous='resend')", chunk)
-            if chunk not in progress.cancelled:
-                progress.next_chunk = chunk
-        progress.ambiguous_chunk = None
-        progress.ambiguous_message = None
         store.save(progress)
 
     # -- on_kill: cancel what has not started going out ----------------------------------------------

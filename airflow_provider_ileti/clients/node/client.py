@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import tenacity
 
+from airflow_provider_ileti.clients.node import duplicates
 from airflow_provider_ileti.clients.node import validation as v
 from airflow_provider_ileti.clients.node.errors import SERVICE, NodeTransientError
 from airflow_provider_ileti.clients.node.models import (
@@ -236,19 +237,10 @@ class NodeClient:
 
         try:
             data = self._retrying(once, function, lambda e: isinstance(e, TransientError))
-        except DuplicateError:
+        except DuplicateError as exc:
             if not (resolve_duplicate or attempts > 1):
                 raise
-            existing = [p for p in self.get_packages(custom_ids=[custom_id]) if p.custom_id == custom_id]
-            if not existing:
-                raise
-            log.info(
-                "Node %s: customID %s exists as package %s; not sent again",
-                function,
-                custom_id,
-                existing[0].id,
-            )
-            return existing[0].id, True
+            return duplicates.resolve_duplicate(self, custom_id, exc, function=function), True
         return _pkg_id(data, function), False
 
     def _pages(

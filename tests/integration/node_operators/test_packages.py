@@ -225,3 +225,42 @@ def test_recreate_killed_after_the_request_is_ambiguous_not_repeated(node, monke
     op.on_ambiguous = "skip"
     assert op.execute(ctx("re", store=store, try_number=3))["package_id"] is None
     assert len(node_requests(node, "/sms/recreate")) == 1
+
+
+def test_kvkk_retry_over_a_reordered_csv_stops_before_any_link(node, tmp_path, monkeypatch):
+    """The same position is not the same person once the CSV was regenerated in another order."""
+    from airflow.providers.common.compat.sdk import AirflowFailException
+
+    from airflow_provider_ileti.core.errors import TransientError
+
+    people = [(f"555555000{i}", f"Ad{i}", f"Soyad{i}") for i in range(3)]
+    csv_path = tmp_path / "people.csv"
+
+    def write(rows):
+        lines = "".join(",".join(row) + "\n" for row in rows)
+        csv_path.write_text("phone,first_name,last_name\n" + lines, "utf-8")
+
+    def task():
+        return NodeKvkkConsentOperator(task_id="kvkk", recipients_csv=str(csv_path), content="SHORT_LINK")
+
+    write(people)
+    store = FakeStateStore()
+    from airflow_provider_ileti.clients.node.client import NodeClient
+
+    real, calls = NodeClient.create_kvkk, {"n": 0}
+
+    def create_kvkk(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise TransientError("connection refused (injected)")  # surely not sent
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(NodeClient, "create_kvkk", create_kvkk)
+    with pytest.raises(Exception, match="connection refused"):
+        task().execute(ctx("kvkk", store=store))
+    monkeypatch.setattr(NodeClient, "create_kvkk", real)
+    assert len(node_requests(node, "/sms/create-kvkk")) == 1  # person 0 served
+    write(list(reversed(people)))
+    with pytest.raises(AirflowFailException, match=r"recipients changed between tries: recipients\[0\]"):
+        task().execute(ctx("kvkk", store=store, try_number=2))
+    assert len(node_requests(node, "/sms/create-kvkk")) == 1, "no link went out on the retry"
