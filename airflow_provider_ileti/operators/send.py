@@ -463,6 +463,8 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         renderer: MessageRenderer | None = args["renderer"]
         identity = self._task_identity(context)
         try_number = int(getattr(context["ti"], "try_number", 1) or 1)
+        if try_number > 1:
+            args = self._late_retry(args)
         if self.validate_first and source.rereadable:
             count = validate_all(
                 source, number_field=self.number_field, renderer=renderer, region=self.region
@@ -524,7 +526,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
                 client,
                 identity,
                 generations=progress.generations,
-                check_cancelled=args["send_at"] is not None,
+                check_cancelled=bool(self.send_at),  # the schedule as given (a late retry drops it)
             )
         redo = set(progress.cancelled)
         if progress.next_chunk or redo:
@@ -619,6 +621,25 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
             to_recipient(row, first + i, number_field=field, renderer=renderer, region=region)
             for i, row in enumerate(rows)
         ]
+
+    def _late_retry(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A retry that starts after ``send_at`` sends what is left now (the schedule has passed).
+
+        A first try with a past ``send_at`` is refused (a stale template, most likely); a retry is not:
+        earlier chunks went out on that schedule, so the rest follow at once rather than never.
+        """
+        import pendulum
+
+        from airflow_provider_ileti.core.schedule import SEND_AT_PAST_TOLERANCE
+
+        send_at = args["send_at"]
+        if send_at is None or send_at >= pendulum.now("UTC") - SEND_AT_PAST_TOLERANCE:
+            return args
+        self.log.warning(
+            "send_at %s has passed during earlier tries: the chunks still to send go out now",
+            send_at.to_iso8601_string(),
+        )
+        return {**args, "send_at": None}
 
     def _fingerprint(self, recipients: Sequence[Any]) -> str:
         text = reveal(self.message) or ""
