@@ -61,8 +61,9 @@ def test_three_processes_running_one_try_send_each_chunk_once(
         for _ in range(3)
     ]
     outputs = [worker.communicate(timeout=120)[0].decode() for worker in workers]
-    codes = sorted(worker.returncode for worker in workers)
-    assert codes[0] == 0 and codes[1] != 0 and codes[2] != 0, outputs
+    # Each copy either sent, found the send complete (it started after the winner had finished: on a busy
+    # machine the three start seconds apart) or was refused by a live claim; never a second send.
+    assert any(worker.returncode == 0 for worker in workers), outputs
     refused = [out for worker, out in zip(workers, outputs, strict=True) if worker.returncode != 0]
     assert all("another try of this send" in out for out in refused), refused
     sent = _sends(ileti_sandbox_env, service, path)
