@@ -68,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="also sends that did not complete (a retry could no longer resume them)",
     )
     cleanup.add_argument(
+        "--include-campaigns",
+        action="store_true",
+        help="also campaign_id records (a later run of that campaign would then send it again)",
+    )
+    cleanup.add_argument(
         "--dry-run", action="store_true", help="report what would be deleted, delete nothing"
     )
     return parser
@@ -89,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             older_than=args.older_than,
             include_undated=args.include_undated,
             include_incomplete=args.include_incomplete,
+            include_campaigns=args.include_campaigns,
             dry_run=args.dry_run,
         )
     except Exception as exc:  # a database that cannot be reached, a missing table: one line, not a trace

@@ -14,6 +14,8 @@ clear can come any more it is only clutter. This module deletes the records last
 ``recent``      written within ``older_than``: kept
 ``incomplete``  the send did not complete (a retry may resume it, or an ambiguous chunk waits for a
                 person's decision): kept unless ``include_incomplete``
+``campaign``    the record of a ``campaign_id``: deleting it lets a later run of that campaign send it
+                again on a service without client ids; kept unless ``include_campaigns``
 ``deleted``     everything else (in a dry run: would be deleted)
 ``changed``     written again between the read and the delete: kept (the delete compares the value)
 ==============  ==========================================================================================
@@ -53,6 +55,10 @@ KEPT: Mapping[str, str] = {
     "incomplete": (
         "the send did not complete (a retry may resume it, or a person must decide an ambiguous chunk); "
         "--include-incomplete deletes these"
+    ),
+    "campaign": (
+        "a campaign_id's record: a later run of that campaign would send it again; "
+        "--include-campaigns deletes these"
     ),
     "changed": "written again while the clean-up ran",
 }
@@ -106,6 +112,7 @@ def verdict(
     older_than: datetime.timedelta,
     include_undated: bool = False,
     include_incomplete: bool = False,
+    include_campaigns: bool = False,
 ) -> str:
     """``DELETE`` or the ``KEPT`` verdict for one stored record (the module docstring's table)."""
     try:
@@ -125,6 +132,8 @@ def verdict(
         return "recent"
     if not progress.complete and not include_incomplete:
         return "incomplete"
+    if progress.campaign and not include_campaigns:
+        return "campaign"
     return DELETE
 
 
@@ -135,6 +144,7 @@ def plan_cleanup(
     older_than: datetime.timedelta,
     include_undated: bool = False,
     include_incomplete: bool = False,
+    include_campaigns: bool = False,
 ) -> dict[str, list[str]]:
     """Verdict -> keys, for ``(key, value)`` pairs; keys outside the prefix are not progress records."""
     verdicts: dict[str, list[str]] = {}
@@ -147,6 +157,7 @@ def plan_cleanup(
             older_than=older_than,
             include_undated=include_undated,
             include_incomplete=include_incomplete,
+            include_campaigns=include_campaigns,
         )
         verdicts.setdefault(kind, []).append(key)
     return verdicts
@@ -161,6 +172,7 @@ def cleanup_send_progress(
     older_than: datetime.timedelta,
     include_undated: bool = False,
     include_incomplete: bool = False,
+    include_campaigns: bool = False,
     dry_run: bool = False,
     session: Session | None = None,
 ) -> CleanupReport:
@@ -172,7 +184,7 @@ def cleanup_send_progress(
     """
     if older_than <= datetime.timedelta(0):
         raise ValueError(f"older_than must be above zero, not {older_than}")
-    options = _Options(older_than, include_undated, include_incomplete, dry_run)
+    options = _Options(older_than, include_undated, include_incomplete, include_campaigns, dry_run)
     if session is not None:
         return _clean(session, options, owned=False)
     from airflow.utils.session import create_session
@@ -190,6 +202,7 @@ class _Options:
     older_than: datetime.timedelta
     include_undated: bool
     include_incomplete: bool
+    include_campaigns: bool
     dry_run: bool
 
 
@@ -207,6 +220,7 @@ def _clean(db: Session, options: _Options, *, owned: bool) -> CleanupReport:
             older_than=options.older_than,
             include_undated=options.include_undated,
             include_incomplete=options.include_incomplete,
+            include_campaigns=options.include_campaigns,
         )
         for kind, found in verdicts.items():
             if kind != DELETE:

@@ -144,6 +144,8 @@ class Progress:
     owner_run: str | None = None
     #: When the record was last written (epoch seconds), for the clean-up of old records below 3.3.
     updated_at: float | None = None
+    #: The record of a ``campaign_id``, shared by every run that names it (kept by the clean-up unless asked).
+    campaign: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -167,6 +169,7 @@ class Progress:
             "owner_try": self.owner_try,
             "owner_run": self.owner_run,
             "updated_at": self.updated_at,
+            "campaign": self.campaign,
         }
 
     @classmethod
@@ -198,6 +201,7 @@ class Progress:
             owner_try=int(data["owner_try"]) if data.get("owner_try") is not None else None,
             owner_run=data.get("owner_run"),
             updated_at=float(data["updated_at"]) if data.get("updated_at") is not None else None,
+            campaign=bool(data.get("campaign", False)),
         )
 
     def generation(self, chunk_no: int) -> int:

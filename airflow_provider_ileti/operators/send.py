@@ -479,6 +479,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
             self._validate_with_service(client, args, identity, size)
         store = self._progress_store(context)
         progress = store.load()
+        progress.campaign = self._campaign() is not None
         owner = new_owner(try_number) if self.persist_progress else None
         if owner is not None:  # the record is shared by every process running this task instance
             run_id = TaskIdentity.from_context(context).run_id

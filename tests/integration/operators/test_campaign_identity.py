@@ -66,7 +66,7 @@ def test_a_second_run_of_the_same_week_sends_nothing(
     assert again["references"] == first["references"] and again["recipients"] == 6
     assert _sends(ileti_sandbox_env, service, path) == 2, "the manual run of the same week sent nothing"
     record = json.loads(next(v for k, v in variables.items() if k.startswith("ileti_send_progress")))
-    assert record["complete"] is True and record["owner"] is None
+    assert record["complete"] is True and record["owner"] is None and record["campaign"] is True
     assert not any("0555555" in value for value in variables.values())
 
     ileti_sandbox_env.advance(700)  # past İleti Merkezi's 10-minute rule for a repeated text

@@ -47,6 +47,7 @@ class Case(NamedTuple):
     expected: str
     include_undated: bool = False
     include_incomplete: bool = False
+    include_campaigns: bool = False
 
 
 CASES = [
@@ -119,6 +120,19 @@ CASES = [
     ),
     Case("a Variable without a value (undecryptable)", None, "unreadable", True, True),
     Case("an empty object (no field at all)", json.dumps({}), "undated"),
+    Case(
+        "an old complete campaign record (a later run of it would send again)",
+        record(updated_at=OLD, campaign=True, **DONE),
+        "campaign",
+        True,
+        True,
+    ),
+    Case(
+        "an old complete campaign record with include_campaigns",
+        record(updated_at=OLD, campaign=True, **DONE),
+        DELETE,
+        include_campaigns=True,
+    ),
 ]
 
 
@@ -130,6 +144,7 @@ def test_each_kind_of_record_gets_its_verdict(case: Case) -> None:
         older_than=MONTH,
         include_undated=case.include_undated,
         include_incomplete=case.include_incomplete,
+        include_campaigns=case.include_campaigns,
     )
     assert got == case.expected
 
