@@ -81,9 +81,12 @@ def build_weekly_campaign(dag_id: str, conn_id: str) -> DAG:
             commercial=True,
             iys_recipient_type="BIREYSEL",  # commercial SMS in Türkiye must be checked against İYS
             validity=VALIDITY_MINUTES if conn_id.startswith("node") else None,
-            # Once per week, whichever run sends it: a manual trigger, a re-run or a backfill of a week
-            # that already went out sends nothing and returns what was sent (see "campaign_id").
-            campaign_id="week-of-{{ data_interval_start | ds }}",
+            # Once per ISO week, whichever run sends it: a manual trigger, a re-run or a backfill of a week
+            # that already went out sends nothing and returns what was sent (see "campaign_id"). The end of
+            # the data interval names the week on both Airflow 2 (the interval that ends at this Monday's
+            # run) and 3 (cron schedules run with an empty interval at the run's time); a manual run on
+            # Airflow 3 may have no interval at all, and then its run_after names it.
+            campaign_id="{{ (data_interval_end or dag_run.run_after).strftime('%G-W%V') }}",
         )
 
         # Step 4: wait for the delivery reports. The references come from the send task's XCom.

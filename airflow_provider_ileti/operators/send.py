@@ -93,10 +93,11 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
     :param on_ambiguous: what a retry does after a chunk *may* have gone out on a service without client
         ids: ``"fail"`` (default: a person checks the panel), ``"skip"`` (count it as sent), ``"resend"``.
     :param persist_progress: record progress across tries (task_state_store on 3.3+, else a Variable).
-    :param campaign_id: what makes two runs the same send (templated), e.g.
-        ``"weekly-{{ data_interval_start | ds }}"``: every run that names it (a manual trigger for the same
-        week, a re-run, a backfill) shares its keys and its progress, so the campaign goes out once. By
-        default each DAG run is its own send.
+    :param campaign_id: what makes two runs the same send (templated), e.g. one per ISO week
+        ``"{{ (data_interval_end or dag_run.run_after).strftime('%G-W%V') }}"`` (not
+        ``data_interval_start``: Airflow 3 runs cron schedules with an empty interval at the run's time):
+        every run that names it (a manual trigger for the same week, a re-run, a backfill) shares its keys
+        and its progress, so the campaign goes out once. By default each DAG run is its own send.
     :param show_personal_data: show the rendered ``recipients`` and ``message`` in Airflow's "Rendered
         Template" view (hidden by default: numbers and texts are personal data, see ``personal_data.py``).
     :param validate_first: check every recipient (and, when the client has ``validate_send``, every

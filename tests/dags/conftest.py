@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -36,8 +37,14 @@ TEST_DAG_ENV = {
     "ILETI_EXAMPLE_DEFERRABLE": "true",
     "ILETI_EXAMPLE_VALIDITY_MINUTES": "60",
 }
-#: A fixed logical date; each run gets a distinct date so runs never collide in the shared db.
-_dates = (f"2026-11-{day:02d}" for day in itertools.cycle(range(1, 29)))
+#: Each run gets its own logical date, a week after the last, so runs never collide in the shared db and
+#: no two tests share a week: the weekly campaign sends once per week (``campaign_id``), and its progress
+#: record (a Variable in that db) outlives the test's sandbox. A test that wants one week twice says so.
+#: From the examples' start_date (2026-01-05) on, in the past; a test naming its own week keeps off these.
+_dates = (
+    (datetime.date(2026, 1, 7) + datetime.timedelta(weeks=week)).isoformat()
+    for week in itertools.cycle(range(40))
+)
 _counter = itertools.count()
 
 

@@ -174,3 +174,19 @@ def test_weekly_campaign_on_node_resumes_after_a_lost_answer(
     first_per_chunk = list({r["body"]["customID"]: r for r in reversed(creates)}.values())
     _check_personalised(_node_pairs(first_per_chunk))  # the three chunks together: every customer once
     assert run.xcoms["report"]["delivered"] == len(CUSTOMERS) - EXPECTED_UNDELIVERED
+
+
+def test_a_second_run_of_the_same_week_sends_nothing(
+    run_dag: Callable[..., DagRun], dag_sandbox: SandboxProcess
+) -> None:
+    """Issue #13: a manual trigger for a week that already went out (here two runs of one week, a day
+    apart) shares the week's campaign_id: it sends nothing and returns what the first run sent."""
+    admin = dag_sandbox.admin()
+    admin.clock(speed=DEFER_SPEED["node"])
+    first = run_dag("ileti_weekly_campaign", logical_date="2026-11-24T09:30:00+00:00")  # a Tuesday
+    sent = len(admin.requests(service="node", path="/sms/create"))
+    again = run_dag("ileti_weekly_campaign", logical_date="2026-11-25T10:00:00+00:00")  # the same week
+    assert len(admin.requests(service="node", path="/sms/create")) == sent, "nothing sent again"
+    assert again.xcoms["send"]["references"] == first.xcoms["send"]["references"]
+    assert again.xcoms["send"]["recipients"] == len(CUSTOMERS)
+    assert "the send completed in an earlier try" in again.output
