@@ -209,25 +209,11 @@ class AirflowHome:
 
     def read_rendered_fields(self, dag_id: str) -> dict[str, Any]:
         """``task_id -> rendered fields`` of the latest run of ``dag_id``, as the UI would show them."""
-        import sqlite3
-
-        db = self.path / "airflow.db"
-        if not db.exists():
-            return {}
-        with sqlite3.connect(db) as conn:
-            row = conn.execute(
-                "SELECT run_id FROM dag_run WHERE dag_id=? ORDER BY id DESC LIMIT 1", (dag_id,)
-            ).fetchone()
-            if row is None:
-                return {}
-            rows = conn.execute(
-                "SELECT task_id, rendered_fields FROM rendered_task_instance_fields"
-                " WHERE dag_id=? AND run_id=?",
-                (dag_id, row[0]),
-            ).fetchall()
-        return {
-            task_id: json.loads(fields) if isinstance(fields, str) else fields for task_id, fields in rows
-        }
+        rows = self._latest_run_rows(
+            dag_id,
+            "SELECT task_id, rendered_fields FROM rendered_task_instance_fields WHERE dag_id=? AND run_id=?",
+        )
+        return {task: json.loads(fields) if isinstance(fields, str) else fields for task, fields in rows}
 
     def read_xcoms(self, dag_id: str) -> dict[str, Any]:
         """``task_id -> return_value`` of the latest run of ``dag_id``, read straight from the SQLite db.
@@ -235,22 +221,10 @@ class AirflowHome:
         Reading the table (rather than importing Airflow here) works on 2.11 and 3.x, whose XCom tables
         differ only in columns we do not use.
         """
-        import sqlite3
-
-        db = self.path / "airflow.db"
-        if not db.exists():
-            return {}
-        with sqlite3.connect(db) as conn:
-            row = conn.execute(
-                "SELECT run_id FROM dag_run WHERE dag_id=? ORDER BY id DESC LIMIT 1", (dag_id,)
-            ).fetchone()
-            if row is None:
-                return {}
-            rows = conn.execute(
-                "SELECT task_id, map_index, value FROM xcom"
-                " WHERE dag_id=? AND run_id=? AND key='return_value'",
-                (dag_id, row[0]),
-            ).fetchall()
+        rows = self._latest_run_rows(
+            dag_id,
+            "SELECT task_id, map_index, value FROM xcom WHERE dag_id=? AND run_id=? AND key='return_value'",
+        )
         out: dict[str, Any] = {}
         for task_id, map_index, value in rows:
             decoded = _decode_xcom(value)
@@ -259,6 +233,19 @@ class AirflowHome:
             else:
                 out[task_id] = decoded
         return out
+
+    def _latest_run_rows(self, dag_id: str, query: str) -> list[Any]:
+        """The rows ``query`` (parameters: dag id, run id) finds for the latest run of ``dag_id``."""
+        import sqlite3
+
+        db = self.path / "airflow.db"
+        if not db.exists():
+            return []
+        with sqlite3.connect(db) as conn:
+            row = conn.execute(
+                "SELECT run_id FROM dag_run WHERE dag_id=? ORDER BY id DESC LIMIT 1", (dag_id,)
+            ).fetchone()
+            return [] if row is None else conn.execute(query, (dag_id, row[0])).fetchall()
 
 
 def _decode_xcom(value: Any) -> Any:
