@@ -51,23 +51,32 @@ def record(*, age_days: float | None, complete: bool = True, **fields: Any) -> s
     return json.dumps(data)
 
 
-#: One Variable of each kind, and the verdict the clean-up gives it with no flags.
-RECORDS: dict[str, tuple[str, str | None]] = {
-    key("done-old"): (record(age_days=40), "deleted"),
-    key("done-older"): (record(age_days=400), "deleted"),
-    key("done-recent"): (record(age_days=2), "recent"),
-    key("half-old"): (record(age_days=40, complete=False), "incomplete"),
-    key("done-undated"): (record(age_days=None), "undated"),
-    key("done-old-claimed"): (
-        record(age_days=40, owner="worker-1:42:try3:0a1b", owner_seen=time.time() - LEASE_SECONDS / 2),
-        "claimed",
-    ),
-    key("garbled"): ("{not json", "unreadable"),
-    # not progress records: never examined
-    "ileti_send_progress_notes": (record(age_days=40), None),
-    "ileti_sendXprogress.p.x": (record(age_days=40), None),  # "_" is a LIKE wildcard: escaped
-    "my_own_variable": ("keep me", None),
-}
+def _records() -> dict[str, tuple[str, str | None]]:
+    """One Variable of each kind, and the verdict the clean-up gives it with no flags.
+
+    Built when a test starts, not when the module is collected: the claim's ``owner_seen`` is "now", and a
+    full run reaches this file minutes after collecting it (more than the 240 s lease).
+    """
+    return {
+        key("done-old"): (record(age_days=40), "deleted"),
+        key("done-older"): (record(age_days=400), "deleted"),
+        key("done-recent"): (record(age_days=2), "recent"),
+        key("half-old"): (record(age_days=40, complete=False), "incomplete"),
+        key("done-undated"): (record(age_days=None), "undated"),
+        key("done-old-claimed"): (
+            record(age_days=40, owner="worker-1:42:try3:0a1b", owner_seen=time.time() - LEASE_SECONDS / 2),
+            "claimed",
+        ),
+        key("garbled"): ("{not json", "unreadable"),
+        # not progress records: never examined
+        "ileti_send_progress_notes": (record(age_days=40), None),
+        "ileti_sendXprogress.p.x": (record(age_days=40), None),  # "_" is a LIKE wildcard: escaped
+        "my_own_variable": ("keep me", None),
+    }
+
+
+#: The keys and verdicts (the values are made by ``_records`` when a test starts).
+RECORDS = {name: verdict for name, (_, verdict) in _records().items()}
 
 
 @pytest.fixture
@@ -87,7 +96,7 @@ def variables() -> Iterator[None]:
     )
     with create_session() as session:
         session.execute(delete(Variable))
-        session.add_all(Variable(key=k, val=value) for k, (value, _) in RECORDS.items())
+        session.add_all(Variable(key=k, val=value) for k, (value, _) in _records().items())
     yield
     with create_session() as session:
         session.execute(delete(Variable))
@@ -103,7 +112,7 @@ def stored_keys() -> set[str]:
 
 
 def expected(kind: str) -> tuple[str, ...]:
-    return tuple(sorted(k for k, (_, verdict) in RECORDS.items() if verdict == kind))
+    return tuple(sorted(k for k, verdict in RECORDS.items() if verdict == kind))
 
 
 def test_old_complete_records_are_deleted_and_every_other_kind_is_kept(
