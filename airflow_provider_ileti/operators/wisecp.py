@@ -16,13 +16,15 @@ from typing import Any
 from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperator
 
 from airflow_provider_ileti.core.errors import ValidationError
+from airflow_provider_ileti.core.masking import mask_text
 from airflow_provider_ileti.operators.failures import airflow_failures
+from airflow_provider_ileti.operators.personal_data import HidesPersonalData, reveal
 from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
 
 SERVICE = "wisecp"
 
 
-class WisecpCostGateOperator(BaseOperator):
+class WisecpCostGateOperator(HidesPersonalData, BaseOperator):
     """Estimate what a WISECP send will cost, per country, and fail before it when it cannot be paid.
 
     :param message: the text to be sent (templated); its SMS parts multiply every recipient's price.
@@ -32,11 +34,14 @@ class WisecpCostGateOperator(BaseOperator):
     :param fail_if_short: fail when the balance is below the estimate (default). ``False`` only returns
         the estimate, with ``"enough": false``, for a ``@task.branch`` to decide.
     :param wisecp_conn_id: a ``wisecp`` connection.
+    :param show_personal_data: show the rendered ``message`` and ``recipients`` in Airflow's "Rendered
+        Template" view (hidden by default: see ``personal_data.py``).
     Returns ``{"service", "total", "currency", "parts", "encoding", "recipients", "by_country": [{country,
     recipients, price, cost}], "balance", "enough"}`` — JSON-safe, no number, no text, no token.
     """
 
     template_fields: Sequence[str] = ("message", "recipients", "max_cost", "wisecp_conn_id")
+    personal_fields: Sequence[str] = ("message", "recipients")
     ui_color = "#fdf3e1"
 
     def __init__(
@@ -47,6 +52,7 @@ class WisecpCostGateOperator(BaseOperator):
         max_cost: float | str | None = None,
         fail_if_short: bool = True,
         wisecp_conn_id: str = "wisecp_default",
+        show_personal_data: bool = False,
         **kwargs: Any,
     ) -> None:
         super().__init__(**with_default_retry_policy(kwargs))
@@ -55,14 +61,16 @@ class WisecpCostGateOperator(BaseOperator):
         self.max_cost = max_cost
         self.fail_if_short = fail_if_short
         self.wisecp_conn_id = wisecp_conn_id
+        self.show_personal_data = show_personal_data
 
     def arguments(self) -> tuple[str, list[str], float | None]:
         """(text, numbers, max cost) validated; no request."""
         from airflow_provider_ileti.operators.recipients import parse_recipients_value
 
-        if not isinstance(self.message, str) or not self.message.strip():
-            raise ValidationError("message", self.message, "must be a non-empty text", service=SERVICE)
-        numbers = list(parse_recipients_value(self.recipients))
+        message, recipients = reveal(self.message), reveal(self.recipients)
+        if not isinstance(message, str) or not message.strip():
+            raise ValidationError("message", mask_text(message), "must be a non-empty text", service=SERVICE)
+        numbers = list(parse_recipients_value(recipients))
         if not numbers:
             raise ValidationError("recipients", [], "at least one number is required", service=SERVICE)
         for index, number in enumerate(numbers):
@@ -72,7 +80,7 @@ class WisecpCostGateOperator(BaseOperator):
                 )
         if not isinstance(self.wisecp_conn_id, str) or not self.wisecp_conn_id.strip():
             raise ValidationError("wisecp_conn_id", self.wisecp_conn_id, "must be a connection id")
-        return self.message, numbers, _amount("max_cost", self.max_cost)
+        return message, numbers, _amount("max_cost", self.max_cost)
 
     def execute(self, context: Any) -> dict[str, Any]:
         from airflow_provider_ileti.hooks.wisecp import WisecpHook
