@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import Variable
 
+from tests.integration.operators.journal import send_count
 from tests.unit.operators.support import FakeTI, make_context
 
 pytestmark = pytest.mark.integration
@@ -52,26 +53,22 @@ def _send(conn_id: str, run_id: str, campaign_id: str | None) -> dict[str, Any]:
     return dict(task.execute(make_context(FakeTI(run_id=run_id))))  # no task_state_store: across runs
 
 
-def _sends(sandbox: Any, service: str, path: str) -> int:
-    return sum(1 for r in sandbox.requests(service=service) if str(r["path"]).rstrip("/").endswith(path))
-
-
 @pytest.mark.parametrize(("conn_id", "service", "path"), SERVICES, ids=[s for _, s, _ in SERVICES])
 def test_a_second_run_of_the_same_week_sends_nothing(
     ileti_sandbox_env: Any, variables: dict[str, str], conn_id: str, service: str, path: str
 ) -> None:
     first = _send(conn_id, "scheduled__2026-12-07T09:00:00+00:00", "week-of-2026-11-30")
-    assert first["recipients"] == 6 and _sends(ileti_sandbox_env, service, path) == 2
+    assert first["recipients"] == 6 and send_count(ileti_sandbox_env, path, service) == 2
     again = _send(conn_id, "manual__2026-12-07T10:12:00+00:00", "week-of-2026-11-30")
     assert again["references"] == first["references"] and again["recipients"] == 6
-    assert _sends(ileti_sandbox_env, service, path) == 2, "the manual run of the same week sent nothing"
+    assert send_count(ileti_sandbox_env, path, service) == 2, "the manual run of the same week sent nothing"
     record = json.loads(next(v for k, v in variables.items() if k.startswith("ileti_send_progress")))
     assert record["complete"] is True and record["owner"] is None and record["campaign"] is True
     assert not any("0555555" in value for value in variables.values())
 
     ileti_sandbox_env.advance(700)  # past İleti Merkezi's 10-minute rule for a repeated text
     _send(conn_id, "scheduled__2026-12-14T09:00:00+00:00", "week-of-2026-12-07")
-    assert _sends(ileti_sandbox_env, service, path) == 4, "the next week is its own campaign"
+    assert send_count(ileti_sandbox_env, path, service) == 4, "the next week is its own campaign"
 
 
 def test_without_a_campaign_id_each_run_is_its_own_send(
@@ -80,4 +77,4 @@ def test_without_a_campaign_id_each_run_is_its_own_send(
     _send("iletimerkezi_default", "manual__a", None)
     ileti_sandbox_env.advance(700)  # past İleti Merkezi's 10-minute rule for a repeated text
     _send("iletimerkezi_default", "manual__b", None)
-    assert _sends(ileti_sandbox_env, "iletimerkezi", "send-sms") == 4
+    assert send_count(ileti_sandbox_env, "send-sms", "iletimerkezi") == 4

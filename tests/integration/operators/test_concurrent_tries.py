@@ -19,6 +19,7 @@ import pytest
 from airflow.providers.common.compat.sdk import AirflowException
 
 from airflow_provider_ileti.operators import send_claim
+from tests.integration.operators.journal import sends
 from tests.unit.operators.support import FakeStateStore, FakeTI, make_context
 
 pytestmark = pytest.mark.integration
@@ -32,10 +33,6 @@ SERVICES = [
     ("wisecp_default", "wisecp", "submit"),
     ("node_sms_default", "node", "/sms/create"),
 ]
-
-
-def _sends(sandbox: Any, service: str, path: str) -> list[Any]:
-    return [r for r in sandbox.requests(service=service) if str(r["path"]).rstrip("/").endswith(path)]
 
 
 def _task(conn_id: str) -> Any:
@@ -66,7 +63,7 @@ def test_three_processes_running_one_try_send_each_chunk_once(
     assert any(worker.returncode == 0 for worker in workers), outputs
     refused = [out for worker, out in zip(workers, outputs, strict=True) if worker.returncode != 0]
     assert all("another try of this send" in out for out in refused), refused
-    sent = _sends(ileti_sandbox_env, service, path)
+    sent = sends(ileti_sandbox_env, path, service)
     assert len(sent) == 2, "two chunks, each sent once"
     assert all(r["status"] == 200 for r in sent)
 
@@ -79,10 +76,10 @@ def test_a_live_claim_refuses_a_second_try_and_a_stale_one_lets_it_go_on(ileti_s
     store.set("ileti_send_progress", claim)
     with pytest.raises(AirflowException, match=r"worker-1:4242:try2:abcd, seen \d+ s ago\) is sending"):
         _task("iletimerkezi_default").execute(make_context(FakeTI(run_id="stale", try_number=2), store))
-    assert _sends(ileti_sandbox_env, "iletimerkezi", "send-sms") == []
+    assert sends(ileti_sandbox_env, "send-sms", "iletimerkezi") == []
 
     # that copy was killed: its claim ends with its lease, and the next copy of try 2 sends
     store.data["ileti_send_progress"]["owner_seen"] = now - send_claim.LEASE_SECONDS - 1
     result = _task("iletimerkezi_default").execute(make_context(FakeTI(run_id="stale", try_number=2), store))
-    assert result["recipients"] == 10 and len(_sends(ileti_sandbox_env, "iletimerkezi", "send-sms")) == 2
+    assert result["recipients"] == 10 and len(sends(ileti_sandbox_env, "send-sms", "iletimerkezi")) == 2
     assert store.data["ileti_send_progress"]["owner"] is None, "a try that ends releases its claim"

@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import AirflowFailException
 
+from tests.integration.operators.journal import sends
 from tests.integration.operators.send_worker import FileStateStore, send_task
 from tests.unit.operators.support import FakeTI, make_context
 
@@ -44,10 +45,6 @@ def _numbers_of(body: Any) -> list[str]:
         numbers = body.get("numbers") or [body.get("number")]
         return [str(n["nr"] if isinstance(n, dict) else n)[-10:] for n in numbers if n]
     return [n[-10:] for n in re.findall(r"<number>\+?(\d+)</number>", str(body))]
-
-
-def _sends(sandbox: Any, path: str) -> list[dict[str, Any]]:
-    return [r for r in sandbox.requests() if r["path"].rstrip("/") == path]
 
 
 def _wait_for(condition: Any, timeout: float = 60.0) -> None:
@@ -71,12 +68,12 @@ def test_kill_9_mid_send_then_retry_sends_every_number_once(
         cwd=ROOT, env=dict(os.environ), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        _wait_for(lambda: len(_sends(sandbox, path)) >= 3)  # the third chunk's request is held
+        _wait_for(lambda: len(sends(sandbox, path)) >= 3)  # the third chunk's request is held
     finally:
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
     sandbox.admin.clear_faults()
-    _wait_for(lambda: all(r["status"] is not None for r in _sends(sandbox, path)))  # held request settled
+    _wait_for(lambda: all(r["status"] is not None for r in sends(sandbox, path)))  # held request settled
     assert worker.returncode == -signal.SIGKILL
 
     store, ti = FileStateStore(store_path), FakeTI(run_id="killed", try_number=2)
@@ -84,12 +81,12 @@ def test_kill_9_mid_send_then_retry_sends_every_number_once(
         send_task(conn_id, NUMBERS).execute(make_context(ti, store))  # type: ignore[arg-type]
     except AirflowFailException as exc:  # no client ids: the chunk in flight may have gone out
         assert "may have gone out" in str(exc) or "ambiguous" in str(exc)
-        third = _sends(sandbox, path)[2]
+        third = sends(sandbox, path)[2]
         decision = "skip" if third["status"] == 200 else "resend"  # what a person reads in the panel
         ti.try_number = 3
         task = send_task(conn_id, NUMBERS, on_ambiguous=decision)
         task.execute(make_context(ti, store))  # type: ignore[arg-type]
-    received = Counter(n for r in _sends(sandbox, path) if r["status"] == 200 for n in _numbers_of(r["body"]))
+    received = Counter(n for r in sends(sandbox, path) if r["status"] == 200 for n in _numbers_of(r["body"]))
     expected = {n[-10:] for n in NUMBERS}
     assert {n for n, c in received.items() if c > 1} == set(), "duplicates"
     assert expected - set(received) == set(), "lost"

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import AirflowException, Variable
 
+from tests.integration.operators.journal import send_count
 from tests.unit.operators.support import FakeTI, make_context
 
 pytestmark = pytest.mark.integration
@@ -40,10 +41,6 @@ def _store_down(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Variable, "get", _Down())
 
 
-def _sends(sandbox: Any, service: str, path: str) -> int:
-    return sum(1 for r in sandbox.requests(service=service) if str(r["path"]).rstrip("/").endswith(path))
-
-
 @pytest.mark.parametrize(("conn_id", "service", "path"), RECORD_ONLY, ids=[s for _, s, _ in RECORD_ONLY])
 @pytest.mark.parametrize("try_number", [1, 2])
 def test_a_service_without_client_ids_sends_nothing_without_a_record(
@@ -63,7 +60,7 @@ def test_a_service_without_client_ids_sends_nothing_without_a_record(
     message = str(info.value)
     assert "progress cannot be" in message and "nothing more is sent without a record" in message
     assert "ConnectionError" in message
-    assert _sends(ileti_sandbox_env, service, path) == 0
+    assert send_count(ileti_sandbox_env, path, service) == 0
 
 
 def test_node_sends_without_a_record_because_a_retry_can_look_its_chunks_up(
@@ -74,4 +71,4 @@ def test_node_sends_without_a_record_because_a_retry_can_look_its_chunks_up(
     _store_down(monkeypatch)
     task = SendSmsOperator(task_id="send", conn_id="node_sms_default", message="Merhaba", recipients=NUMBERS)
     result = task.execute(make_context(FakeTI(run_id="store-down-node", try_number=1)))
-    assert result["recipients"] == 2 and _sends(ileti_sandbox_env, "node", "/sms/create") == 1
+    assert result["recipients"] == 2 and send_count(ileti_sandbox_env, "/sms/create", "node") == 1

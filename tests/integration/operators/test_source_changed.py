@@ -15,6 +15,7 @@ import pytest
 from airflow.providers.common.compat.sdk import AirflowException, AirflowFailException
 
 from airflow_provider_ileti.core.errors import TransientError
+from tests.integration.operators.journal import send_count
 from tests.unit.operators.support import FakeStateStore, FakeTI, make_context
 
 pytestmark = pytest.mark.integration
@@ -45,10 +46,6 @@ def _fail_second_send(monkeypatch: pytest.MonkeyPatch, dotted: str) -> dict[str,
     return calls
 
 
-def _sends(sandbox: Any, path: str) -> int:
-    return sum(1 for r in sandbox.requests() if str(r["path"]).rstrip("/").endswith(path))
-
-
 @pytest.mark.parametrize(("conn_id", "client_class", "path"), SERVICES, ids=[s[0] for s in SERVICES])
 @pytest.mark.parametrize("kind", ["list", "csv"])
 def test_a_reordered_source_stops_the_retry_before_any_send(
@@ -77,7 +74,7 @@ def test_a_reordered_source_stops_the_retry_before_any_send(
     failing = _fail_second_send(monkeypatch, client_class)
     with pytest.raises(AirflowException, match="connection refused"):
         task(NUMBERS).execute(make_context(ti, store))
-    sent = _sends(ileti_sandbox_env, path)
+    sent = send_count(ileti_sandbox_env, path)
     assert sent > 0  # chunk 0 (WISECP: one submit per personalised text)
     failing["armed"] = False
 
@@ -87,7 +84,7 @@ def test_a_reordered_source_stops_the_retry_before_any_send(
     message = str(info.value)
     assert "recipients changed between tries" in message and "chunk 0" in message
     assert "05555550" not in message
-    assert _sends(ileti_sandbox_env, path) == sent, "the retry sent nothing"
+    assert send_count(ileti_sandbox_env, path) == sent, "the retry sent nothing"
 
 
 def test_the_same_source_resumes_after_the_sent_chunk(
@@ -107,4 +104,4 @@ def test_the_same_source_resumes_after_the_sent_chunk(
     failing["armed"] = False
     ti.try_number = 2
     result = task().execute(make_context(ti, store))
-    assert result["recipients"] == 8 and _sends(ileti_sandbox_env, "submit") == 2
+    assert result["recipients"] == 8 and send_count(ileti_sandbox_env, "submit") == 2
