@@ -562,7 +562,9 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
                 self.log.info("Chunk %d went out in an earlier try: package %s", chunk_no, receipt.reference)
                 progress.replayed_chunks += 1
             else:
-                receipt = self._send_chunk(client, args, identity, chunk_no, recipients, progress, store)
+                receipt = self._send_chunk(
+                    client, args, identity, chunk_no, recipients, fingerprint, progress, store
+                )
                 if receipt.replayed:
                     progress.replayed_chunks += 1
             progress.record(chunk_no, str(receipt.reference), len(recipients), fingerprint)
@@ -699,6 +701,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         identity: TaskIdentity,
         chunk_no: int,
         recipients: list[Any],
+        fingerprint: str,
         progress: Progress,
         store: ProgressStore,
     ) -> SendReceipt:
@@ -715,7 +718,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
                 chunk_no,
                 f"chunk {chunk_no} ({masked})",
                 mark=not client.supports_idempotency,
-                fingerprint=self._fingerprint(recipients),
+                fingerprint=fingerprint,
             ):
                 receipt = client.send(batch)
         except AmbiguousSendError as exc:
