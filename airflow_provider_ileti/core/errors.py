@@ -84,13 +84,26 @@ class ProtocolError(ServiceError):
 
 
 class TransientError(IletiError):
-    """Maintenance, a concurrent request, 5xx, 429 or a network failure: worth trying again later."""
+    """Maintenance, a concurrent request, 5xx, 429 or a network failure: worth trying again later.
+
+    ``maybe_processed`` says whether the server may have acted on the request: False only when that is
+    sure (no connection was made; a 429 or a maintenance answer refuses before acting). A call that must not
+    run twice (a send without a client id) is repeated only when it is False.
+    """
 
     retryable = True
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        maybe_processed: bool = True,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+        self.maybe_processed = maybe_processed
 
 
 class AmbiguousSendError(IletiError):

@@ -105,8 +105,7 @@ class NodeTransientError(TransientError):
     """
 
     def __init__(self, message: str, *, maybe_processed: bool, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.maybe_processed = maybe_processed
+        super().__init__(message, maybe_processed=maybe_processed, **kwargs)
 
 
 def code_of(err: Any) -> tuple[str | None, str | None]:

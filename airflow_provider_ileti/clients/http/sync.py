@@ -1,0 +1,200 @@
+"""``HttpSession``: one pooled ``requests`` session, safe against a broken or hostile server.
+
+- Redirects are never followed: a 3xx raises ``RedirectRefusedError`` naming the target (scheme, host, path;
+  never the query). Following one would re-send the body and the credentials to wherever it points.
+- The body is read raw and decoded by ``BoundedBody``: no further than ``max_answer_bytes``, decompressed.
+- ``timeout`` is a deadline for the whole request. requests' own timeout is per socket read, so a server that
+  sends a byte a second never trips it: a watchdog timer shuts the connection's socket at the deadline, in
+  whatever phase the request is (headers included), and the request fails as ``TransientError``.
+- Network failures become ``TransientError`` with ``maybe_processed`` from ``reached.never_reached``; the
+  exception's text (which may hold the URL and its query) is never shown, only its class.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+from airflow_provider_ileti.clients.http.answer import Answer
+from airflow_provider_ileti.clients.http.body import ACCEPT_ENCODING, CHUNK_BYTES, BoundedBody
+from airflow_provider_ileti.clients.http.errors import RedirectRefusedError
+from airflow_provider_ileti.clients.http.failures import USER_AGENT, network_error, redirect_error
+from airflow_provider_ileti.clients.http.settings import HttpSettings
+from airflow_provider_ileti.core.errors import IletiError, TransientError
+
+log = logging.getLogger(__name__)
+
+#: Pooled connections per host: enough for the few threads of one task.
+POOL_SIZE = 10
+
+_LOCAL = threading.local()
+
+
+class _Watch:
+    """The connection a request is using, so the deadline can close it from the timer's thread."""
+
+    def __init__(self) -> None:
+        self.connection: Any = None
+        self.fired = False
+
+    def fire(self) -> None:
+        self.fired = True
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            # socket.socket's own shutdown, also on an SSLSocket: wakes a blocked recv with EOF
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _WatchedPool(HTTPConnectionPool):
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        conn = super()._get_conn(timeout)
+        watch = getattr(_LOCAL, "watch", None)
+        if watch is not None:
+            watch.connection = conn
+        return conn
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    def _get_conn(self, timeout: float | None = None) -> Any:
+        conn = super()._get_conn(timeout)
+        watch = getattr(_LOCAL, "watch", None)
+        if watch is not None:
+            watch.connection = conn
+        return conn
+
+
+class _Adapter(HTTPAdapter):
+    """No retries of its own (the policy decides), and pools that tell the watchdog their connection."""
+
+    def __init__(self) -> None:
+        super().__init__(pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=0)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedPool, "https": _WatchedHTTPSPool}
+
+
+class HttpSession:
+    """Requests to one service, by the settings' rules. ``request()`` returns an ``Answer`` or raises."""
+
+    def __init__(
+        self,
+        settings: HttpSettings,
+        *,
+        service: str | None,
+        auth: tuple[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        secrets: tuple[str, ...] = (),
+    ) -> None:
+        self.settings = settings
+        self.service = service
+        self.secrets = tuple(s for s in secrets if s)
+        self.session = requests.Session()
+        self.session.auth = auth
+        self.session.verify = settings.verify_ssl
+        self.session.trust_env = True
+        self.session.headers.update(
+            {"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING, **(headers or {})}
+        )
+        adapter = _Adapter()
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def __repr__(self) -> str:
+        return f"HttpSession(service={self.service!r})"
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        json: Any = None,
+        data: Any = None,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """One request within the deadline; never follows a redirect; the body bounded by the cap."""
+        watch = _Watch()
+        timer = threading.Timer(self.settings.timeout, watch.fire)
+        timer.daemon = True
+        _LOCAL.watch = watch
+        timer.start()
+        try:
+            try:
+                resp = self.session.request(
+                    method,
+                    url,
+                    json=json,
+                    data=data,
+                    params=params,
+                    headers=dict(headers) if headers else None,
+                    timeout=(self.settings.timeout, self.settings.timeout),
+                    allow_redirects=False,
+                    stream=True,
+                )
+            except requests.RequestException as exc:
+                raise self._network(exc, what, watch.fired) from None
+            finally:
+                _LOCAL.watch = None
+            try:
+                if 300 <= resp.status_code < 400:
+                    raise self._redirect(resp, url, what)
+                body = self._read(resp, what)
+            except IletiError:
+                raise
+            except Exception as exc:  # a cut or stalled body: requests, urllib3, http.client or OSError
+                raise self._network(exc, what, watch.fired, after_headers=True) from None
+            finally:
+                resp.close()
+        finally:
+            timer.cancel()
+        log.debug("%s %s -> HTTP %s, %d bytes", self.service, what, resp.status_code, len(body))
+        return Answer(
+            status=resp.status_code,
+            headers=dict(resp.headers),
+            body=body,
+            what=what,
+            service=self.service,
+            secrets=self.secrets,
+        )
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- parts ----------------------------------------------------------------------------------------------
+    def _read(self, resp: requests.Response, what: str) -> bytes:
+        body = BoundedBody(
+            resp.headers.get("Content-Encoding"),
+            self.settings.max_answer_bytes,
+            what=what,
+            service=self.service,
+        )
+        body.check_length(resp.headers.get("Content-Length"))
+        for chunk in resp.raw.stream(CHUNK_BYTES, decode_content=False):
+            body.feed(chunk)
+        return body.finish()
+
+    def _redirect(self, resp: requests.Response, url: str, what: str) -> RedirectRefusedError:
+        return redirect_error(resp.status_code, resp.headers.get("Location"), url, what, self.service)
+
+    def _network(
+        self, exc: BaseException, what: str, deadline: bool, *, after_headers: bool = False
+    ) -> TransientError:
+        return network_error(
+            exc,
+            what=what,
+            service=self.service,
+            timeout=self.settings.timeout,
+            deadline=deadline,
+            after_headers=after_headers,
+        )
