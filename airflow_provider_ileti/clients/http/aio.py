@@ -72,15 +72,20 @@ class AsyncHttpSession:
                         raise redirect_error(
                             resp.status_code, resp.headers.get("location"), url, what, self.service
                         )
+                    # a response built in memory (httpx.MockTransport in a user's test) is read and decoded
+                    in_memory = resp.is_stream_consumed
                     body = BoundedBody(
-                        resp.headers.get("content-encoding"),
+                        None if in_memory else resp.headers.get("content-encoding"),
                         self.settings.max_answer_bytes,
                         what=what,
                         service=self.service,
                     )
-                    body.check_length(resp.headers.get("content-length"))
-                    async for chunk in resp.aiter_raw():
-                        body.feed(chunk)
+                    if in_memory:
+                        body.feed(resp.content)
+                    else:
+                        body.check_length(resp.headers.get("content-length"))
+                        async for chunk in resp.aiter_raw():
+                            body.feed(chunk)
                     data = body.finish()
         except TimeoutError as exc:
             raise self._network(exc, what, deadline=True, after_headers=after_headers) from None

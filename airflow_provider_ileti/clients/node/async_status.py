@@ -1,10 +1,10 @@
-"""``AsyncNodeStatusClient``: package states for the deferrable sensor's trigger, over httpx.
+"""``AsyncNodeStatusClient``: package states for the deferrable sensor's trigger, over the async HTTP layer.
 
 ONE ``/sms/list`` request with ``ids`` for up to 1000 references, so a trigger watching many packages never
 blocks the triggerer's event loop and never makes a request per package. It speaks REST/JSON whatever the
 connection's protocol (the same server and credentials a SOAP connection's REST fallback uses); answers are
-read by the same code as the sync client's (``errors.read_envelope``, ``Package``, ``status_of``). It does not
-retry: the trigger polls again, and counts transient failures itself.
+read by the same code as the sync client's (``rest.read_json_envelope``, ``Package``, ``status_of``). It does
+not retry: the trigger polls again, and counts transient failures itself.
 """
 
 from __future__ import annotations
@@ -12,18 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
-
+from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
+from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, HttpSettings
 from airflow_provider_ileti.clients.node import validation as v
-from airflow_provider_ileti.clients.node.errors import (
-    SERVICE,
-    NodeTransientError,
-    parse_retry_after,
-    read_envelope,
-)
+from airflow_provider_ileti.clients.node.errors import SERVICE
 from airflow_provider_ileti.clients.node.models import Package, _list, _map
+from airflow_provider_ileti.clients.node.rest import read_json_envelope
 from airflow_provider_ileti.clients.node.status import status_of
-from airflow_provider_ileti.core.errors import NotFoundError, ProtocolError
+from airflow_provider_ileti.core.errors import NotFoundError
 from airflow_provider_ileti.core.localtime import DEFAULT_TIMEZONE
 from airflow_provider_ileti.core.models import DeliveryStatus
 
@@ -43,15 +39,20 @@ class AsyncNodeStatusClient:
         timezone: str = DEFAULT_TIMEZONE,
         timeout: float = 30.0,
         verify_ssl: bool = True,
+        retries: int = 0,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.username = username
         self.timezone = timezone
-        self._http = httpx.AsyncClient(
-            auth=httpx.BasicAuth(username, password),
-            timeout=timeout,
-            verify=verify_ssl,
+        self._http = AsyncHttpSession(
+            HttpSettings(
+                timeout=timeout, verify_ssl=verify_ssl, retries=retries, max_answer_bytes=max_answer_bytes
+            ),
+            service=SERVICE,
+            auth=(username, password),
             headers={"Accept": "application/json"},
+            secrets=(password,),
         )
 
     def __repr__(self) -> str:
@@ -64,30 +65,8 @@ class AsyncNodeStatusClient:
         if not ids:
             return []
         payload: dict[str, Any] = {"ids": ids, "pageIndex": 0, "pageSize": max(v.PAGE_SIZE[0], len(ids))}
-        try:
-            resp = await self._http.post(f"{self.base_url}/{FUNCTION}", json=payload)
-        except httpx.ConnectError as exc:
-            raise NodeTransientError(
-                f"{FUNCTION}: network failure ({type(exc).__name__})", maybe_processed=False, service=SERVICE
-            ) from None
-        except httpx.HTTPError as exc:
-            raise NodeTransientError(
-                f"{FUNCTION}: network failure ({type(exc).__name__})", maybe_processed=True, service=SERVICE
-            ) from None
-        try:
-            answer = resp.json()
-        except ValueError:
-            answer = None
-        if answer is None and resp.status_code < 400:
-            raise ProtocolError(
-                f"{FUNCTION}: the answer is not JSON", service=SERVICE, http_status=resp.status_code
-            )
-        data = read_envelope(
-            answer,
-            function=FUNCTION,
-            http_status=resp.status_code,
-            retry_after=parse_retry_after(resp.headers.get("Retry-After")),
-        )
+        answer = await self._http.request("POST", f"{self.base_url}/{FUNCTION}", what=FUNCTION, json=payload)
+        data = read_json_envelope(answer, FUNCTION)
         by_id = {
             p.id: status_of(p)
             for p in (Package.from_dict(_map(x), self.timezone) for x in _list(_map(data).get("list")))

@@ -3,7 +3,8 @@
 - Validation first: every argument is checked (``validation.py``) before a transport is touched.
 - Lists are lazy iterators over ALL pages (``pageIndex`` from 0, ``stats.totalRecord`` says when to stop);
   the arguments are checked when the method is called, the pages are fetched as you iterate.
-- Retries (tenacity, backoff honouring ``Retry-After``): transient failures of reads and of idempotent writes
+- Retries (the shared ``clients.http`` policy: backoff honouring ``Retry-After`` up to its cap; a longer one
+  fails at once, for Airflow's task retry to wait): transient failures of reads and of idempotent writes
   are retried; a package creation is retried only when it carries a ``customID`` (the server then answers a
   repeat with SMS42, which we resolve to the existing package). Without ``customID`` a creation that may have
   reached the server raises ``AmbiguousSendError`` instead of being repeated.
@@ -14,13 +15,12 @@
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
-import tenacity
-
+from airflow_provider_ileti.clients.http.retry import RetryPolicy
+from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, HttpSettings
 from airflow_provider_ileti.clients.node import duplicates
 from airflow_provider_ileti.clients.node import validation as v
 from airflow_provider_ileti.clients.node.errors import SERVICE, NodeTransientError
@@ -64,10 +64,6 @@ T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 1000
 #: Retries after the first attempt, for transient failures.
 DEFAULT_RETRIES = 4
-BACKOFF_INITIAL = 0.5
-BACKOFF_MAX = 30.0
-#: The longest Retry-After we honour; a longer one fails now and leaves it to Airflow's own retries.
-MAX_RETRY_AFTER = 120.0
 #: Title of a package when the caller gives none (``title`` is required by /sms/create).
 DEFAULT_PACKAGE_TITLE = "airflow"
 #: /sms/create type for the generic ``send()``: 1 normal SMS.
@@ -126,6 +122,7 @@ class NodeClient:
         verify_ssl: bool = True,
         default_sender: str | None = None,
         retries: int = DEFAULT_RETRIES,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         page_size: int = DEFAULT_PAGE_SIZE,
         sleep: Callable[[float], None] = time.sleep,
         transport: Transport | None = None,
@@ -141,19 +138,19 @@ class NodeClient:
         self.retries = v.integer(retries, "retries", minimum=0)
         self.page_size = v.page_size(page_size)
         self._sleep = sleep
+        self._policy = RetryPolicy(retries=self.retries)
+        settings = HttpSettings(
+            timeout=timeout, verify_ssl=verify_ssl, retries=self.retries, max_answer_bytes=max_answer_bytes
+        )
         if transport is None:
             if protocol == "soap":
                 from airflow_provider_ileti.clients.node.soap import SoapTransport
 
-                transport = SoapTransport(
-                    self.base_url, username, password, timeout=timeout, verify_ssl=verify_ssl
-                )
+                transport = SoapTransport(self.base_url, username, password, settings=settings)
             else:
                 from airflow_provider_ileti.clients.node.rest import RestTransport
 
-                transport = RestTransport(
-                    self.base_url, username, password, timeout=timeout, verify_ssl=verify_ssl
-                )
+                transport = RestTransport(self.base_url, username, password, settings=settings)
         self._transport = transport
 
     def __repr__(self) -> str:
@@ -164,54 +161,26 @@ class NodeClient:
     __str__ = __repr__
 
     # -- plumbing -----------------------------------------------------------------------------------------
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        retry_after = getattr(exc, "retry_after", None)
-        if retry_after is not None:
-            return min(float(retry_after), MAX_RETRY_AFTER)
-        base = min(BACKOFF_MAX, BACKOFF_INITIAL * (2 ** (state.attempt_number - 1)))
-        return base * (0.5 + random.random() / 2)
-
-    def _retrying(self, fn: Callable[[], T], function: str, retry_if: Callable[[BaseException], bool]) -> T:
-        def before_sleep(state: tenacity.RetryCallState) -> None:
-            exc = state.outcome.exception() if state.outcome else None
-            log.warning(
-                "Node %s: %s; retry %d/%d in %.1fs",
-                function,
-                exc,
-                state.attempt_number,
-                self.retries,
-                state.next_action.sleep if state.next_action else 0.0,
-            )
-
-        retryer = tenacity.Retrying(
-            retry=tenacity.retry_if_exception(retry_if),
-            stop=tenacity.stop_after_attempt(self.retries + 1),
-            wait=self._wait,
-            sleep=self._sleep,
-            before_sleep=before_sleep,
-            reraise=True,
-        )
-        return retryer(fn)
+    def _retrying(self, fn: Callable[[], T], function: str, *, idempotent: bool) -> T:
+        """``fn()`` by the shared retry policy; ``idempotent=False``: only what surely did not arrive."""
+        return self._policy.run(fn, what=f"Node {function}", idempotent=idempotent, sleep=self._sleep)
 
     def _call(self, function: str, payload: dict[str, Any]) -> Any:
         """A read or an idempotent write (``_SAFE``): every transient failure is retried."""
         if function not in _SAFE:
             return self._call_once_unless_surely_unprocessed(function, payload)
-        return self._retrying(
-            lambda: self._transport.call(function, payload), function, lambda e: isinstance(e, TransientError)
-        )
+        return self._retrying(lambda: self._transport.call(function, payload), function, idempotent=True)
 
     def _call_once_unless_surely_unprocessed(self, function: str, payload: dict[str, Any]) -> Any:
-        """A creation without client id: repeated only when the server surely did nothing."""
+        """A creation without client id: repeated only when the server surely did nothing.
 
-        def unprocessed(exc: BaseException) -> bool:
-            return isinstance(exc, TransientError) and not getattr(exc, "maybe_processed", True)
-
+        A package creation whose request may have arrived (a transient error that may come after processing,
+        or a 2xx answer we cannot read: ``ProtocolError``) raises ``AmbiguousSendError``, never repeated."""
         try:
-            return self._retrying(lambda: self._transport.call(function, payload), function, unprocessed)
-        except TransientError as exc:
-            if function in _SENDS and getattr(exc, "maybe_processed", True):
+            return self._retrying(lambda: self._transport.call(function, payload), function, idempotent=False)
+        except (TransientError, ProtocolError) as exc:
+            maybe = exc.maybe_processed if isinstance(exc, TransientError) else True
+            if function in _SENDS and maybe:
                 raise AmbiguousSendError(
                     f"{function}: the request may have reached the server and created a package ({exc}); it "
                     f"carries no customID, so it is not repeated. Check the panel before sending again",
@@ -236,7 +205,7 @@ class NodeClient:
             return self._transport.call(function, payload)
 
         try:
-            data = self._retrying(once, function, lambda e: isinstance(e, TransientError))
+            data = self._retrying(once, function, idempotent=True)
         except DuplicateError as exc:
             if not (resolve_duplicate or attempts > 1):
                 raise
@@ -741,9 +710,7 @@ class NodeClient:
             payload["groupUUIDs"] = [v.text(g, f"group_uuids[{i}]") for i, g in enumerate(group_uuids)]
         # SMS13 (an import still pending) is transient for imports: errors.py says so, we retry it.
         self._retrying(
-            lambda: self._transport.call("contact/import", payload),
-            "contact/import",
-            lambda e: isinstance(e, TransientError) and not getattr(e, "maybe_processed", True),
+            lambda: self._transport.call("contact/import", payload), "contact/import", idempotent=False
         )
         log.info("Node contact import accepted: %d row(s)", count)
 

@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import requests
+import requests.structures
 import zeep
 import zeep.exceptions
 import zeep.helpers
@@ -40,16 +41,18 @@ import zeep.xsd
 from lxml import etree
 from zeep.wsdl import Document
 
+from airflow_provider_ileti.clients.http.answer import Answer
+from airflow_provider_ileti.clients.http.retry import parse_retry_after
+from airflow_provider_ileti.clients.http.settings import HttpSettings
+from airflow_provider_ileti.clients.http.sync import HttpSession
 from airflow_provider_ileti.clients.node.errors import (
     SERVICE,
-    NodeTransientError,
     error_for,
     error_for_status,
-    parse_retry_after,
     read_envelope,
 )
 from airflow_provider_ileti.clients.node.rest import RestTransport
-from airflow_provider_ileti.core.errors import ProtocolError
+from airflow_provider_ileti.core.errors import IletiError, ProtocolError
 from airflow_provider_ileti.core.masking import mask_number, mask_text
 
 log = logging.getLogger(__name__)
@@ -134,16 +137,83 @@ def clear_wsdl_cache() -> None:
         _DOCUMENTS.clear()
 
 
-class _RecordingTransport(zeep.transports.Transport):
-    """zeep's transport that keeps the last HTTP answer, for its status and ``Retry-After``."""
+class _NotSoap(Exception):
+    """An answer that is not XML (an HTML error page, JSON): zeep must not try to read it."""
 
-    last_response: requests.Response | None = None
+    def __init__(self, answer: Answer) -> None:
+        super().__init__(answer.status)
+        self.answer = answer
+
+
+_HTML_START = (b"<!doctype html", b"<html")
+
+
+def _looks_like_xml(answer: Answer) -> bool:
+    kind = answer.content_type.lower()
+    if "html" in kind:
+        return False
+    if "xml" in kind:
+        return True
+    start = answer.body.lstrip(b"\xef\xbb\xbf \t\r\n")[:20].lower()
+    return start.startswith(b"<") and not start.startswith(_HTML_START)
+
+
+def _text(message: Any) -> str:
+    return message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+
+
+class _LayerTransport(zeep.transports.Transport):
+    """zeep's transport over the shared HTTP layer (deadline, size cap, no redirects).
+
+    It keeps the last answer per thread, for its status and ``Retry-After``, and refuses to hand zeep an
+    answer that is not XML (zeep would fail on an HTML page with a bare ``StopIteration``)."""
+
+    def __init__(self, http: HttpSession) -> None:
+        timeout = http.settings.timeout
+        super().__init__(session=http.session, timeout=timeout, operation_timeout=timeout)
+        self.http = http
+        self._local = threading.local()
+
+    @property
+    def last_answer(self) -> Answer | None:
+        return getattr(self._local, "answer", None)
+
+    def calling(self, function: str) -> None:
+        self._local.function = function
+        self._local.answer = None
 
     def post(self, address: str, message: Any, headers: Any) -> requests.Response:
-        self.last_response = None
-        response = super().post(address, message, headers)
-        self.last_response = response
+        function = getattr(self._local, "function", "soap")
+        debug = self.logger.isEnabledFor(logging.DEBUG)
+        if debug:  # as zeep's own post logs it; RedactingFilter on this logger blanks secrets and numbers
+            self.logger.debug("HTTP Post to %s:\n%s", address, _text(message))
+        answer = self.http.request("POST", address, what=function, data=message, headers=headers)
+        self._local.answer = answer
+        if debug:
+            self.logger.debug(
+                "HTTP Response from %s (status: %d):\n%s", address, answer.status, _text(answer.body)
+            )
+        if answer.body and not _looks_like_xml(answer):
+            raise _NotSoap(answer)
+        response = requests.Response()
+        response.status_code = answer.status
+        response.headers = requests.structures.CaseInsensitiveDict(answer.headers)
+        response._content = answer.body
+        response.url = address
         return response
+
+    def _load_remote_data(self, url: str) -> bytes:
+        answer = self.http.request("GET", url, what="soap?wsdl")
+        if answer.status != 200:
+            raise error_for_status(
+                answer.status,
+                function="soap?wsdl",
+                retry_after=parse_retry_after(answer.retry_after),
+                vendor_message=answer.describe(),
+            )
+        if not _looks_like_xml(answer):
+            raise answer.wrong_kind("a WSDL (XML)")
+        return answer.body
 
 
 class SoapTransport:
@@ -155,22 +225,16 @@ class SoapTransport:
         username: str,
         password: str,
         *,
-        timeout: float = 30.0,
-        verify_ssl: bool = True,
+        settings: HttpSettings | None = None,
         rest: RestTransport | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._username = username
         self._password = password
-        self.session = requests.Session()
-        self.session.auth = (username, password)
-        self.session.verify = verify_ssl
-        self._transport = _RecordingTransport(
-            session=self.session, timeout=timeout, operation_timeout=timeout
-        )
-        self._rest = rest or RestTransport(
-            base_url, username, password, timeout=timeout, verify_ssl=verify_ssl
-        )
+        settings = settings or HttpSettings()
+        self.http = HttpSession(settings, service=SERVICE, auth=(username, password), secrets=(password,))
+        self._transport = _LayerTransport(self.http)
+        self._rest = rest or RestTransport(base_url, username, password, settings=settings)
         self._client: zeep.Client | None = None
         self._service: Any = None
         self._lock = threading.Lock()
@@ -188,12 +252,8 @@ class SoapTransport:
             if doc is None:
                 try:
                     doc = Document(url, self._transport, settings=zeep.Settings(strict=False))  # type: ignore[arg-type]
-                except requests.RequestException as exc:
-                    raise NodeTransientError(
-                        f"soap: the WSDL could not be read ({type(exc).__name__})",
-                        maybe_processed=False,
-                        service=SERVICE,
-                    ) from None
+                except IletiError:
+                    raise  # the HTTP layer's own (network, deadline, size, redirect, kind)
                 except zeep.exceptions.TransportError as exc:
                     raise error_for_status(exc.status_code, function="soap?wsdl") from None
                 except Exception as exc:  # lxml/zeep parse errors
@@ -211,8 +271,14 @@ class SoapTransport:
                 client = zeep.Client(
                     wsdl=doc, transport=self._transport, settings=zeep.Settings(strict=False)
                 )
-                service = next(iter(doc.services.values()))
-                port = next(iter(service.ports.values()))
+                service = next(iter(doc.services.values()), None)
+                port = next(iter(service.ports.values()), None) if service is not None else None
+                if port is None:  # an XML document that is not a WSDL of a service
+                    raise ProtocolError(
+                        f"soap: {wsdl_url(self.base_url)} names no service and port; is the host the "
+                        "panel's API address?",
+                        service=SERVICE,
+                    )
                 self._service = client.create_service(port.binding.name, f"{self.base_url}/soap")
                 self._client = client
             return self._client, self._service
@@ -248,36 +314,30 @@ class SoapTransport:
         if _required(inputs.get("password")):
             kwargs["password"] = self._password
         _client, service = self._bound()
+        self._transport.calling(function)
         try:
             result = getattr(service, operation)(**kwargs)
+        except IletiError:
+            raise  # the HTTP layer's own (network, deadline, size, redirect)
+        except _NotSoap as exc:
+            raise self._not_soap(function, exc.answer) from None
         except zeep.exceptions.Fault as fault:
             raise self._fault(function, fault) from None
         except zeep.exceptions.TransportError as exc:
             raise self._http_error(function, exc) from None
-        except requests.ConnectTimeout as exc:
-            raise _network(function, exc, maybe_processed=False) from None
-        except requests.ConnectionError as exc:
-            text = repr(exc)
-            sent = not any(
-                s in text for s in ("NewConnectionError", "Failed to resolve", "Connection refused")
-            )
-            raise _network(function, exc, maybe_processed=sent) from None
-        except requests.RequestException as exc:
-            raise _network(function, exc, maybe_processed=True) from None
-        except Exception as exc:  # zeep/lxml choke on a non-SOAP answer (an HTML or JSON error page)
-            response = self._transport.last_response
-            if response is not None and response.status_code >= 400:
-                raise error_for_status(
-                    response.status_code, function=function, retry_after=self._retry_after()
-                ) from None
+        except Exception as exc:  # zeep/lxml choke on an answer that is XML but not SOAP
+            last = self._transport.last_answer
+            if last is not None and last.status >= 400:
+                raise self._not_soap(function, last) from None
+            shown = last.describe() if last is not None else "no answer"
             raise ProtocolError(
-                f"{function}: unreadable SOAP answer ({type(exc).__name__})", service=SERVICE
+                f"{function}: unreadable SOAP answer ({type(exc).__name__}; {shown})", service=SERVICE
             ) from None
         answer = to_plain(zeep.helpers.serialize_object(result, dict))
         if isinstance(answer, Mapping) and set(answer) == {"result"}:
             answer = answer["result"]
-        response = self._transport.last_response
-        status = response.status_code if response is not None else None
+        last = self._transport.last_answer
+        status = last.status if last is not None else None
         return read_envelope(answer, function=function, http_status=status)
 
     def _log_fallback(self, function: str, why: str) -> None:
@@ -290,12 +350,23 @@ class SoapTransport:
         )
 
     def _retry_after(self) -> float | None:
-        response = self._transport.last_response
-        return parse_retry_after(response.headers.get("Retry-After")) if response is not None else None
+        last = self._transport.last_answer
+        return parse_retry_after(last.retry_after) if last is not None else None
+
+    def _not_soap(self, function: str, answer: Answer) -> Exception:
+        """An HTML (or JSON) page where SOAP was due: by its status, or a wrong-kind error on a 2xx."""
+        if answer.status >= 400:
+            return error_for_status(
+                answer.status,
+                function=function,
+                retry_after=self._retry_after(),
+                vendor_message=answer.describe(),
+            )
+        return answer.wrong_kind("a SOAP envelope")
 
     def _fault(self, function: str, fault: zeep.exceptions.Fault) -> Exception:
-        response = self._transport.last_response
-        status = response.status_code if response is not None else None
+        last = self._transport.last_answer
+        status = last.status if last is not None else None
         detail = fault.detail
         detail_text = "" if detail is None else " ".join(t for t in detail.itertext() if t)
         err = {"code": fault.code, "message": fault.message, "description": detail_text}
@@ -312,20 +383,17 @@ class SoapTransport:
             return error_for(
                 code.group(0), function=function, http_status=exc.status_code, retry_after=self._retry_after()
             )
-        return error_for_status(exc.status_code, function=function, retry_after=self._retry_after())
+        last = self._transport.last_answer
+        return error_for_status(
+            exc.status_code,
+            function=function,
+            retry_after=self._retry_after(),
+            vendor_message=last.describe() if last is not None else None,
+        )
 
     def close(self) -> None:
-        self.session.close()
+        self.http.close()
         self._rest.close()
-
-
-def _network(function: str, exc: Exception, *, maybe_processed: bool) -> NodeTransientError:
-    return NodeTransientError(
-        f"{function}: network failure ({type(exc).__name__})"
-        + ("; the request may have reached the server" if maybe_processed else ""),
-        maybe_processed=maybe_processed,
-        service=SERVICE,
-    )
 
 
 def _required(element: Any) -> bool:

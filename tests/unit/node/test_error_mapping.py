@@ -9,7 +9,6 @@ from airflow_provider_ileti.clients.node.errors import (
     code_of,
     error_for,
     error_for_status,
-    parse_retry_after,
     read_envelope,
 )
 from airflow_provider_ileti.core.errors import (
@@ -103,13 +102,6 @@ def test_http_429_and_5xx_are_transient() -> None:
     assert isinstance(error_for_status(503, function="x"), TransientError)
     assert error_for_status(503, function="x").maybe_processed is False  # type: ignore[attr-defined]
     assert error_for_status(502, function="x").maybe_processed is True  # type: ignore[attr-defined]
-
-
-def test_retry_after_seconds_and_http_date() -> None:
-    assert parse_retry_after("5") == 5.0
-    assert parse_retry_after(None) is None
-    assert parse_retry_after("garbage") is None
-    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past
 
 
 def test_envelope_data_and_err() -> None:

@@ -7,14 +7,18 @@ Every test here failed on the code before its fix, except where the docstring sa
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from typing import Any
 
 import httpx
 import pytest
 import requests
+import urllib3
 from requests.adapters import BaseAdapter
 
+from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
+from airflow_provider_ileti.clients.http.settings import HttpSettings
 from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
 from airflow_provider_ileti.clients.node.client import many_to_many_content
 from airflow_provider_ileti.clients.node.rest import RestTransport
@@ -103,7 +107,9 @@ class _Answer(BaseAdapter):
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
         resp = requests.Response()
         resp.status_code = self.status
-        resp._content = json.dumps(self.body).encode()
+        resp.raw = urllib3.HTTPResponse(
+            body=io.BytesIO(json.dumps(self.body).encode()), status=self.status, preload_content=False
+        )
         resp.headers["Content-Type"] = "application/json"
         resp.request, resp.url = request, str(request.url)
         return resp
@@ -123,7 +129,7 @@ class _Answer(BaseAdapter):
 def test_rest_err_with_http_200_is_an_error(err: Any, expected: type[Exception]) -> None:
     """Held before (``read_envelope`` reads ``err`` first); pinned for REST with a real requests session."""
     transport = RestTransport("http://panel.test", "u", "p")
-    transport.session.mount("http://", _Answer({"err": err, "data": {"pkgID": 1}}))
+    transport.http.session.mount("http://", _Answer({"err": err, "data": {"pkgID": 1}}))
     with pytest.raises(expected):
         transport.call("sms/create", {})
 
@@ -134,10 +140,16 @@ def test_async_status_err_with_http_200_is_an_error() -> None:
     async def run() -> None:
         status = AsyncNodeStatusClient("http://panel.test", "u", "p")
         await status._http.aclose()
-        status._http = httpx.AsyncClient(
-            transport=httpx.MockTransport(
-                lambda _r: httpx.Response(200, json={"err": "ERR_SMS_PKG_NOT_FOUND", "data": {"list": []}})
-            )
+        status._http = AsyncHttpSession(
+            HttpSettings(),
+            service="node",
+            client=httpx.AsyncClient(
+                transport=httpx.MockTransport(
+                    lambda _r: httpx.Response(
+                        200, json={"err": "ERR_SMS_PKG_NOT_FOUND", "data": {"list": []}}
+                    )
+                )
+            ),
         )
         try:
             with pytest.raises(NotFoundError, match="ERR_SMS_PKG_NOT_FOUND"):

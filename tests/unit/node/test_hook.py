@@ -55,7 +55,7 @@ def test_client_from_connection(node_conn: str) -> None:
         "Europe/Berlin",
         "BASLIK",
     )
-    assert client._transport.session.verify is False  # type: ignore[attr-defined]
+    assert client._transport.http.session.verify is False  # type: ignore[attr-defined]
     assert PASSWORD not in repr(client)
     hook.close()
 
