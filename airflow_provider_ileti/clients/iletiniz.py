@@ -1,10 +1,11 @@
-"""Client for the İletiniz API (``/v1/...``) over one pooled ``requests`` session. Implements ``SmsClient``.
+"""Client for the İletiniz API (``/v1/...``) over the shared HTTP layer (``clients.http``). ``SmsClient``.
 
 Usable without Airflow. Unlike the official SDK, a send (``/v1/messages``, ``/v1/messages/bulk``) is never
 repeated once its request may have reached the server: İletiniz has no idempotency key, so a timeout, a
 dropped connection or a 5xx after the body went out raises ``AmbiguousSendError`` naming what may have gone
 out. Only a refusal that proves nothing was accepted (connection refused, 429 with ``Retry-After``,
-maintenance 503) is retried. Reads are retried with backoff that honours ``Retry-After``.
+maintenance 503) is retried. Reads are retried by the shared policy (backoff honouring ``Retry-After`` up to
+its cap; a longer one fails at once for Airflow's task retry).
 
 Receipts: ``send(batch)`` makes ONE bulk request (``max_recipients_per_send`` = 200, the bulk limit, so an
 operator chunk is a single request and is either surely unsent or possibly sent, never half of each); the
@@ -17,26 +18,26 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
-import requests
-import tenacity
-import urllib3
-
+from airflow_provider_ileti.clients.http.retry import RetryPolicy
+from airflow_provider_ileti.clients.http.settings import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_RETRIES,
+    HttpSettings,
+)
+from airflow_provider_ileti.clients.http.sync import HttpSession
 from airflow_provider_ileti.clients.iletiniz_answers import (
-    BACKOFF_MAX_SECONDS,
     FINAL_JOBS,
-    MAX_RETRY_AFTER_SECONDS,
     REFERENCE_SEPARATOR,
     QuotaEstimate,
     ambiguous,
     combine_jobs,
-    interpret,
-    is_transient,
-    retry_delay,
+    interpret_answer,
     split_reference,
 )
 from airflow_provider_ileti.clients.iletiniz_wire import (
@@ -54,6 +55,7 @@ from airflow_provider_ileti.core.errors import (
     IletiError,
     InsufficientCreditError,
     NotChangeableError,
+    ProtocolError,
     ServiceError,
     TransientError,
     ValidationError,
@@ -67,9 +69,7 @@ from airflow_provider_ileti.core.text_rules import check_characters, check_messa
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.iletiniz.com"
-READ_ATTEMPTS = 4
-BACKOFF_INITIAL_SECONDS = 0.5
-__all__ = ["BACKOFF_MAX_SECONDS", "MAX_RETRY_AFTER_SECONDS", "IletinizClient"]
+__all__ = ["IletinizClient"]
 #: Jobs read in parallel by ``get_statuses`` (İletiniz has one GET per job and no batch read).
 STATUS_CONCURRENCY = 8
 #: Documented (the SDK's ``body`` 1-1600): the most characters of one message body; İletiniz counts
@@ -88,9 +88,6 @@ TO_LENGTH = (1, 64)
 #: provider is named, otherwise they are a phone number.
 HANDLE = re.compile(r"@[A-Za-z0-9_]{1,63}|-[0-9]{1,63}")
 CHAT_ID = re.compile(r"[0-9]{1,64}")
-USER_AGENT = "airflow-provider-ileti"
-
-T = TypeVar("T")
 
 
 def validate_api_key(key: object) -> str:
@@ -159,22 +156,21 @@ class IletinizClient:
         default_sender: str | None = None,
         default_provider: str | None = None,
         timeout: float = 30.0,
-        verify: bool = True,
-        session: requests.Session | None = None,
-        attempts: int = READ_ATTEMPTS,
-        backoff: float = BACKOFF_INITIAL_SECONDS,
+        verify_ssl: bool = True,
+        retries: int = DEFAULT_RETRIES,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self._api_key = validate_api_key(api_key)
         self.default_sender = default_sender or None
         self.default_provider = default_provider or None
-        self.timeout = timeout
-        self.verify = verify
-        self.attempts = max(1, attempts)
-        self.backoff = backoff
-        self._sleep = sleep if sleep is not None else tenacity.nap.sleep
-        self._session = session or requests.Session()
+        settings = HttpSettings(
+            timeout=timeout, verify_ssl=verify_ssl, retries=retries, max_answer_bytes=max_answer_bytes
+        )
+        self._policy = RetryPolicy(retries=retries)
+        self._sleep = sleep if sleep is not None else time.sleep
+        self._http = http_session(settings, self._api_key)
 
     def __repr__(self) -> str:
         return f"IletinizClient(base_url={self.base_url!r})"
@@ -392,7 +388,7 @@ class IletinizClient:
         return list(dict.fromkeys(s for p in self.get_providers() for s in p.senders))
 
     def close(self) -> None:
-        self._session.close()
+        self._http.close()
 
     # -- transport ----------------------------------------------------------------------------------
     def _options(self, sender: str | None, provider: str | None, iys: bool | None) -> dict[str, Any]:
@@ -439,70 +435,38 @@ class IletinizClient:
         return results
 
     def _send(self, path: str, payload: dict[str, Any], what: str) -> dict[str, Any]:
-        return self._retrying(lambda: self._request("POST", path, payload, sending=what))
+        """A send: repeated only when it surely never reached İletiniz (no idempotency key)."""
+
+        def once() -> dict[str, Any]:
+            try:
+                answer = self._http.request("POST", self.base_url + path, what="send", json=payload)
+            except TransientError as exc:
+                if exc.maybe_processed:
+                    raise ambiguous("send", exc.message.removeprefix("send: "), what) from None
+                raise
+            except ProtocolError as exc:  # too large, or not the kind we asked for: it may have been taken
+                raise ambiguous("send", exc.message.removeprefix("send: "), what) from None
+            return interpret_answer("send", answer, sending=what)  # type: ignore[no-any-return]
+
+        return self._policy.run(once, what="İletiniz send", idempotent=False, sleep=self._sleep)
 
     def _read(self, method: str, path: str) -> Any:
-        return self._retrying(lambda: self._request(method, path, None))
-
-    def _retrying(self, call: Callable[[], T]) -> T:
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.attempts),
-            wait=self._wait,
-            retry=tenacity.retry_if_exception(is_transient),
+        what = f"{method} {path.split('/messages/')[0]}"
+        return self._policy.run(
+            lambda: interpret_answer(what, self._http.request(method, self.base_url + path, what=what)),
+            what=f"İletiniz {what}",
             sleep=self._sleep,
-            reraise=True,
-        )
-        return retrying(call)
-
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        retry_after = exc.retry_after if isinstance(exc, TransientError) else None
-        return retry_delay(retry_after, state.attempt_number, self.backoff)
-
-    def _request(self, method: str, path: str, payload: Any, *, sending: str | None = None) -> Any:
-        what = "send" if sending else f"{method} {path.split('/messages/')[0]}"
-        headers = {
-            "Authorization": f"Bearer {self._api_key}",
-            "Accept": "application/json",
-            "User-Agent": USER_AGENT,
-        }
-        try:
-            response = self._session.request(
-                method,
-                self.base_url + path,
-                json=payload,
-                headers=headers,
-                timeout=self.timeout,
-                verify=self.verify,
-            )
-        except requests.RequestException as exc:
-            if _never_reached(exc):
-                raise TransientError(
-                    f"{what}: could not connect ({type(exc).__name__}); nothing was sent", service=SERVICE
-                ) from None
-            if sending is not None:
-                raise ambiguous(what, f"no answer ({type(exc).__name__})", sending) from None
-            raise TransientError(f"{what}: no answer ({type(exc).__name__})", service=SERVICE) from None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        return interpret(
-            what,
-            response.status_code,
-            body,
-            retry_after=response.headers.get("Retry-After"),
-            request_id=response.headers.get("x-request-id"),
-            sending=sending,
         )
 
 
-def _never_reached(exc: requests.RequestException) -> bool:
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason = exc.args[0] if exc.args else None
-    reason = getattr(reason, "reason", reason)
-    return isinstance(reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError)
+def http_session(settings: HttpSettings, api_key: str) -> HttpSession:
+    """The session of a client (its key as a Bearer header, never in a log, an error or an excerpt)."""
+    return HttpSession(
+        settings,
+        service=SERVICE,
+        headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
+        secrets=(api_key,),
+    )
 
 
 def _to(number: object, field: str, *, handles: bool = False, chat_ids: bool = False) -> str:

@@ -1,6 +1,7 @@
 """Reading İletiniz answers: errors -> our hierarchy, jobs -> delivery phases, quota estimates.
 
-Shared by the sync client (requests) and the async status client (httpx); imports no HTTP library.
+Shared by the sync client and the async status client (both over ``clients.http``); imports no HTTP
+library.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from airflow_provider_ileti.clients.http.answer import Answer
+from airflow_provider_ileti.clients.http.retry import parse_retry_after
 from airflow_provider_ileti.clients.iletiniz_wire import (
     JOB_DELIVERED,
     JOB_FAILED,
@@ -24,7 +27,6 @@ from airflow_provider_ileti.clients.iletiniz_wire import (
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,
     AuthenticationError,
-    IletiError,
     InsufficientCreditError,
     NotFoundError,
     ProtocolError,
@@ -40,20 +42,21 @@ REFERENCE_SEPARATOR = ","
 #: Statuses that prove a send was refused before İletiniz accepted it: safe to send again.
 SEND_NOT_ACCEPTED_STATUSES = frozenset({429})
 _MAX_SERVER_MESSAGE = 200
-#: Backoff of a retried read (and of a send refused before acceptance), doubling from the client's start.
-BACKOFF_MAX_SECONDS = 30.0
-#: The longest ``Retry-After`` honoured inside one call, by the sync and the async client alike; a longer
-#: one is cut to this (the error then surfaces to Airflow's own retries if it lasts).
-MAX_RETRY_AFTER_SECONDS = 60.0
 #: Final job answers kept per process (``FINAL_JOBS``); the oldest go first.
 FINAL_JOBS_MAX = 100_000
 
 
-def retry_delay(retry_after: float | None, attempt: int, backoff: float) -> float:
-    """Seconds before retry ``attempt + 1``: the server's ``Retry-After`` (capped), else doubling backoff."""
-    if retry_after is not None:
-        return float(min(retry_after, MAX_RETRY_AFTER_SECONDS))
-    return float(min(BACKOFF_MAX_SECONDS, backoff * 2 ** (attempt - 1)))
+def interpret_answer(what: str, answer: Answer, *, sending: str | None = None) -> Any:
+    """``interpret`` of an answer from the HTTP layer (the sync and the async client both call this)."""
+    return interpret(
+        what,
+        answer.status,
+        answer.json_or_none(),
+        retry_after=answer.retry_after,
+        request_id=answer.header("x-request-id"),
+        sending=sending,
+        shown=answer.describe(),
+    )
 
 
 def interpret(
@@ -64,11 +67,14 @@ def interpret(
     retry_after: str | None = None,
     request_id: str | None = None,
     sending: str | None = None,
+    shown: str | None = None,
 ) -> Any:
     """The successful answer, or the error it means.
 
     ``sending`` describes (masked) what a send carried: a 5xx or an unreadable success then becomes
-    ``AmbiguousSendError`` (the request may have been accepted), never a retryable error.
+    ``AmbiguousSendError`` (the request may have been accepted), never a retryable error. A 429 and a
+    maintenance 503 refuse before acting (``maybe_processed`` False): a send may be tried again. ``shown``
+    is the answer as the HTTP layer describes it (status, type, masked excerpt) for an unreadable one.
     """
     if 200 <= status < 300 and isinstance(body, dict):
         return body
@@ -77,14 +83,20 @@ def interpret(
     rid = f" [x-request-id {request_id}]" if request_id else ""
     detail = f"{what}: HTTP {status}{' ' + code if code else ''}{': ' + message if message else ''}{rid}"
     kwargs: dict[str, Any] = {"service": SERVICE, "code": code or None, "http_status": status}
-    if status in SEND_NOT_ACCEPTED_STATUSES:
-        raise TransientError(detail, retry_after=parse_retry_after(retry_after), **kwargs)
+    unreadable = shown if shown and not isinstance(body, dict) else f"HTTP {status}"
+    maintenance = status == 503 and code == "maintenance"
+    if status in SEND_NOT_ACCEPTED_STATUSES or maintenance:
+        raise TransientError(
+            detail, retry_after=parse_retry_after(retry_after), maybe_processed=False, **kwargs
+        )
     if status >= 500 or 200 <= status < 300:
-        if sending is not None and not (status == 503 and code == "maintenance"):
-            raise ambiguous(what, f"HTTP {status}", sending, http_status=status)
+        if sending is not None:
+            raise ambiguous(what, unreadable, sending, http_status=status)
         if status >= 500:
+            if not isinstance(body, dict):
+                detail = f"{what}: {unreadable}{rid}"
             raise TransientError(detail, retry_after=parse_retry_after(retry_after), **kwargs)
-        raise ProtocolError(f"{what}: unreadable answer (HTTP {status}){rid}", **kwargs)
+        raise ProtocolError(f"{what}: unreadable answer ({unreadable}){rid}", **kwargs)
     if status == 401:
         raise AuthenticationError(
             detail + " — the key is invalid or was revoked (run ileti-connect iletiniz)", **kwargs
@@ -107,15 +119,6 @@ def ambiguous(what: str, why: str, sending: str, *, http_status: int | None = No
         service=SERVICE,
         http_status=http_status,
     )
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
 
 
 def job_phase(status: str) -> DeliveryPhase:
@@ -249,7 +252,3 @@ class FinalJobCache:
 
 #: The one per-process cache both İletiniz clients read through.
 FINAL_JOBS = FinalJobCache()
-
-
-def is_transient(exc: BaseException) -> bool:
-    return isinstance(exc, IletiError) and exc.retryable

@@ -1,7 +1,7 @@
-"""Async İletiniz status reads for triggers (httpx): never blocks the triggerer's event loop.
+"""Async İletiniz status reads for triggers, over the async HTTP layer: never blocks the triggerer's loop.
 
-Shares answer reading with the sync client (``iletiniz_answers``); reads only, so transient errors are
-retried here with the same backoff rules.
+Shares answer reading with the sync client (``iletiniz_answers``) and the retry policy with every client
+(``clients.http.retry``); reads only, so transient errors are retried by the same rules.
 """
 
 from __future__ import annotations
@@ -11,24 +11,21 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
-from airflow_provider_ileti.clients.iletiniz import (
-    BACKOFF_INITIAL_SECONDS,
-    READ_ATTEMPTS,
-    STATUS_CONCURRENCY,
-    USER_AGENT,
-    validate_api_key,
+from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
+from airflow_provider_ileti.clients.http.retry import RetryPolicy
+from airflow_provider_ileti.clients.http.settings import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_RETRIES,
+    HttpSettings,
 )
+from airflow_provider_ileti.clients.iletiniz import STATUS_CONCURRENCY, validate_api_key
 from airflow_provider_ileti.clients.iletiniz_answers import (
     FINAL_JOBS,
     combine_jobs,
-    interpret,
-    retry_delay,
+    interpret_answer,
     split_reference,
 )
 from airflow_provider_ileti.clients.iletiniz_wire import SERVICE
-from airflow_provider_ileti.core.errors import TransientError
 from airflow_provider_ileti.core.models import DeliveryStatus
 
 
@@ -44,23 +41,21 @@ class AsyncIletinizStatusClient:
         api_key: str,
         *,
         timeout: float = 30.0,
-        verify: bool = True,
-        attempts: int = READ_ATTEMPTS,
-        backoff: float = BACKOFF_INITIAL_SECONDS,
+        verify_ssl: bool = True,
+        retries: int = DEFAULT_RETRIES,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         key = validate_api_key(api_key)
-        self.attempts = max(1, attempts)
-        self.backoff = backoff
+        self._policy = RetryPolicy(retries=retries)
         self._scope = FINAL_JOBS.scope(self.base_url, key)
-        self._client = httpx.AsyncClient(
-            timeout=timeout,
-            verify=verify,
-            headers={
-                "Authorization": f"Bearer {key}",
-                "Accept": "application/json",
-                "User-Agent": USER_AGENT,
-            },
+        self._http = AsyncHttpSession(
+            HttpSettings(
+                timeout=timeout, verify_ssl=verify_ssl, retries=retries, max_answer_bytes=max_answer_bytes
+            ),
+            service=SERVICE,
+            headers={"Authorization": f"Bearer {key}", "Accept": "application/json"},
+            secrets=(key,),
         )
 
     def __repr__(self) -> str:
@@ -68,30 +63,12 @@ class AsyncIletinizStatusClient:
 
     async def get_job(self, job_id: str) -> dict[str, Any]:
         url = f"{self.base_url}/v1/messages/{quote(job_id, safe='')}"
-        for attempt in range(1, self.attempts + 1):
-            try:
-                try:
-                    response = await self._client.get(url)
-                except httpx.HTTPError as exc:
-                    raise TransientError(
-                        f"GET job: no answer ({type(exc).__name__})", service=SERVICE
-                    ) from None
-                try:
-                    body = response.json()
-                except ValueError:
-                    body = None
-                return interpret(  # type: ignore[no-any-return]
-                    "GET job",
-                    response.status_code,
-                    body,
-                    retry_after=response.headers.get("Retry-After"),
-                    request_id=response.headers.get("x-request-id"),
-                )
-            except TransientError as exc:
-                if attempt >= self.attempts:
-                    raise
-                await asyncio.sleep(retry_delay(exc.retry_after, attempt, self.backoff))
-        raise AssertionError("unreachable")
+
+        async def once() -> dict[str, Any]:
+            answer = await self._http.request("GET", url, what="GET job")
+            return interpret_answer("GET job", answer)  # type: ignore[no-any-return]
+
+        return await self._policy.arun(once, what="İletiniz GET job")
 
     async def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
         split = [(str(ref), split_reference(ref)) for ref in references]
@@ -111,4 +88,4 @@ class AsyncIletinizStatusClient:
         return [combine_jobs(ref, [jobs[j] for j in group]) for ref, group in split]
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._http.aclose()

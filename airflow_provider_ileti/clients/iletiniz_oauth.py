@@ -15,9 +15,9 @@ import secrets
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-import requests
-
-from airflow_provider_ileti.clients.iletiniz_answers import interpret
+from airflow_provider_ileti.clients.http.settings import HttpSettings
+from airflow_provider_ileti.clients.http.sync import HttpSession
+from airflow_provider_ileti.clients.iletiniz_answers import interpret_answer
 from airflow_provider_ileti.clients.iletiniz_wire import (
     REVOKE_TOKEN_FIELD,
     REVOKE_TOKEN_TYPE_HINT,
@@ -26,7 +26,7 @@ from airflow_provider_ileti.clients.iletiniz_wire import (
     TokenAnswer,
     parse_token,
 )
-from airflow_provider_ileti.core.errors import AuthenticationError, ValidationError
+from airflow_provider_ileti.core.errors import AuthenticationError, TransientError, ValidationError
 
 DEFAULT_AUTH_URL = "https://iletiniz.com"
 #: Guess: the public client id of this provider (the WordPress plugin uses ``wordpress``).
@@ -128,18 +128,18 @@ class OAuthClient:
         self._post(REVOKE_PATH, form)
 
     def _post(self, path: str, form: dict[str, str]) -> Any:
+        """One POST over the HTTP layer (no redirect followed: a code or key must never go elsewhere)."""
         what = path.rsplit("/", 1)[-1]
+        hidden = tuple(form.get(k, "") for k in ("code", "code_verifier", REVOKE_TOKEN_FIELD))
+        http = HttpSession(HttpSettings(timeout=self.timeout, retries=0), service=SERVICE, secrets=hidden)
         try:
-            response = requests.post(self.auth_url + path, data=form, timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise AuthenticationError(
-                f"{what}: could not reach {self.auth_url} ({type(exc).__name__})", service=SERVICE
-            ) from None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if response.status_code == 400 and isinstance(body, dict):
+            answer = http.request("POST", self.auth_url + path, what=what, data=form)
+        except TransientError as exc:
+            raise AuthenticationError(f"{exc.message} ({self.auth_url})", service=SERVICE) from None
+        finally:
+            http.close()
+        body = answer.json_or_none()
+        if answer.status == 400 and isinstance(body, dict):
             raise AuthenticationError(
                 f"{what}: {body.get('error')}: "
                 f"{str(body.get('message') or body.get('error_description'))[:200]}",
@@ -147,4 +147,4 @@ class OAuthClient:
                 code=str(body.get("error")),
                 http_status=400,
             )
-        return interpret(what, response.status_code, body, request_id=response.headers.get("x-request-id"))
+        return interpret_answer(what, answer)

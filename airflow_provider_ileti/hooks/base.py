@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from airflow_provider_ileti.core.protocol import AsyncStatusClient, SmsClient
 
 DEFAULT_TIMEZONE = "Europe/Istanbul"
+#: As ``clients.http.settings`` (not imported: a DAG file importing a hook must not load the HTTP stack).
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -72,6 +74,28 @@ class IletiHook(BaseHook):
     def verify_ssl(self) -> bool:
         value = self.extra("verify_ssl", True)
         return value if isinstance(value, bool) else str(value).strip().lower() in _TRUE
+
+    @property
+    def retries(self) -> int | None:
+        """Retries after the first attempt (extra ``retries``); None: the client's own default."""
+        value = self.extra("retries")
+        return None if value is None else int(value)
+
+    @property
+    def max_answer_bytes(self) -> int:
+        """The largest answer read (extra ``max_answer_bytes``), counted after decompression."""
+        return int(self.extra("max_answer_bytes", DEFAULT_MAX_ANSWER_BYTES))
+
+    def http_options(self) -> dict[str, Any]:
+        """The HTTP layer's knobs, one vocabulary for every client: timeout, verify_ssl, retries, the cap."""
+        options: dict[str, Any] = {
+            "timeout": self.timeout,
+            "verify_ssl": self.verify_ssl,
+            "max_answer_bytes": self.max_answer_bytes,
+        }
+        if self.retries is not None:
+            options["retries"] = self.retries
+        return options
 
     @property
     def default_sender(self) -> str | None:

@@ -41,8 +41,7 @@ class IletinizHook(IletiHook):
             self._api_key,
             default_sender=self.default_sender,
             default_provider=self.extra("provider"),
-            timeout=self.timeout,
-            verify=self.verify_ssl,
+            **self.http_options(),
         )
 
     def get_client(self) -> IletinizClient:
@@ -51,9 +50,7 @@ class IletinizHook(IletiHook):
     def get_async_client(self) -> AsyncIletinizStatusClient:
         from airflow_provider_ileti.clients.iletiniz_async import AsyncIletinizStatusClient
 
-        return AsyncIletinizStatusClient(
-            self.base_url, self._api_key, timeout=self.timeout, verify=self.verify_ssl
-        )
+        return AsyncIletinizStatusClient(self.base_url, self._api_key, **self.http_options())
 
     def check_quota(self, planned: Any) -> QuotaCheck:
         """See ``IletinizClient.check_quota``: raises ``InsufficientCreditError`` with the upgrade link."""

@@ -1,9 +1,10 @@
 """Node SMS API hook: a ``node_sms`` connection -> a configured ``NodeClient`` (REST or SOAP).
 
 Connection: host (a host name or a full URL with path), port, schema, login (API username), password (API
-password); extras ``protocol`` (rest|soap), ``timezone`` (default Europe/Istanbul), ``timeout``,
-``verify_ssl`` and ``default_sender``. Client modules are imported inside the methods, so a DAG file that
-imports this hook loads no requests, zeep, lxml, httpx or phonenumbers.
+password); extras ``protocol`` (rest|soap), ``timezone`` (default Europe/Istanbul), ``default_sender`` and the
+HTTP knobs every hook shares (``timeout``, ``verify_ssl``, ``retries``, ``max_answer_bytes``). Client
+modules are imported inside the methods, so a DAG file that imports this hook loads no requests, zeep,
+lxml, httpx or phonenumbers.
 """
 
 from __future__ import annotations
@@ -59,9 +60,8 @@ class NodeSmsHook(IletiHook):
             password,
             protocol=self.protocol,
             timezone=self.timezone,
-            timeout=self.timeout,
-            verify_ssl=self.verify_ssl,
             default_sender=self.default_sender,
+            **self.http_options(),
         )
 
     def get_client(self) -> NodeClient:  # narrowed for type checkers
@@ -76,8 +76,7 @@ class NodeSmsHook(IletiHook):
             username,
             password,
             timezone=self.timezone,
-            timeout=self.timeout,
-            verify_ssl=self.verify_ssl,
+            **{**self.http_options(), "retries": 0},  # the trigger polls again; it does not retry
         )
 
     def test_connection(self) -> tuple[bool, str]:

@@ -29,7 +29,7 @@ def api_url(ileti_sandbox: Any) -> str:
 
 @pytest.fixture
 def client(api_url: str, sleeps: Sleeps) -> Iterator[IletinizClient]:
-    c = IletinizClient(api_url, ILETINIZ_API_KEY, timeout=5, attempts=3, sleep=sleeps)
+    c = IletinizClient(api_url, ILETINIZ_API_KEY, timeout=5, retries=2, sleep=sleeps)
     yield c
     c.close()
 

@@ -117,7 +117,7 @@ def test_full_connect_send_revoke(
     assert connect(ConnectOptions(conn_id="iletiniz_oauth", revoke=True), out=out, err=err) == 0
     assert store.load("iletiniz_oauth")["password"] is None  # type: ignore[index]
     with pytest.raises(AuthenticationError) as refused:
-        IletinizClient(api_url, key, attempts=1).send_message("+905551234567", "again")
+        IletinizClient(api_url, key, retries=0).send_message("+905551234567", "again")
     assert refused.value.http_status == 401 and key not in str(refused.value)
     assert len(state.snapshot()["jobs"]) == 1
 
@@ -137,7 +137,7 @@ def test_reconnect_updates_the_connection_and_revokes_the_old_key(
     # the replaced key is dead, the new one works; neither was printed
     assert state.keys[first].revoked and not state.keys[second["password"]].revoked
     with pytest.raises(AuthenticationError) as refused:
-        IletinizClient(api_url, first, attempts=1).get_account()
+        IletinizClient(api_url, first, retries=0).get_account()
     assert refused.value.http_status == 401
     assert IletinizClient(api_url, second["password"]).get_account().has_active_plan
     assert "previous key was revoked" in err.getvalue()
@@ -355,7 +355,7 @@ def test_narrow_scope_key_gets_403(api_url: str) -> None:
         .exchange(request, request.code_from_redirect(location))
         .api_key
     )
-    narrow = IletinizClient(api_url, key, attempts=1)
+    narrow = IletinizClient(api_url, key, retries=0)
     with pytest.raises(AuthenticationError, match="scope") as exc:
         narrow.get_account()
     assert exc.value.http_status == 403 and exc.value.code == "insufficient_scope"
@@ -382,7 +382,7 @@ def test_revoke_names_the_key_token_as_rfc_7009_does_and_the_key_stops_working(
     assert sent["body"]["token_type_hint"] == "access_token"
     assert state.keys[key].revoked
     with pytest.raises(Exception, match="401"):
-        IletinizClient(api_url, key, attempts=1).get_account()
+        IletinizClient(api_url, key, retries=0).get_account()
     assert ileti_sandbox.refusals() == []
 
 

@@ -90,14 +90,14 @@ def test_reads_give_up_as_transient(client: IletinizClient, ileti_sandbox: Any) 
 
 
 def test_wrong_key_is_401(api_url: str) -> None:
-    bad = IletinizClient(api_url, "iltz_test_nope", attempts=1)
+    bad = IletinizClient(api_url, "iltz_test_nope", retries=0)
     with pytest.raises(AuthenticationError) as exc:
         bad.get_account()
     assert exc.value.http_status == 401 and "iltz_test_nope" not in str(exc.value)
 
 
 def test_connection_refused_on_a_send_is_transient_and_safe() -> None:
-    c = IletinizClient("http://127.0.0.1:9", ILETINIZ_API_KEY, attempts=2, sleep=lambda s: None)
+    c = IletinizClient("http://127.0.0.1:9", ILETINIZ_API_KEY, retries=1, sleep=lambda s: None)
     with pytest.raises(TransientError, match="nothing was sent"):
         c.send_message("+905551234567", "x")
 

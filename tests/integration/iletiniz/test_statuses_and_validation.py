@@ -74,7 +74,7 @@ def test_another_key_does_not_see_cached_jobs(
     receipt = client.send(SendBatch(messages=(SmsMessage("x", ("+905551230001",)),)))
     ileti_sandbox.admin.clock(advance=60)
     client.get_statuses([receipt.reference])
-    stranger = IletinizClient(api_url, "iltz_test_someone_else", attempts=1)
+    stranger = IletinizClient(api_url, "iltz_test_someone_else", retries=0)
     with pytest.raises(Exception, match="401"):
         stranger.get_statuses([receipt.reference])
 

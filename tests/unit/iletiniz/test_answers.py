@@ -137,18 +137,6 @@ def test_token_answer_never_echoes_the_answer() -> None:
     assert "sk_secret_value" not in str(exc.value)
 
 
-def test_sync_and_async_share_one_retry_after_cap() -> None:
-    from airflow_provider_ileti.clients import iletiniz_async
-    from airflow_provider_ileti.clients.iletiniz_answers import MAX_RETRY_AFTER_SECONDS, retry_delay
-
-    assert MAX_RETRY_AFTER_SECONDS == 60.0
-    assert retry_delay(45.0, 1, 0.5) == 45.0  # was cut to 30 s by the async client
-    assert retry_delay(600.0, 1, 0.5) == MAX_RETRY_AFTER_SECONDS
-    assert [retry_delay(None, n, 0.5) for n in (1, 2, 3)] == [0.5, 1.0, 2.0]
-    assert retry_delay(None, 20, 0.5) == 30.0
-    assert iletiniz_async.retry_delay is retry_delay
-
-
 def test_final_job_cache_keeps_only_final_answers_and_is_bounded() -> None:
     from airflow_provider_ileti.clients.iletiniz_answers import FinalJobCache
 
