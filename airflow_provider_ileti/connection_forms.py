@@ -24,6 +24,17 @@ _TIMEOUT = {
     "schema": {"type": ["number", "null"], "minimum": 1},
     "description": "Seconds to wait for an answer. Default: 30.",
 }
+_RETRIES = {
+    "label": "Retries",
+    "schema": {"type": ["integer", "null"], "minimum": 0},
+    "description": "Retries of a request that is safe to repeat (a send that may have arrived never is). "
+    "A Retry-After longer than 60 s is left to the task's own retries. Default: the service client's.",
+}
+_MAX_ANSWER_BYTES = {
+    "label": "Largest answer (bytes)",
+    "schema": {"type": ["integer", "null"], "minimum": 1024},
+    "description": "Answers larger than this (after decompression) are refused. Default: 16777216 (16 MB).",
+}
 _VERIFY_SSL = {
     "label": "Verify TLS certificates",
     "schema": {"type": ["boolean", "null"]},
@@ -67,6 +78,8 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
             "timezone": _TIMEZONE,
             "timeout": _TIMEOUT,
             "verify_ssl": _VERIFY_SSL,
+            "retries": _RETRIES,
+            "max_answer_bytes": _MAX_ANSWER_BYTES,
             "default_sender": _DEFAULT_SENDER,
         },
     },
@@ -106,6 +119,8 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
             "timezone": _TIMEZONE,
             "timeout": _TIMEOUT,
             "verify_ssl": _VERIFY_SSL,
+            "retries": _RETRIES,
+            "max_answer_bytes": _MAX_ANSWER_BYTES,
             "default_sender": _DEFAULT_SENDER,
         },
     },
@@ -141,6 +156,8 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
             "timezone": _TIMEZONE,
             "timeout": _TIMEOUT,
             "verify_ssl": _VERIFY_SSL,
+            "retries": _RETRIES,
+            "max_answer_bytes": _MAX_ANSWER_BYTES,
             "default_sender": _DEFAULT_SENDER,
         },
     },
@@ -155,6 +172,8 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
         "conn-fields": {
             "timeout": _TIMEOUT,
             "verify_ssl": _VERIFY_SSL,
+            "retries": _RETRIES,
+            "max_answer_bytes": _MAX_ANSWER_BYTES,
             "default_sender": _DEFAULT_SENDER,
         },
     },
