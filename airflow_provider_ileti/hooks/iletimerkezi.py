@@ -2,8 +2,10 @@
 
 The connection's login is the API key and its password the panel-issued hash; instead of the hash the extra
 ``api_secret`` may hold the secret (the hash is then computed and registered with Airflow's secrets masker).
-``auth_method: password`` selects the old username/password form (login/password). Client modules are
-imported inside the methods, so a DAG file importing this hook pulls in no requests, lxml or httpx.
+``auth_method: password`` selects the old username/password form (login/password). Extras ``timeout``,
+``verify_ssl``, ``retries`` and ``max_answer_bytes`` set the HTTP layer's knobs (``clients.http.settings``).
+Client modules are imported inside the methods, so a DAG file importing this hook pulls in no requests, lxml
+or httpx.
 """
 
 from __future__ import annotations
@@ -51,6 +53,20 @@ class IletiMerkeziHook(IletiHook):
             mask_secret(api_hash)
         return {"key": conn.login, "api_hash": api_hash}
 
+    @property
+    def retries(self) -> int:
+        """Retries after the first attempt (extra ``retries``), for what may safely be repeated."""
+        from airflow_provider_ileti.clients.http.settings import DEFAULT_RETRIES
+
+        return int(self.extra("retries", DEFAULT_RETRIES))
+
+    @property
+    def max_answer_bytes(self) -> int:
+        """The largest answer read, decompressed (extra ``max_answer_bytes``)."""
+        from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES
+
+        return int(self.extra("max_answer_bytes", DEFAULT_MAX_ANSWER_BYTES))
+
     def _common_kwargs(self) -> dict[str, Any]:
         return {
             **self._auth_kwargs(),
@@ -58,17 +74,22 @@ class IletiMerkeziHook(IletiHook):
             "timezone": self.timezone,
             "timeout": self.timeout,
             "verify_ssl": self.verify_ssl,
+            "max_answer_bytes": self.max_answer_bytes,
         }
 
     def _build_client(self) -> IletiMerkeziClient:
         from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 
-        return IletiMerkeziClient(self.base_url, default_sender=self.default_sender, **self._common_kwargs())
+        return IletiMerkeziClient(
+            self.base_url, default_sender=self.default_sender, retries=self.retries, **self._common_kwargs()
+        )
 
     def get_client(self) -> IletiMerkeziClient:  # narrowed for type checkers
         return super().get_client()  # type: ignore[return-value]
 
     def get_async_client(self) -> AsyncIletiMerkeziStatusClient:
+        """A new async status client for a trigger; not given ``retries``: the trigger counts failed polls
+        itself, so a poll is not also retried inside the client."""
         from airflow_provider_ileti.clients.iletimerkezi.aio import AsyncIletiMerkeziStatusClient
 
         return AsyncIletiMerkeziStatusClient(self.base_url, **self._common_kwargs())

@@ -1,17 +1,23 @@
 """The async status reader the delivery sensor's trigger uses (httpx; never blocks the event loop).
 
 İleti Merkezi reports one order per request, so ``get_statuses`` sends one ``get-report`` per order, at
-most ``CONCURRENCY`` at a time.
+most ``CONCURRENCY`` at a time. Requests go through the shared HTTP layer (``AsyncHttpSession``: no
+redirect followed, the answer capped, ``timeout`` for the whole request) and answers are read by the same
+``wire.read_answer`` as the sync client's. A poll is not retried here by default (``retries=0``): the trigger
+rides out transient errors itself (``triggers.delivery``); a retry, when asked for, goes through the shared
+policy (``RetryPolicy.arun``).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
 
 import httpx
 
+from airflow_provider_ileti.clients.http import HttpSettings, RetryPolicy
+from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
+from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, DEFAULT_TIMEOUT
 from airflow_provider_ileti.clients.iletimerkezi import codec, validation, wire
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
 from airflow_provider_ileti.clients.iletimerkezi.client import (
@@ -21,7 +27,7 @@ from airflow_provider_ileti.clients.iletimerkezi.client import (
     STATUS_ROW_COUNT,
 )
 from airflow_provider_ileti.clients.iletimerkezi.codes import SERVICE
-from airflow_provider_ileti.core.errors import NotChangeableError, TransientError, ValidationError
+from airflow_provider_ileti.core.errors import NotChangeableError, ValidationError
 from airflow_provider_ileti.core.models import DeliveryPhase, DeliveryStatus
 
 #: Report requests in flight at once per trigger. Guess: polite to a service that limits 100 SMS/s.
@@ -45,49 +51,48 @@ class AsyncIletiMerkeziStatusClient:
         password: str | None = None,
         format: str = wire.XML,
         timezone: str = DEFAULT_TIMEZONE,
-        timeout: float = 30.0,
+        timeout: float = DEFAULT_TIMEOUT,
         verify_ssl: bool = True,
+        retries: int = 0,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         client: httpx.AsyncClient | None = None,
     ) -> None:
+        """``retries`` defaults to 0: the trigger counts failed polls itself. ``client``: an httpx client
+        to send through (tests); the layer's rules (no redirect, the cap, the deadline) still apply."""
         if format not in wire.FORMATS:
             raise ValidationError("format", format, "must be xml or json", service=SERVICE)
+        settings = HttpSettings(
+            timeout=timeout, verify_ssl=verify_ssl, retries=retries, max_answer_bytes=max_answer_bytes
+        )
         self.base_url = base_url.rstrip("/")
         self._credentials = Credentials(
             key=key, api_hash=api_hash, secret=api_secret, username=username, password=password
         )
         self.format = format
         self.timezone = timezone
-        self._http = client or httpx.AsyncClient(timeout=timeout, verify=verify_ssl)
+        self.retries = settings.retries
+        self._policy = RetryPolicy(retries=settings.retries)
+        self._http = AsyncHttpSession(
+            settings,
+            service=SERVICE,
+            secrets=(self._credentials.key or "", *self._credentials.secrets()),
+            client=client,
+        )
         self._limit = asyncio.Semaphore(CONCURRENCY)
 
     def __repr__(self) -> str:
         return f"AsyncIletiMerkeziStatusClient(base_url={self.base_url!r}, auth={self._credentials!r})"
 
-    async def _post(self, operation: str, tree: dict[str, Any]) -> dict[str, Any]:
+    async def _post(self, operation: str, tree: codec.Tree) -> codec.Tree:
         url = f"{self.base_url}/{wire.path_for(operation, self.format)}"
         headers = {"Content-Type": wire.content_type(self.format), "Accept": wire.content_type(self.format)}
-        try:
-            async with self._http.stream(
-                "POST", url, content=wire.encode(tree, self.format), headers=headers
-            ) as resp:
-                body = bytearray()
-                async for chunk in resp.aiter_bytes():
-                    body.extend(chunk)
-                    if len(body) > codec.MAX_ANSWER_BYTES:  # refused by the parser; stop reading
-                        break
-        except httpx.HTTPError as exc:
-            raise TransientError(
-                f"{operation}: could not reach İleti Merkezi ({type(exc).__name__})",
-                service=SERVICE,
-                code="network",
-            ) from None
-        return wire.read_answer(
-            operation=operation,
-            fmt=self.format,
-            http_status=resp.status_code,
-            body=bytes(body),
-            retry_after=resp.headers.get("Retry-After"),
-        )
+        body = wire.encode(tree, self.format)
+
+        async def once() -> codec.Tree:
+            answer = await self._http.request("POST", url, what=operation, content=body, headers=headers)
+            return wire.read_answer(answer, fmt=self.format)
+
+        return await self._policy.arun(once, what=f"İleti Merkezi {operation}", idempotent=True)
 
     async def get_status(self, reference: str) -> DeliveryStatus:
         oid = validation.check_order_id(reference)

@@ -2,9 +2,11 @@
 
 Sending is at most once. İleti Merkezi takes no client-side id, and its only protection against a repeated
 order (451: the same text to the same numbers within 10 minutes) is short and refuses rather than resolves,
-so a send is retried only when it surely did not reach the service (connection refused, 429, 503); any
-other failure after the request may have been written is an ``AmbiguousSendError`` that says what may have
-gone out. Reads are retried on transient failures with backoff that honours ``Retry-After``.
+so a send is retried only when it surely did not reach the service (no connection made, 429, the
+maintenance answer); any other failure after the request may have been written is an
+``AmbiguousSendError`` that says what may have gone out. Reads are retried on transient failures. Requests,
+retries and ``Retry-After`` go through the shared HTTP layer (``clients.http``): no redirect is followed, the
+answer is capped (``max_answer_bytes``) and ``timeout`` bounds the whole request.
 
 Left out on purpose: the Ruby gem's "Servis Durumu" (service status) and "Hesap Bilgileri" (account info).
 The seeds show no more than their names: for the status only ``IletiMerkezi.status # return true or
@@ -25,9 +27,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
-import requests
-import urllib3.exceptions
-
+from airflow_provider_ileti.clients.http import Answer, HttpSettings, RetryPolicy
+from airflow_provider_ileti.clients.http.settings import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+)
+from airflow_provider_ileti.clients.http.sync import HttpSession
 from airflow_provider_ileti.clients.iletimerkezi import codec, validation, wire
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
 from airflow_provider_ileti.clients.iletimerkezi.codes import SERVICE
@@ -57,11 +63,6 @@ STATUS_ROW_COUNT = 1
 STATUS_BATCH = 100
 #: Numbers per add/delete black list request. Guess: the official SDKs send one ``number``.
 BLACKLIST_NUMBERS_PER_REQUEST = 1
-DEFAULT_RETRIES = 3
-DEFAULT_BACKOFF = 0.5
-MAX_BACKOFF = 30.0
-#: Longest ``Retry-After`` we wait inside the client; longer waits are left to Airflow's retries.
-MAX_RETRY_AFTER = 60.0
 #: ``SendBatch`` options an order carries (``sendDateTime``, ``iys``, ``iysList``); it has no validity, push
 #: URL or title, so a batch asking for one is refused (``core.options``).
 HONOURED_OPTIONS = frozenset({"send_at", "commercial", "iys_recipient_type"})
@@ -70,7 +71,8 @@ _URL_SECRETS = re.compile(r"(?i)\b(hash|key|password)=[^&\s\"']*")
 
 
 class _RedactQuerySecrets(logging.Filter):
-    """urllib3 logs request lines at DEBUG, with the GET send's ``key``/``hash``: blank them."""
+    """urllib3 logs request lines at DEBUG (``urllib3.connectionpool``), with the GET send's ``key`` and
+    ``hash`` in the query: blank them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.args and isinstance(record.args, tuple):
@@ -89,35 +91,6 @@ def _install_log_redaction() -> None:
     logger = logging.getLogger("urllib3.connectionpool")
     if _URLLIB3_FILTER not in logger.filters:
         logger.addFilter(_URLLIB3_FILTER)
-
-
-def _surely_not_sent(exc: requests.RequestException) -> bool:
-    """True when the connection was never made, so the request cannot have reached the service."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return True
-    if isinstance(exc, requests.exceptions.ConnectionError):
-        reason = exc.args[0] if exc.args else None
-        inner = getattr(reason, "reason", reason)
-        return isinstance(
-            inner, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError
-        )
-    return False
-
-
-def _read_capped(resp: requests.Response) -> bytes:
-    """The body, read no further than one byte past ``codec.MAX_ANSWER_BYTES`` (decompressed), so a
-    hostile or runaway answer cannot fill memory; the parser then refuses the oversized body."""
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        for chunk in resp.iter_content(64 * 1024):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > codec.MAX_ANSWER_BYTES:
-                break
-    finally:
-        resp.close()
-    return b"".join(chunks)
 
 
 #: A page equal to the one before: the service ignores ``page``, and paging on would never end.
@@ -162,27 +135,40 @@ class IletiMerkeziClient:
         password: str | None = None,
         format: str = wire.XML,
         timezone: str = DEFAULT_TIMEZONE,
-        timeout: float = 30.0,
+        timeout: float = DEFAULT_TIMEOUT,
         verify_ssl: bool = True,
-        default_sender: str | None = None,
         retries: int = DEFAULT_RETRIES,
-        backoff: float = DEFAULT_BACKOFF,
-        session: requests.Session | None = None,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        default_sender: str | None = None,
+        session: HttpSession | None = None,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
+        """``timeout``: seconds for a whole request; ``retries``: after the first attempt, for what may be
+        repeated; ``max_answer_bytes``: the largest answer read (decompressed). ``session``: an
+        ``HttpSession`` to use instead of a new one; ``sleep``: the wait between retries (tests)."""
         if format not in wire.FORMATS:
             raise ValidationError("format", format, "must be xml or json", service=SERVICE)
+        settings = HttpSettings(
+            timeout=timeout, verify_ssl=verify_ssl, retries=retries, max_answer_bytes=max_answer_bytes
+        )
         self.base_url = base_url.rstrip("/")
         self._credentials = Credentials(
             key=key, api_hash=api_hash, secret=api_secret, username=username, password=password
         )
         self.format = format
         self.timezone = timezone
-        self.timeout = timeout
-        self.verify_ssl = verify_ssl
+        self.timeout = settings.timeout
+        self.verify_ssl = settings.verify_ssl
+        self.retries = settings.retries
+        self.max_answer_bytes = settings.max_answer_bytes
         self.default_sender = default_sender
-        self.retries = retries
-        self.backoff = backoff
-        self._session = session or requests.Session()
+        self._policy = RetryPolicy(retries=settings.retries)
+        self._sleep = sleep if sleep is not None else time.sleep
+        self._http = session or HttpSession(
+            settings,
+            service=SERVICE,
+            secrets=(self._credentials.key or "", *self._credentials.secrets()),
+        )
         _install_log_redaction()
 
     def __repr__(self) -> str:
@@ -190,84 +176,46 @@ class IletiMerkeziClient:
         return f"IletiMerkeziClient(base_url={self.base_url!r}, format={self.format!r}, auth={auth!r})"
 
     # -- transport ---------------------------------------------------------------------------------
-    def _wait(self, attempt: int, exc: TransientError) -> float:
-        if exc.retry_after is not None:
-            return exc.retry_after
-        return min(self.backoff * (2 ** (attempt - 1)), MAX_BACKOFF)
+    def _retrying(self, call: Callable[[], T], operation: str, *, idempotent: bool) -> T:
+        """``call()`` by the shared retry policy (``Retry-After`` above its cap fails at once, for Airflow's
+        task retry to wait); ``idempotent=False``: again only when the request surely never arrived."""
+        return self._policy.run(
+            call, what=f"İleti Merkezi {operation}", idempotent=idempotent, sleep=self._sleep
+        )
 
-    def _retrying(self, call: Callable[[], T], what: str) -> T:
-        """``call()`` again after a transient failure, up to ``retries`` times.
+    def _exchange(
+        self, method: str, url: str, operation: str, fmt: str, body: bytes | None = None
+    ) -> codec.Tree:
+        """One request through the HTTP layer, its answer read (``wire.read_answer``); no retry here."""
+        headers = (
+            None
+            if body is None
+            else {"Content-Type": wire.content_type(fmt), "Accept": wire.content_type(fmt)}
+        )
+        answer: Answer = self._http.request(method, url, what=operation, data=body, headers=headers)
+        return wire.read_answer(answer, fmt=fmt)
 
-        A ``Retry-After`` longer than ``MAX_RETRY_AFTER`` is not waited out here (nor cut short, which
-        would only be refused again): the error goes up at once, for Airflow's retries to wait.
-        """
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return call()
-            except TransientError as exc:
-                if exc.retry_after is not None and exc.retry_after > MAX_RETRY_AFTER:
-                    raise TransientError(
-                        f"{exc.message}; the service asks to wait {exc.retry_after:g}s (Retry-After), "
-                        f"longer than the {MAX_RETRY_AFTER:g}s this client waits: left to the task's retries",
-                        retry_after=exc.retry_after,
-                        service=exc.service,
-                        code=exc.code,
-                        http_status=exc.http_status,
-                    ) from None
-                if attempt > self.retries:
-                    raise
-                delay = self._wait(attempt, exc)
-                log.warning(
-                    "İleti Merkezi %s: %s; retry %d/%d in %.1fs", what, exc, attempt, self.retries, delay
-                )
-                time.sleep(delay)
-
-    def _post_once(self, operation: str, tree: codec.Tree, fmt: str, send_summary: str | None) -> codec.Tree:
+    def _post_once(self, operation: str, tree: codec.Tree, fmt: str) -> codec.Tree:
         url = f"{self.base_url}/{wire.path_for(operation, fmt)}"
-        headers = {"Content-Type": wire.content_type(fmt), "Accept": wire.content_type(fmt)}
-        try:
-            resp = self._session.post(
-                url,
-                data=wire.encode(tree, fmt),
-                headers=headers,
-                timeout=self.timeout,
-                verify=self.verify_ssl,
-                stream=True,
-            )
-            body = _read_capped(resp)
-        except requests.RequestException as exc:
-            raise self._transport_error(operation, exc, send_summary) from None
-        return wire.read_answer(
-            operation=operation,
-            fmt=fmt,
-            http_status=resp.status_code,
-            body=body,
-            retry_after=resp.headers.get("Retry-After"),
-            send_summary=send_summary,
-        )
-
-    def _transport_error(
-        self, operation: str, exc: requests.RequestException, send_summary: str | None
-    ) -> Exception:
-        # Never str(exc): requests puts the URL (with the GET form's hash) into its messages.
-        if send_summary is not None and not _surely_not_sent(exc):
-            return wire.ambiguous_transport(operation, exc, send_summary)
-        return TransientError(
-            f"{operation}: could not reach İleti Merkezi ({type(exc).__name__})",
-            service=SERVICE,
-            code="network",
-        )
+        return self._exchange("POST", url, operation, fmt, wire.encode(tree, fmt))
 
     def _call(self, operation: str, tree: codec.Tree, *, fmt: str | None = None) -> codec.Tree:
         """A read (or an idempotent change): retried on transient failures."""
         chosen = fmt or self.format
-        return self._retrying(lambda: self._post_once(operation, tree, chosen, None), operation)
+        return self._retrying(lambda: self._post_once(operation, tree, chosen), operation, idempotent=True)
 
-    def _send_call(self, operation: str, tree: codec.Tree, summary: str) -> codec.Tree:
-        """A send: retried only when it surely did not reach the service."""
-        return self._retrying(lambda: self._post_once(operation, tree, self.format, summary), operation)
+    def _send_once(self, operation: str, once: Callable[[], codec.Tree], summary: str) -> codec.Tree:
+        """A send: repeated only when it surely did not reach the service; where it may have (a transient
+        failure that may come after the service took it, an answer we cannot read), ``AmbiguousSendError``
+        naming what may have gone out."""
+        try:
+            return self._retrying(once, operation, idempotent=False)
+        except TransientError as exc:
+            if exc.maybe_processed:
+                raise wire.ambiguous_send(operation, exc, summary) from None
+            raise
+        except ProtocolError as exc:
+            raise wire.ambiguous_send(operation, exc, summary) from None
 
     @property
     def _auth(self) -> dict[str, Any]:
@@ -361,7 +309,7 @@ class IletiMerkeziClient:
 
     def _submit(self, tree: codec.Tree, summary: str, message_count: int, total: int) -> str:
         """POST a prepared order once (retried only if it surely did not arrive); the order id."""
-        answer = self._send_call("send-sms", tree, summary)
+        answer = self._send_once("send-sms", lambda: self._post_once("send-sms", tree, self.format), summary)
         order_id = wire.order_id_of(answer, operation="send-sms", send_summary=summary)
         log.info(
             "İleti Merkezi order %s accepted: %d message(s), %d recipient(s)", order_id, message_count, total
@@ -379,7 +327,9 @@ class IletiMerkeziClient:
     ) -> str:
         """The GET form (``send-sms/get/``): one text to many numbers, no schedule; returns the order id.
 
-        The URL carries the key and hash, so it is never logged or put into an error.
+        The URL carries the key and hash, so it is never logged or put into an error (urllib3's DEBUG
+        request line is redacted by ``_RedactQuerySecrets``; the HTTP layer names the operation, never the
+        URL, and follows no redirect that would take the query elsewhere).
         """
         tree, summary, total = self._prepare([(text, list(numbers))], sender, None, commercial, iys_list)
         order = tree["order"]
@@ -393,23 +343,9 @@ class IletiMerkeziClient:
         if order.get("iysList"):
             params["iysList"] = order["iysList"]
         url = f"{self.base_url}/send-sms/get/?{urlencode(params, quote_via=quote)}"
-
-        def once() -> codec.Tree:
-            try:
-                resp = self._session.get(url, timeout=self.timeout, verify=self.verify_ssl, stream=True)
-                body = _read_capped(resp)
-            except requests.RequestException as exc:
-                raise self._transport_error("send-sms/get", exc, summary) from None
-            return wire.read_answer(
-                operation="send-sms/get",
-                fmt=wire.XML,
-                http_status=resp.status_code,
-                body=body,
-                retry_after=resp.headers.get("Retry-After"),
-                send_summary=summary,
-            )
-
-        answer = self._retrying(once, "send-sms/get")
+        answer = self._send_once(
+            "send-sms/get", lambda: self._exchange("GET", url, "send-sms/get", wire.XML), summary
+        )
         order_id = wire.order_id_of(answer, operation="send-sms/get", send_summary=summary)
         log.info("İleti Merkezi order %s accepted (GET form): %d recipient(s)", order_id, total)
         return order_id
@@ -643,7 +579,7 @@ class IletiMerkeziClient:
         return self.senders()
 
     def close(self) -> None:
-        self._session.close()
+        self._http.close()
 
     def __enter__(self) -> IletiMerkeziClient:
         return self

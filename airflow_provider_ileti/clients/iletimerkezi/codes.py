@@ -3,6 +3,8 @@
 The service answers ``<status><code/><message/></status>`` and mirrors the code in the HTTP status.
 Final errors (a retry cannot help) map to ``ServiceError`` subclasses; maintenance, 429 and 5xx map to
 ``TransientError``. The vendor's meaning goes into the message so a failed task says what to fix.
+A 429 and the maintenance answer (503) refuse a request before the service acts on it, so their
+``TransientError`` says ``maybe_processed=False``: a send may be repeated after them (``clients.http.retry``).
 """
 
 from __future__ import annotations
@@ -82,6 +84,11 @@ ERRORS: dict[int, tuple[type[IletiError], str]] = {
     503: (TransientError, "the service is temporarily unavailable (maintenance)"),
 }
 
+TOO_MANY_REQUESTS = 429
+MAINTENANCE = 503
+#: Codes the service answers before it acts on a request: too many requests, and its maintenance answer.
+REFUSED_BEFORE_ACTING = frozenset({TOO_MANY_REQUESTS, MAINTENANCE})
+
 #: On cancel-order, 455 means the order exists but is already going out: it cannot be changed.
 CANCEL_OVERRIDES: dict[int, type[IletiError]] = {455: NotChangeableError}
 
@@ -93,11 +100,13 @@ def error_for(
     operation: str,
     http_status: int | None = None,
     retry_after: float | None = None,
+    detail: str | None = None,
 ) -> IletiError:
     """The error for a non-200 status code, naming the operation, the code and the vendor's meaning.
 
     ``server_message`` is the service's own text (no secrets: the service never echoes them); it is shown
-    after our explanation because it is often Turkish and terse.
+    after our explanation because it is often Turkish and terse. ``detail`` is what we saw instead of the
+    service's envelope (an HTML page from a proxy: status, content type, a masked excerpt).
     """
     cls, meaning = ERRORS.get(code, (ServiceError, "unknown status code"))
     if code not in ERRORS and (code >= 500 or code in (408, 425)):
@@ -105,9 +114,14 @@ def error_for(
     if operation == "cancel-order":
         cls = CANCEL_OVERRIDES.get(code, cls)
     said = f' (service said: "{server_message[:200]}")' if server_message else ""
-    message = f"{operation} failed: {meaning}{said}"
+    message = f"{operation} failed: {meaning}{said}" + (f"; the answer was {detail}" if detail else "")
     if issubclass(cls, TransientError):
         return TransientError(
-            message, retry_after=retry_after, service=SERVICE, code=str(code), http_status=http_status
+            message,
+            retry_after=retry_after,
+            maybe_processed=code not in REFUSED_BEFORE_ACTING,
+            service=SERVICE,
+            code=str(code),
+            http_status=http_status,
         )
     return cls(message, service=SERVICE, code=str(code), http_status=http_status)

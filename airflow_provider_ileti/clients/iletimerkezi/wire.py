@@ -1,7 +1,8 @@
 """Requests as trees and answers as errors or trees: the part the sync and async clients share.
 
-Nothing here does I/O. ``read_answer`` decides, from an HTTP status and a body, whether the call
-succeeded, failed for good, may be retried, or — for a send — may have gone out (``AmbiguousSendError``).
+Nothing here does I/O. ``read_answer`` decides, from an ``Answer`` of the HTTP layer (``clients.http``),
+whether the call succeeded, failed for good or may be retried (and then whether the service may have acted
+on it); ``ambiguous_send`` is the error for a send whose order may exist.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from airflow_provider_ileti.clients.http import Answer, WrongAnswerKindError, parse_retry_after
 from airflow_provider_ileti.clients.iletimerkezi import codec
-from airflow_provider_ileti.clients.iletimerkezi.codes import OK, SERVICE, error_for
+from airflow_provider_ileti.clients.iletimerkezi.codes import OK, SERVICE, TOO_MANY_REQUESTS, error_for
 from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,
@@ -23,8 +25,6 @@ XML = "xml"
 JSON = "json"
 FORMATS = (XML, JSON)
 
-#: Statuses that prove a send was refused before the service accepted it: safe to send again.
-SEND_NOT_ACCEPTED_STATUSES = frozenset({429, 503})
 #: ``sendDateTime`` on the wire: Turkish wall clock, never with seconds (with seconds the service ignores
 #: the schedule and sends at once).
 SEND_DATE_FORMAT = "DD/MM/YYYY HH:mm"
@@ -107,13 +107,9 @@ def blacklist_number_tree(auth: dict[str, Any], numbers: Sequence[str]) -> codec
 
 
 # -- answers --------------------------------------------------------------------------------------
-def parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+#: How the HTTP layer ends a network failure's message when the request may have arrived (left out of ours,
+#: which says it in the service's words).
+MAY_HAVE_REACHED = "; the request may have reached the server"
 
 
 def _ambiguous(
@@ -129,74 +125,63 @@ def _ambiguous(
     )
 
 
-def ambiguous_transport(operation: str, exc: BaseException, summary: str) -> AmbiguousSendError:
-    """A send's connection failed after the request may have been written (timeout, reset, drop)."""
-    return _ambiguous(
-        operation, f"the connection failed with {type(exc).__name__} before an answer came", summary
-    )
+def ambiguous_send(operation: str, exc: TransientError | ProtocolError, summary: str) -> AmbiguousSendError:
+    """A send that failed where the order may exist: a transient failure that may come after the service
+    took the request (``maybe_processed``: no or a cut answer, a 5xx), or an answer we cannot read."""
+    reason = exc.message.removeprefix(f"{operation}: ").removesuffix(MAY_HAVE_REACHED)
+    why = reason if isinstance(exc, TransientError) else f"the answer could not be read ({reason})"
+    return _ambiguous(operation, why, summary, http_status=exc.http_status)
 
 
-def read_answer(
-    *,
-    operation: str,
-    fmt: str,
-    http_status: int,
-    body: bytes,
-    retry_after: str | None = None,
-    send_summary: str | None = None,
-) -> codec.Tree:
+def read_answer(answer: Answer, *, fmt: str) -> codec.Tree:
     """The answer's tree when ``status.code`` is 200; otherwise the right error.
 
-    ``send_summary`` marks a send: then any failure after which the order may exist (a 5xx other than
-    503, an unreadable 2xx body) is an ``AmbiguousSendError`` naming what may have gone out.
+    A 429 and the maintenance answer are ``TransientError(maybe_processed=False)`` (refused before the
+    service acted); any other 5xx is transient and may have been processed; an answer that is not the
+    service's envelope is ``WrongAnswerKindError`` with the status, content type and a masked excerpt. Whether
+    a failure makes a send ambiguous is the client's decision (``ambiguous_send``), not this function's.
     """
-    sending = send_summary is not None
-    wait = parse_retry_after(retry_after)
+    operation, http_status = answer.what, answer.status
+    wait = parse_retry_after(answer.retry_after)
     try:
-        tree = codec.parse_json(body) if fmt == JSON else codec.parse_xml(body)
+        tree = codec.parse_json(answer.body) if fmt == JSON else codec.parse_xml(answer.body)
     except ProtocolError as exc:
-        if http_status in SEND_NOT_ACCEPTED_STATUSES:
+        kind = "JSON" if fmt == JSON else "XML"
+        if http_status == TOO_MANY_REQUESTS:
+            # a 429 refuses before acting whatever its body; a 503 is the maintenance answer only in the
+            # service's envelope (from a proxy it proves nothing about the order)
             raise error_for(
                 http_status, None, operation=operation, http_status=http_status, retry_after=wait
             ) from None
         if http_status >= 500:
-            if sending:
-                raise _ambiguous(
-                    operation,
-                    f"HTTP {http_status} with an unreadable body",
-                    send_summary or "",
-                    http_status=http_status,
-                ) from None
             raise TransientError(
-                f"{operation}: HTTP {http_status} from the server or a proxy ({exc.message})",
+                f"{operation}: the server or a proxy answered {answer.describe()}, not {kind}",
                 service=SERVICE,
                 code=str(http_status),
                 http_status=http_status,
                 retry_after=wait,
             ) from None
-        if sending and 200 <= http_status < 300:
-            raise _ambiguous(
-                operation,
-                f"the answer could not be read ({exc.message})",
-                send_summary or "",
-                http_status=http_status,
-            ) from None
         if 400 <= http_status < 500:
-            raise error_for(http_status, None, operation=operation, http_status=http_status) from None
-        raise ProtocolError(
-            f"{operation}: {exc.message}", service=SERVICE, code=str(http_status), http_status=http_status
+            raise error_for(
+                http_status,
+                None,
+                operation=operation,
+                http_status=http_status,
+                detail=f"{answer.describe()}, not {kind}",
+            ) from None
+        wrong = answer.wrong_kind(kind)
+        raise WrongAnswerKindError(
+            f"{wrong.message} ({exc.message})",
+            service=SERVICE,
+            code=str(http_status),
+            http_status=http_status,
         ) from None
     status = codec.section(tree, "status")
     code = codec.as_int(status.get("code"), default=http_status)
     if code == OK:
         return tree
     message = codec.text_of(status.get("message"))
-    error = error_for(code, message, operation=operation, http_status=http_status, retry_after=wait)
-    if sending and isinstance(error, TransientError) and code not in SEND_NOT_ACCEPTED_STATUSES:
-        raise _ambiguous(
-            operation, f"status {code} ({error.message})", send_summary or "", http_status=http_status
-        )
-    raise error
+    raise error_for(code, message, operation=operation, http_status=http_status, retry_after=wait)
 
 
 def order_id_of(tree: codec.Tree, *, operation: str, send_summary: str) -> str:

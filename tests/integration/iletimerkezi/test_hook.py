@@ -44,7 +44,7 @@ async def test_default_conn_id_and_async_client(conn_id, path, ileti_sandbox_env
     finally:
         await aclient.aclose()
         hook.close()
-    assert aclient._http.is_closed
+    assert aclient._http._client.is_closed  # the HTTP layer's httpx client
     assert (status.reference, status.phase, status.delivered) == (order_id, DeliveryPhase.COMPLETE, 1)
     reads = im_requests(ileti_sandbox_env, path)
     assert len(reads) == 1 and reads[0]["status"] == 200
@@ -84,3 +84,33 @@ def test_old_username_password_connection(ileti_sandbox_env, monkeypatch):
     )
     ok, _ = IletiMerkeziHook("im_old").test_connection()
     assert ok
+
+
+async def test_the_http_knobs_come_from_the_connection_extras(ileti_sandbox_env, monkeypatch):
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_IM_KNOBS",
+        json.dumps(
+            {
+                "conn_type": "iletimerkezi",
+                "host": f"{ileti_sandbox_env.url}/iletimerkezi/v1",
+                "login": "sandbox-key",
+                "password": "h",
+                "extra": {"timeout": "7", "verify_ssl": "false", "retries": "1", "max_answer_bytes": "65536"},
+            }
+        ),
+    )
+    hook = IletiMerkeziHook("im_knobs")
+    client = hook.get_client()
+    assert (client.timeout, client.verify_ssl, client.retries, client.max_answer_bytes) == (
+        7.0,
+        False,
+        1,
+        65536,
+    )
+    aclient = hook.get_async_client()
+    try:
+        assert aclient.retries == 0  # the trigger counts failed polls itself
+    finally:
+        await aclient.aclose()
+    defaults = IletiMerkeziHook()
+    assert (defaults.retries, defaults.max_answer_bytes) == (3, 16 * 1024 * 1024)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from airflow_provider_ileti.clients.http import AnswerTooLargeError, WrongAnswerKindError
 from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
 from airflow_provider_ileti.core.errors import AmbiguousSendError, ProtocolError, TransientError
 
@@ -63,9 +64,16 @@ def hostile() -> Iterator[_Server]:
     server.close()
 
 
-def _client(server: _Server, fmt: str = "xml") -> IletiMerkeziClient:
+def _client(server: _Server, fmt: str = "xml", **kwargs: object) -> IletiMerkeziClient:
     return IletiMerkeziClient(
-        server.url, key="k", api_hash="h", format=fmt, default_sender="APITEST", retries=1, backoff=0.0
+        server.url,
+        key="k",
+        api_hash="h",
+        format=fmt,
+        default_sender="APITEST",
+        retries=1,
+        sleep=lambda seconds: None,
+        **kwargs,  # type: ignore[arg-type]
     )
 
 
@@ -95,10 +103,16 @@ def test_billion_laughs(hostile):
 
 def test_html_error_page_with_200(hostile):
     hostile.content_type = "text/html"
-    hostile.body = b"<html><head><title>Login</title></head><body><p>Please sign in</p></body></html>"
-    with pytest.raises(ProtocolError, match="<html>"):
+    hostile.body = (
+        b"<html><head><title>Login</title></head>"
+        b"<body><p>Please sign in, call 0532 123 45 67</p></body></html>"
+    )
+    with pytest.raises(WrongAnswerKindError, match="<html>") as info:
         _client(hostile).get_balance()
-    with pytest.raises(ProtocolError, match="not valid JSON"):
+    text = str(info.value)
+    assert "expected XML, got HTTP 200, text/html" in text and "Please sign in" in text
+    assert "123 45 67" not in text  # the excerpt's numbers are masked
+    with pytest.raises(WrongAnswerKindError, match="expected JSON, got HTTP 200, text/html.*not valid JSON"):
         _client(hostile, "json").get_balance()
 
 
@@ -106,7 +120,7 @@ def test_html_error_page_with_502_is_transient_for_reads(hostile):
     hostile.status = 502
     hostile.content_type = "text/html"
     hostile.body = b"<html><body><h1>502 Bad Gateway</h1><hr></body></html>"
-    with pytest.raises(TransientError, match="HTTP 502"):
+    with pytest.raises(TransientError, match="HTTP 502, text/html: '<html><body><h1>502 Bad Gateway"):
         _client(hostile).get_balance()
     assert hostile.hits == 2  # retried once
 
@@ -159,15 +173,21 @@ def test_accepted_answer_without_order_id_to_the_get_send_is_ambiguous(hostile):
     assert hostile.hits == 1
 
 
-def test_oversized_answer_is_refused_without_reading_it_all(hostile, monkeypatch):
-    from airflow_provider_ileti.clients.iletimerkezi import codec
-
-    monkeypatch.setattr(codec, "MAX_ANSWER_BYTES", 1024)
+def test_oversized_answer_is_refused_without_reading_it_all(hostile):
+    """One cap, the HTTP layer's ``max_answer_bytes`` (a connection extra), not a second one in the codec."""
     hostile.body = (
         b"<response><status><code>200</code><message>" + b"a" * 200_000 + b"</message></status></response>"
     )
-    with pytest.raises(ProtocolError, match="larger than"):
-        _client(hostile).get_balance()
+    with pytest.raises(AnswerTooLargeError, match="larger than 1024 bytes.*max_answer_bytes"):
+        _client(hostile, max_answer_bytes=1024).get_balance()
+    assert hostile.hits == 1  # a protocol error is final: not retried
+
+
+def test_oversized_answer_to_a_send_is_ambiguous(hostile):
+    hostile.body = b"<response><status><code>200</code></status><order><id>1</id></order>" + b" " * 4096
+    with pytest.raises(AmbiguousSendError, match="larger than 1024 bytes"):
+        _client(hostile, max_answer_bytes=1024).send_sms("Merhaba", ["5555550001"])
+    assert hostile.hits == 1
 
 
 def test_body_cut_short_on_a_send_is_ambiguous(hostile):

@@ -37,10 +37,14 @@ def test_server_error_on_send_is_ambiguous(xml_client, ileti_sandbox):
 
 
 def test_read_timeout_on_send_is_ambiguous(ileti_sandbox):
+    """The body went out, then no answer within the timeout: not repeated, ambiguous, within the deadline."""
     client = make_client(ileti_sandbox, timeout=0.3)
     ileti_sandbox.admin.add_fault(SEND, "delay", delay=1.0, times=1)
-    with pytest.raises(AmbiguousSendError, match="ReadTimeout"):
+    started = time.monotonic()
+    with pytest.raises(AmbiguousSendError, match="0.3s timeout") as info:
         client.send_sms("Merhaba", ["5555550001"])
+    assert time.monotonic() - started < 0.3 + 2
+    assert "may have reached İleti Merkezi" in str(info.value) and "90555***0001" in str(info.value)
     assert len(im_requests(ileti_sandbox, "/send-sms")) == 1
     # The delayed handler still runs and the order goes out: the error was right to say "may have gone
     # out". Wait for it here, or it would land in the state of whichever test runs next.
@@ -58,60 +62,61 @@ def test_maintenance_503_before_acceptance_is_retried(xml_client, ileti_sandbox)
     assert len(ileti_sandbox.admin.state("iletimerkezi")["orders"]) == 1
 
 
-def test_rate_limit_is_retried_honouring_retry_after(xml_client, ileti_sandbox, monkeypatch):
+def test_rate_limit_is_retried_honouring_retry_after(ileti_sandbox):
     waits: list[float] = []
-    monkeypatch.setattr("airflow_provider_ileti.clients.iletimerkezi.client.time.sleep", waits.append)
+    client = make_client(ileti_sandbox, sleep=waits.append)
     ileti_sandbox.admin.add_fault(SEND, "rate_limit", retry_after=7, times=1)
-    assert xml_client.send_sms("Merhaba", ["5555550001"]).isdigit()
+    assert client.send_sms("Merhaba", ["5555550001"]).isdigit()
     assert waits == [7.0]
 
 
 @pytest.mark.parametrize("operation", ["send", "read"])
-def test_retry_after_longer_than_the_cap_fails_at_once(xml_client, ileti_sandbox, monkeypatch, operation):
-    """Retry-After: 120 is more than the client's 60 s: no wait, no second request, left to Airflow."""
-    from airflow_provider_ileti.clients.iletimerkezi.client import MAX_RETRY_AFTER
+def test_retry_after_longer_than_the_cap_fails_at_once(ileti_sandbox, operation):
+    """Retry-After: 120 is more than the policy's cap: no wait, no second request, left to Airflow."""
+    from airflow_provider_ileti.clients.http.retry import MAX_RETRY_AFTER_SECONDS
 
     waits: list[float] = []
-    monkeypatch.setattr("airflow_provider_ileti.clients.iletimerkezi.client.time.sleep", waits.append)
+    client = make_client(ileti_sandbox, sleep=waits.append)
     path = SEND if operation == "send" else PREFIX + "/get-balance"
     ileti_sandbox.admin.add_fault(path, "rate_limit", retry_after=120, times=1)
     with pytest.raises(TransientError, match="120s") as info:
         if operation == "send":
-            xml_client.send_sms("Merhaba", ["5555550001"])
+            client.send_sms("Merhaba", ["5555550001"])
         else:
-            xml_client.get_balance()
-    assert MAX_RETRY_AFTER < 120
+            client.get_balance()
+    assert MAX_RETRY_AFTER_SECONDS < 120
     assert info.value.retry_after == 120 and info.value.code == "429"
+    assert info.value.maybe_processed is False  # refused before acting: Airflow's retry may send it
     assert "task's retries" in str(info.value)
     assert waits == []
     assert [e["status"] for e in im_requests(ileti_sandbox, path.removeprefix(PREFIX))] == [429]
     assert ileti_sandbox.admin.state("iletimerkezi")["orders"] == []
 
 
-def test_retry_after_at_the_cap_is_waited_in_full(xml_client, ileti_sandbox, monkeypatch):
+def test_retry_after_at_the_cap_is_waited_in_full(ileti_sandbox):
     waits: list[float] = []
-    monkeypatch.setattr("airflow_provider_ileti.clients.iletimerkezi.client.time.sleep", waits.append)
+    client = make_client(ileti_sandbox, sleep=waits.append)
     ileti_sandbox.admin.add_fault(SEND, "rate_limit", retry_after=60, times=1)
-    assert xml_client.send_sms("Merhaba", ["5555550001"]).isdigit()
+    assert client.send_sms("Merhaba", ["5555550001"]).isdigit()
     assert waits == [60.0]
     assert [e["status"] for e in im_requests(ileti_sandbox, "/send-sms")] == [429, 200]
 
 
-def test_connection_refused_is_retried_then_transient(monkeypatch):
+def test_connection_refused_is_retried_then_transient():
     from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
 
     waits: list[float] = []
-    monkeypatch.setattr("airflow_provider_ileti.clients.iletimerkezi.client.time.sleep", waits.append)
     client = IletiMerkeziClient(
         f"http://127.0.0.1:{free_port()}/v1",
         key="k",
         api_hash="h",
         default_sender="APITEST",
         retries=2,
-        backoff=0.01,
+        sleep=waits.append,
     )
-    with pytest.raises(TransientError, match="could not reach"):
+    with pytest.raises(TransientError, match="could not connect.*nothing was sent") as info:
         client.send_sms("Merhaba", ["5555550001"])
+    assert info.value.maybe_processed is False
     assert len(waits) == 2  # surely not sent: safe to try again
 
 

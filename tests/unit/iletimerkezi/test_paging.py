@@ -5,35 +5,22 @@ from __future__ import annotations
 
 import pytest
 
+from airflow_provider_ileti.clients.http import Answer
 from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
 from airflow_provider_ileti.clients.iletimerkezi.client import _more_pages
 from airflow_provider_ileti.core.errors import ProtocolError
 
 
-class _Answer:
-    status_code = 200
-    headers: dict[str, str] = {}
-
-    def __init__(self, body: bytes) -> None:
-        self.body = body
-
-    def iter_content(self, size: int):
-        yield self.body
-
-    def close(self) -> None:
-        return None
-
-
 class SamePageForEver:
-    """Answers every request with the same full page, whatever page is asked for."""
+    """An ``HttpSession`` stand-in answering every request with the same full page, whatever page is asked."""
 
     def __init__(self, body: bytes) -> None:
         self.body = body
         self.requests = 0
 
-    def post(self, url: str, **kwargs: object) -> _Answer:
+    def request(self, method: str, url: str, *, what: str, **kwargs: object) -> Answer:
         self.requests += 1
-        return _Answer(self.body)
+        return Answer(status=200, headers={"Content-Type": "text/xml"}, body=self.body, what=what)
 
     def close(self) -> None:
         return None

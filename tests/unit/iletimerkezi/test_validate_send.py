@@ -15,17 +15,13 @@ from airflow_provider_ileti.core.models import SendBatch, SmsMessage
 
 
 class NoNetwork:
-    """A ``requests.Session`` stand-in that records and refuses every request."""
+    """An ``HttpSession`` stand-in that records and refuses every request."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
 
-    def post(self, url: str, **kwargs: object) -> None:
-        self.calls.append(("POST", url))
-        raise AssertionError("validate_send must not make a request")
-
-    def get(self, url: str, **kwargs: object) -> None:
-        self.calls.append(("GET", url))
+    def request(self, method: str, url: str, **kwargs: object) -> None:
+        self.calls.append((method, url))
         raise AssertionError("validate_send must not make a request")
 
     def close(self) -> None:
