@@ -78,3 +78,47 @@ def test_group_contact_codes_say_their_meaning_is_not_public(code):
     assert f"code {code}" in error.message
     assert 'service said: "Grup bulunamadı"' in error.message
     assert str(error).endswith(f"({code})")
+
+
+@pytest.mark.parametrize(
+    ("code", "maybe"), [(429, False), (503, False), (500, True), (502, True), (408, True)]
+)
+def test_only_a_429_and_the_maintenance_answer_prove_nothing_was_done(code, maybe):
+    """They refuse before the service acts, so a send may be repeated after them (``clients.http.retry``)."""
+    error = error_for(code, None, operation="send-sms")
+    assert isinstance(error, TransientError) and error.maybe_processed is maybe
+
+
+def _answer(status: int, body: bytes, content_type: str = "text/xml"):
+    from airflow_provider_ileti.clients.http import Answer
+
+    return Answer(status=status, headers={"Content-Type": content_type}, body=body, what="send-sms")
+
+
+def test_the_maintenance_answer_in_the_envelope_is_surely_unprocessed():
+    from airflow_provider_ileti.clients.iletimerkezi import wire
+
+    body = b"<response><status><code>503</code><message>Bakim</message></status></response>"
+    with pytest.raises(TransientError) as info:
+        wire.read_answer(_answer(503, body), fmt=wire.XML)
+    assert info.value.maybe_processed is False and "maintenance" in str(info.value)
+
+
+def test_a_503_page_from_a_proxy_proves_nothing():
+    """Not the service's envelope: whether the order went through is unknown (a send is then ambiguous)."""
+    from airflow_provider_ileti.clients.iletimerkezi import wire
+
+    with pytest.raises(TransientError) as info:
+        wire.read_answer(_answer(503, b"<html>Service Unavailable</html>", "text/html"), fmt=wire.XML)
+    assert info.value.maybe_processed is True
+    assert "HTTP 503, text/html: '<html>Service Unavailable</html>'" in str(info.value)
+
+
+def test_a_429_without_the_envelope_is_still_a_refusal_with_its_retry_after():
+    from airflow_provider_ileti.clients.http import Answer
+    from airflow_provider_ileti.clients.iletimerkezi import wire
+
+    answer = Answer(status=429, headers={"Retry-After": "12"}, body=b"slow down", what="get-balance")
+    with pytest.raises(TransientError) as info:
+        wire.read_answer(answer, fmt=wire.JSON)
+    assert (info.value.maybe_processed, info.value.retry_after, info.value.code) == (False, 12.0, "429")
