@@ -17,10 +17,14 @@ the answers of ``report``, ``balance`` and ``prices`` are our guess (the sandbox
     prices  {user_token}  -> {"status": "successful", "currency": "EUR", "prices": {"US": 0.062, ...}}
     any error             -> {"status": "error", "message": "..."}  (HTTP 200 from the panel, or 4xx/5xx)
 
-Exactly once: WISECP has no client-side id, so a submit is retried only when it surely did not reach the
-panel (connection refused, 429, or a 503 whose message is the maintenance answer); anything else after the
-body went out — a plain 503 from a proxy included — raises ``AmbiguousSendError`` naming what may have gone
-out. Reads are retried with backoff that honours ``Retry-After``.
+At most once: WISECP has no client-side id, so a submit is retried only when the panel surely did not take
+it (no connection made, 429, a 503 whose message is the maintenance answer, or the panel's own error answer
+saying maintenance or "try again"); anything else after the body went out — a plain 503 from a proxy, an
+answer that is not JSON included — raises ``AmbiguousSendError`` naming what may have gone out. Reads are
+retried. Requests, retries and ``Retry-After`` go through the shared HTTP layer (``clients.http``): no
+redirect is followed (the user token never goes to another host), the answer is capped
+(``max_answer_bytes``) and ``timeout`` bounds the whole request; a ``Retry-After`` longer than the policy's
+cap fails at once, for Airflow's task retry to wait.
 
 Money: ``estimate_cost`` prices a planned send from ``prices`` (parts x the price of each recipient's
 country); ``check_quota`` compares that to ``balance`` before anything is sent (the balance gate asks it).
@@ -31,13 +35,17 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-import requests
-import tenacity
-import urllib3
-
+from airflow_provider_ileti.clients.http import Answer, HttpSettings, RetryPolicy, parse_retry_after
+from airflow_provider_ileti.clients.http.settings import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+)
+from airflow_provider_ileti.clients.http.sync import HttpSession
 from airflow_provider_ileti.clients.wisecp_answers import (
     REPORT_STATE_COMPLETED,  # noqa: F401 — re-exported
     WisecpReport,
@@ -82,14 +90,8 @@ REFERENCE_SEPARATOR = ","
 ORIGIN_ALPHANUMERIC = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 .&_-]{1,11}")
 ORIGIN_NUMERIC = re.compile(r"\+?[0-9]{1,15}")
 
-#: Attempts of a read (and of a submit that surely did not arrive) before the error surfaces.
-READ_ATTEMPTS = 4
-BACKOFF_INITIAL_SECONDS = 0.5
-BACKOFF_MAX_SECONDS = 30.0
-#: The longest ``Retry-After`` we wait for inside one task; a longer one surfaces as TransientError.
-MAX_RETRY_AFTER_SECONDS = 60.0
-#: HTTP statuses that prove a submit was refused before the panel accepted it: safe to send again.
-SEND_NOT_ACCEPTED_STATUSES = frozenset({429})
+#: The HTTP status that proves a submit was refused before the panel accepted it: safe to send again.
+TOO_MANY_REQUESTS = 429
 #: A 503 is "surely not accepted" only when its message says maintenance (the panel's own answer, checked
 #: before it handles the request). Guess, from the panel's maintenance page; a 503 from a proxy in front of
 #: the panel proves nothing and is ambiguous for a submit.
@@ -156,7 +158,7 @@ class BalanceCheck:
 
 
 class WisecpClient:
-    """The WISECP international SMS API over one pooled ``requests`` session. Implements ``SmsClient``."""
+    """The WISECP international SMS API over the HTTP layer's ``HttpSession``. Implements ``SmsClient``."""
 
     service = SERVICE
     max_recipients_per_send = MAX_RECIPIENTS_PER_SUBMIT
@@ -169,26 +171,33 @@ class WisecpClient:
         token: str,
         *,
         default_sender: str | None = None,
-        timeout: float = 30.0,
-        verify: bool = True,
-        session: requests.Session | None = None,
-        attempts: int = READ_ATTEMPTS,
-        backoff: float = BACKOFF_INITIAL_SECONDS,
+        timeout: float = DEFAULT_TIMEOUT,
+        verify_ssl: bool = True,
+        retries: int = DEFAULT_RETRIES,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        session: HttpSession | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
+        """``timeout``: seconds for a whole request; ``retries``: after the first attempt, for reads and a
+        submit that surely did not arrive; ``max_answer_bytes``: the largest answer read (decompressed).
+        ``session``: an ``HttpSession`` to use instead of a new one; ``sleep``: the wait between retries."""
         if not token:
             raise ValidationError(
                 "user_token", "", "the WISECP user token is required (connection password)", service=SERVICE
             )
+        settings = HttpSettings(
+            timeout=timeout, verify_ssl=verify_ssl, retries=retries, max_answer_bytes=max_answer_bytes
+        )
         self.base_url = base_url.rstrip("/")
         self._token = token
         self.default_sender = default_sender
-        self.timeout = timeout
-        self.verify = verify
-        self.attempts = max(1, attempts)
-        self.backoff = backoff
-        self._sleep = sleep if sleep is not None else tenacity.nap.sleep
-        self._session = session or requests.Session()
+        self.timeout = settings.timeout
+        self.verify_ssl = settings.verify_ssl
+        self.retries = settings.retries
+        self.max_answer_bytes = settings.max_answer_bytes
+        self._policy = RetryPolicy(retries=settings.retries)
+        self._sleep = sleep if sleep is not None else time.sleep
+        self._http = session or HttpSession(settings, service=SERVICE, secrets=(token,))
         #: Currency of the last ``prices`` answer.
         self.currency: str | None = None
 
@@ -441,14 +450,21 @@ class WisecpClient:
         return []
 
     def close(self) -> None:
-        self._session.close()
+        self._http.close()
 
     # -- transport ------------------------------------------------------------------------------------------
     def _submit(self, msisdns: list[str], text: str, sender: str) -> str:
         payload = {"origin": sender, "message": text, "numbers": ["+" + n for n in msisdns]}
         what = f"{mask_numbers(msisdns)} from {sender!r}, {mask_text(text)}"
         log.info("WISECP submit: %s", what)
-        body = self._retrying(lambda: self._post(SUBMIT, payload, sending=what))
+        try:
+            body = self._retrying(lambda: self._post(SUBMIT, payload), SUBMIT, idempotent=False)
+        except TransientError as exc:
+            if exc.maybe_processed:
+                raise _ambiguous(SUBMIT, exc, what) from None
+            raise
+        except ProtocolError as exc:
+            raise _ambiguous(SUBMIT, exc, what) from None
         report_id = body.get("report_id")
         if report_id in (None, ""):
             raise AmbiguousSendError(
@@ -460,45 +476,18 @@ class WisecpClient:
         return str(report_id)
 
     def _read(self, function: str, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._retrying(lambda: self._post(function, payload))
+        return self._retrying(lambda: self._post(function, payload), function, idempotent=True)
 
-    def _retrying(self, call: Callable[[], T]) -> T:
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.attempts),
-            wait=self._wait,
-            retry=tenacity.retry_if_exception_type(TransientError),
-            sleep=self._sleep,
-            reraise=True,
+    def _retrying(self, call: Callable[[], T], function: str, *, idempotent: bool) -> T:
+        """``call()`` by the shared retry policy; ``idempotent=False``: again only when it surely never
+        arrived. A ``Retry-After`` above the policy's cap is not waited out: it fails at once."""
+        return self._policy.run(call, what=f"WISECP {function}", idempotent=idempotent, sleep=self._sleep)
+
+    def _post(self, function: str, payload: dict[str, Any]) -> dict[str, Any]:
+        answer = self._http.request(
+            "POST", f"{self.base_url}/{function}", what=function, json={"user_token": self._token, **payload}
         )
-        return retrying(call)
-
-    def _wait(self, state: tenacity.RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, TransientError) and exc.retry_after is not None:
-            return min(exc.retry_after, MAX_RETRY_AFTER_SECONDS)
-        return float(min(BACKOFF_MAX_SECONDS, self.backoff * 2 ** (state.attempt_number - 1)))
-
-    def _post(self, function: str, payload: dict[str, Any], *, sending: str | None = None) -> dict[str, Any]:
-        url = f"{self.base_url}/{function}"
-        try:
-            response = self._session.post(
-                url, json={"user_token": self._token, **payload}, timeout=self.timeout, verify=self.verify
-            )
-        except requests.RequestException as exc:
-            if _never_reached(exc):
-                raise TransientError(
-                    f"{function}: could not connect ({type(exc).__name__}); nothing was sent", service=SERVICE
-                ) from None
-            if sending is not None:
-                raise _ambiguous(function, f"no answer ({type(exc).__name__})", sending) from None
-            raise TransientError(f"{function}: no answer ({type(exc).__name__})", service=SERVICE) from None
-        return interpret_answer(
-            function,
-            response.status_code,
-            _json_object(response),
-            retry_after=response.headers.get("Retry-After"),
-            sending=sending,
-        )
+        return interpret_answer(answer)
 
     def _origin(self, origin: str | None) -> str:
         sender = (origin or self.default_sender or "").strip()
@@ -520,32 +509,34 @@ class WisecpClient:
 
 
 # -- answers: the only code that reads the guessed shapes ----------------------------------------
-def interpret_answer(
-    function: str,
-    status: int,
-    body: dict[str, Any] | None,
-    *,
-    retry_after: str | None = None,
-    sending: str | None = None,
-) -> dict[str, Any]:
-    """The successful answer, or the error it means (shared by the sync and async clients).
+def interpret_answer(answer: Answer) -> dict[str, Any]:
+    """The successful answer's JSON object, or the error it means (shared by the sync and async clients).
 
-    ``sending`` describes what a submit carried (masked): set, a failure that may come after the panel
-    accepted the request becomes ``AmbiguousSendError`` instead of a retryable error.
+    A 429 and the maintenance answer refuse before the panel acts: ``TransientError(maybe_processed=False)``,
+    with the ``Retry-After`` they gave. Another 5xx is transient and may have been processed; an answer
+    that is not JSON is ``WrongAnswerKindError`` (status, content type, a masked excerpt). Whether a failure
+    makes a submit ambiguous is the client's decision, not this function's.
     """
+    function, status = answer.what, answer.status
+    parsed = answer.json_or_none()
+    body = parsed if isinstance(parsed, dict) else None
     message = _server_message(body)
     maintenance = status == MAINTENANCE_STATUS and MAINTENANCE_FRAGMENT in message.lower()
-    if status in SEND_NOT_ACCEPTED_STATUSES or maintenance:
+    if status == TOO_MANY_REQUESTS or maintenance:
         raise TransientError(
             f"{function}: HTTP {status}{': ' + message if message else ''}",
             service=SERVICE,
             http_status=status,
-            retry_after=_retry_after(retry_after),
+            retry_after=parse_retry_after(answer.retry_after),
+            maybe_processed=False,
         )
     if status >= 500:
-        if sending is not None:
-            raise _ambiguous(function, f"HTTP {status}", sending, http_status=status)
-        raise TransientError(f"{function}: HTTP {status}", service=SERVICE, http_status=status)
+        raise TransientError(
+            f"{function}: HTTP {status} from the panel or a proxy ({answer.describe()})",
+            service=SERVICE,
+            http_status=status,
+            retry_after=parse_retry_after(answer.retry_after),
+        )
     if body is not None and body.get("status") == "successful":
         return body
     if body is not None and body.get("status") == "error":
@@ -558,9 +549,13 @@ def interpret_answer(
             service=SERVICE,
             http_status=status,
         )
-    if sending is not None and 200 <= status < 300:
-        raise _ambiguous(function, f"unreadable answer (HTTP {status})", sending, http_status=status)
-    raise ProtocolError(f"{function}: unreadable answer (HTTP {status})", service=SERVICE, http_status=status)
+    if parsed is None:
+        raise answer.wrong_kind("JSON")
+    raise ProtocolError(
+        f"{function}: unexpected answer, not the panel's envelope ({answer.describe()})",
+        service=SERVICE,
+        http_status=status,
+    )
 
 
 # -- helpers -----------------------------------------------------------------------------------------
@@ -626,14 +621,6 @@ def _report_id(report_id: object) -> str:
     return text
 
 
-def _json_object(response: requests.Response) -> dict[str, Any] | None:
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
 def _server_message(body: dict[str, Any] | None) -> str:
     if not body:
         return ""
@@ -641,35 +628,32 @@ def _server_message(body: dict[str, Any] | None) -> str:
 
 
 def _error_for(function: str, message: str, http_status: int) -> IletiError:
+    """The error for the panel's ``{"status": "error"}`` envelope. A transient one ("maintenance", "try
+    again") is a refusal the panel answered before acting, so a submit may be repeated after it."""
     lowered = message.lower()
     for fragment, cls in ERROR_PATTERNS:
         if fragment in lowered:
+            if issubclass(cls, TransientError):
+                return TransientError(
+                    f"{function}: {message}", service=SERVICE, http_status=http_status, maybe_processed=False
+                )
             return cls(f"{function}: {message}", service=SERVICE, http_status=http_status)
     return ServiceError(f"{function}: {message}", service=SERVICE, http_status=http_status)
 
 
-def _ambiguous(function: str, why: str, what: str, *, http_status: int | None = None) -> AmbiguousSendError:
+#: How the HTTP layer ends a network failure's message when the request may have arrived (ours says it).
+_MAY_HAVE_REACHED = "; the request may have reached the server"
+
+
+def _ambiguous(function: str, exc: TransientError | ProtocolError, what: str) -> AmbiguousSendError:
+    """A submit that failed where it may have gone out: a transient failure that may come after the panel
+    took it (no or a cut answer, a 5xx), or an answer we cannot read."""
+    reason = exc.message.removeprefix(f"{function}: ").removesuffix(_MAY_HAVE_REACHED)
+    if isinstance(exc, ProtocolError):
+        reason = f"unreadable answer ({reason})"
     return AmbiguousSendError(
-        f"{function}: {why} after the request was sent; it may have reached WISECP, so it is not sent again. "
-        f"What may have gone out: {what}. Check the panel's SMS reports before sending again",
+        f"{function}: {reason}, after the request was sent; it may have reached WISECP, so it is not sent "
+        f"again. What may have gone out: {what}. Check the panel's SMS reports before sending again",
         service=SERVICE,
-        http_status=http_status,
+        http_status=exc.http_status,
     )
-
-
-def _never_reached(exc: requests.RequestException) -> bool:
-    """True when the request surely did not reach the server (no connection was made)."""
-    if isinstance(exc, requests.ConnectTimeout):
-        return True
-    reason = exc.args[0] if exc.args else None
-    reason = getattr(reason, "reason", reason)
-    return isinstance(reason, urllib3.exceptions.NewConnectionError | urllib3.exceptions.ConnectTimeoutError)
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None

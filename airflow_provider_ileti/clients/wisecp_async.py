@@ -1,8 +1,10 @@
 """The async status reader a deferred delivery sensor uses for WISECP (httpx; never blocks the loop).
 
 WISECP reports one submit per request, so ``get_statuses`` asks ``report`` once per report id, at most
-``CONCURRENCY`` at a time. Answers are read by the same functions as the sync client's
-(``interpret_answer``, ``parse_report``), so the two cannot disagree about the wire shapes.
+``CONCURRENCY`` at a time. Requests go through the shared HTTP layer (``AsyncHttpSession``: no redirect
+followed, the answer capped, ``timeout`` for the whole request) and are retried by the shared policy
+(``RetryPolicy.arun``); answers are read by the same functions as the sync client's (``interpret_answer``,
+``parse_report``), so the two cannot disagree about the wire shapes.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ from typing import Any
 
 import httpx
 
+from airflow_provider_ileti.clients.http import HttpSettings, RetryPolicy
+from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
+from airflow_provider_ileti.clients.http.settings import (
+    DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+)
 from airflow_provider_ileti.clients.wisecp import (
-    BACKOFF_INITIAL_SECONDS,
-    BACKOFF_MAX_SECONDS,
-    MAX_RETRY_AFTER_SECONDS,
-    READ_ATTEMPTS,
     REPORT,
     SERVICE,
     combine_reports,
@@ -25,7 +30,7 @@ from airflow_provider_ileti.clients.wisecp import (
     parse_report,
     split_reference,
 )
-from airflow_provider_ileti.core.errors import TransientError, ValidationError
+from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.models import DeliveryStatus
 
 #: Report requests in flight at once per trigger. Guess: gentle on a self-hosted PHP panel.
@@ -45,19 +50,24 @@ class AsyncWisecpStatusClient:
         base_url: str,
         token: str,
         *,
-        timeout: float = 30.0,
-        verify: bool = True,
-        attempts: int = READ_ATTEMPTS,
-        backoff: float = BACKOFF_INITIAL_SECONDS,
+        timeout: float = DEFAULT_TIMEOUT,
+        verify_ssl: bool = True,
+        retries: int = DEFAULT_RETRIES,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         client: httpx.AsyncClient | None = None,
     ) -> None:
+        """The knobs of ``WisecpClient``; ``client``: an httpx client to send through (tests), the layer's
+        rules (no redirect, the cap, the deadline) still apply."""
         if not token:
             raise ValidationError("user_token", "", "the WISECP user token is required (connection password)")
+        settings = HttpSettings(
+            timeout=timeout, verify_ssl=verify_ssl, retries=retries, max_answer_bytes=max_answer_bytes
+        )
         self.base_url = base_url.rstrip("/")
         self._token = token
-        self.attempts = max(1, attempts)
-        self.backoff = backoff
-        self._http = client or httpx.AsyncClient(timeout=timeout, verify=verify)
+        self.retries = settings.retries
+        self._policy = RetryPolicy(retries=settings.retries)
+        self._http = AsyncHttpSession(settings, service=SERVICE, secrets=(token,), client=client)
         self._limit = asyncio.Semaphore(CONCURRENCY)
 
     def __repr__(self) -> str:
@@ -82,34 +92,13 @@ class AsyncWisecpStatusClient:
         return parse_report(body, report_id)
 
     async def _read(self, function: str, payload: dict[str, Any]) -> dict[str, Any]:
-        for attempt in range(1, self.attempts + 1):
-            try:
-                return await self._post(function, payload)
-            except TransientError as exc:
-                if attempt == self.attempts:
-                    raise
-                await asyncio.sleep(self._delay(exc, attempt))
-        raise AssertionError("unreachable")
-
-    def _delay(self, exc: TransientError, attempt: int) -> float:
-        if exc.retry_after is not None:
-            return min(exc.retry_after, MAX_RETRY_AFTER_SECONDS)
-        return float(min(BACKOFF_MAX_SECONDS, self.backoff * 2 ** (attempt - 1)))
-
-    async def _post(self, function: str, payload: dict[str, Any]) -> dict[str, Any]:
-        try:
-            response = await self._http.post(
-                f"{self.base_url}/{function}", json={"user_token": self._token, **payload}
+        async def once() -> dict[str, Any]:
+            answer = await self._http.request(
+                "POST",
+                f"{self.base_url}/{function}",
+                what=function,
+                json={"user_token": self._token, **payload},
             )
-        except httpx.HTTPError as exc:
-            raise TransientError(f"{function}: no answer ({type(exc).__name__})", service=SERVICE) from None
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        return interpret_answer(
-            function,
-            response.status_code,
-            body if isinstance(body, dict) else None,
-            retry_after=response.headers.get("Retry-After"),
-        )
+            return interpret_answer(answer)
+
+        return await self._policy.arun(once, what=f"WISECP {function}", idempotent=True)

@@ -1,6 +1,6 @@
 """Airflow hook for a WISECP panel's international SMS API.
 
-Cheap to import: the client (requests, phonenumbers) is imported inside ``_build_client``.
+Cheap to import: the clients (requests, httpx, phonenumbers) are imported inside the methods that build them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ class WisecpHook(IletiHook):
     """A connection of type ``wisecp`` -> a configured ``WisecpClient``.
 
     Host: the panel's SMS API URL (each reseller runs its own panel, so there is no public default);
-    password: the client's user token; extras: ``default_sender``, ``timeout``, ``verify_ssl``.
+    password: the client's user token; extras: ``default_sender``, and the HTTP layer's knobs ``timeout``,
+    ``verify_ssl``, ``retries`` and ``max_answer_bytes`` (``clients.http.settings``).
     """
 
     conn_name_attr: ClassVar[str] = "wisecp_conn_id"
@@ -37,20 +38,36 @@ class WisecpHook(IletiHook):
         from airflow_provider_ileti.clients.wisecp import WisecpClient
 
         return WisecpClient(
-            self.base_url,
-            self._token,
-            default_sender=self.default_sender,
-            timeout=self.timeout,
-            verify=self.verify_ssl,
+            self.base_url, self._token, default_sender=self.default_sender, **self._http_kwargs()
         )
 
     def get_async_client(self) -> AsyncWisecpStatusClient:
         """A new async status client for a trigger (close it with ``aclose()``)."""
         from airflow_provider_ileti.clients.wisecp_async import AsyncWisecpStatusClient
 
-        return AsyncWisecpStatusClient(
-            self.base_url, self._token, timeout=self.timeout, verify=self.verify_ssl
-        )
+        return AsyncWisecpStatusClient(self.base_url, self._token, **self._http_kwargs())
+
+    @property
+    def retries(self) -> int:
+        """Retries after the first attempt (extra ``retries``), for what may safely be repeated."""
+        from airflow_provider_ileti.clients.http.settings import DEFAULT_RETRIES
+
+        return int(self.extra("retries", DEFAULT_RETRIES))
+
+    @property
+    def max_answer_bytes(self) -> int:
+        """The largest answer read, decompressed (extra ``max_answer_bytes``)."""
+        from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES
+
+        return int(self.extra("max_answer_bytes", DEFAULT_MAX_ANSWER_BYTES))
+
+    def _http_kwargs(self) -> dict[str, Any]:
+        return {
+            "timeout": self.timeout,
+            "verify_ssl": self.verify_ssl,
+            "retries": self.retries,
+            "max_answer_bytes": self.max_answer_bytes,
+        }
 
     @property
     def base_url(self) -> str:

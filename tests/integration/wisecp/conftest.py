@@ -28,7 +28,7 @@ def api_url(ileti_sandbox: Any) -> str:
 
 @pytest.fixture
 def client(api_url: str, sleeps: Sleeps) -> Any:
-    c = WisecpClient(api_url, WISECP_TOKEN, default_sender="ILETI", timeout=5, attempts=3, sleep=sleeps)
+    c = WisecpClient(api_url, WISECP_TOKEN, default_sender="ILETI", timeout=5, retries=2, sleep=sleeps)
     yield c
     c.close()
 

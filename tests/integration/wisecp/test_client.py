@@ -202,7 +202,7 @@ def test_find_sent_and_list_senders_are_empty(client: WisecpClient) -> None:
 
 # -- the panel's refusals ------------------------------------------------------------------------------------
 def test_a_wrong_token_is_an_authentication_error(api_url: str) -> None:
-    bad = WisecpClient(api_url, "wrong-token", default_sender="ILETI", attempts=1)
+    bad = WisecpClient(api_url, "wrong-token", default_sender="ILETI", retries=0)
     with pytest.raises(AuthenticationError) as info:
         bad.balance()
     assert "wrong-token" not in str(info.value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -55,10 +56,14 @@ def test_a_5xx_on_submit_is_ambiguous(status: int, client: WisecpClient, ileti_s
 
 
 def test_a_timeout_on_submit_is_ambiguous(api_url: str, ileti_sandbox: Any) -> None:
+    """The body went out, then no answer within the timeout: not repeated, ambiguous, within the deadline."""
     client = WisecpClient(api_url, WISECP_TOKEN, default_sender="ILETI", timeout=0.3, sleep=lambda s: None)
     ileti_sandbox.admin.add_fault(SUBMIT, "delay", delay=1.0)
-    with pytest.raises(AmbiguousSendError, match="ReadTimeout"):
+    started = time.monotonic()
+    with pytest.raises(AmbiguousSendError, match="0.3s timeout") as info:
         client.submit([GB], "hi")
+    assert time.monotonic() - started < 0.3 + 2
+    assert "44740***3456" in str(info.value) and WISECP_TOKEN not in str(info.value)
     assert len(ileti_sandbox.requests(path=SUBMIT)) == 1
 
 
@@ -88,17 +93,21 @@ def test_maintenance_that_lasts_surfaces_as_transient_naming_it(
     ileti_sandbox.admin.add_fault("/wisecp/api/sms/balance", "maintenance")
     with pytest.raises(TransientError, match="maintenance"):
         client.balance()
-    assert len(ileti_sandbox.requests(path="/wisecp/api/sms/balance")) == client.attempts
-    assert len(sleeps) == client.attempts - 1
+    assert len(ileti_sandbox.requests(path="/wisecp/api/sms/balance")) == client.retries + 1
+    assert len(sleeps) == client.retries
 
 
 def test_reads_are_retried_on_5xx_with_growing_backoff(
     client: WisecpClient, ileti_sandbox: Any, sleeps: list[float]
 ) -> None:
+    from airflow_provider_ileti.clients.http.retry import BACKOFF_INITIAL_SECONDS as FIRST
+
     report_id = client.submit([GB], "hi")
     ileti_sandbox.admin.add_fault("/wisecp/api/sms/report", "status", status=502, times=2)
     assert client.report(report_id).total == 1
-    assert sleeps == [client.backoff, client.backoff * 2]
+    # the shared policy's backoff: doubling, with jitter (half to all of each step)
+    assert len(sleeps) == 2
+    assert FIRST / 2 <= sleeps[0] <= FIRST and FIRST <= sleeps[1] <= FIRST * 2
 
 
 def test_reads_are_retried_when_the_connection_drops(client: WisecpClient, ileti_sandbox: Any) -> None:
@@ -111,9 +120,10 @@ def test_connection_refused_means_nothing_was_sent(sleeps: list[float]) -> None:
     client = WisecpClient(
         f"http://127.0.0.1:{free_port()}/wisecp/api/sms", WISECP_TOKEN, default_sender="ILETI", sleep=sleeps
     )
-    with pytest.raises(TransientError, match="nothing was sent"):
+    with pytest.raises(TransientError, match="nothing was sent") as info:
         client.submit([GB], "hi")
-    assert len(sleeps) == client.attempts - 1  # safe to retry: it never connected
+    assert info.value.maybe_processed is False
+    assert len(sleeps) == client.retries  # safe to retry: it never connected
 
 
 def test_a_later_submit_failing_names_what_already_went_out(client: WisecpClient, ileti_sandbox: Any) -> None:
@@ -124,6 +134,6 @@ def test_a_later_submit_failing_names_what_already_went_out(client: WisecpClient
 
 
 def test_a_wrong_api_url_says_so(ileti_sandbox: Any) -> None:
-    bad = WisecpClient(ileti_sandbox.url + "/wisecp/nope", WISECP_TOKEN, attempts=1)
+    bad = WisecpClient(ileti_sandbox.url + "/wisecp/nope", WISECP_TOKEN, retries=0)
     with pytest.raises(ServiceError, match="HTTP 404"):
         bad.balance()

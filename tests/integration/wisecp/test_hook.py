@@ -99,3 +99,30 @@ def test_a_bare_host_gets_https_and_no_invented_path(monkeypatch: pytest.MonkeyP
         json.dumps({"conn_type": "wisecp", "host": "panel.reseller.net/api/sms", "password": "t0ken"}),
     )
     assert WisecpHook("wisecp_bare").base_url == "https://panel.reseller.net/api/sms"
+
+
+async def test_the_http_knobs_come_from_the_connection_extras(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_WISECP_KNOBS",
+        json.dumps(
+            {
+                "conn_type": "wisecp",
+                "host": "http://127.0.0.1:9/api/sms",
+                "password": "t0ken",
+                "extra": {"timeout": 7, "verify_ssl": False, "retries": 0, "max_answer_bytes": 65536},
+            }
+        ),
+    )
+    hook = WisecpHook("wisecp_knobs")
+    client = hook.get_client()
+    assert (client.timeout, client.verify_ssl, client.retries, client.max_answer_bytes) == (
+        7.0,
+        False,
+        0,
+        65536,
+    )
+    aclient = hook.get_async_client()
+    try:
+        assert aclient.retries == 0
+    finally:
+        await aclient.aclose()

@@ -1,12 +1,16 @@
-"""How the WISECP client reads answers (pure: no HTTP), including the guessed shapes."""
+"""How the WISECP client reads answers (pure: no HTTP), including the guessed shapes, and what a submit
+makes of a failure (through a canned ``HttpSession``: no network)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
+from airflow_provider_ileti.clients.http import Answer, WrongAnswerKindError
 from airflow_provider_ileti.clients.wisecp import (
+    WisecpClient,
     combine_reports,
     interpret_answer,
     parse_report,
@@ -24,12 +28,57 @@ from airflow_provider_ileti.core.errors import (
 )
 from airflow_provider_ileti.core.models import DeliveryPhase
 
-WHAT = "1 number: 44740***3456"
+GB = "+44 7400 123456"
+MAINTENANCE = {"status": "error", "message": "The system is under maintenance. Try later."}
+
+
+def answer(
+    function: str,
+    status: int,
+    body: Any,
+    *,
+    retry_after: str | None = None,
+    content_type: str = "application/json",
+) -> Answer:
+    """What the HTTP layer hands over: ``body`` as JSON (bytes are sent as they are, None as nothing)."""
+    raw = body if isinstance(body, bytes) else b"" if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": content_type, **({"Retry-After": retry_after} if retry_after else {})}
+    return Answer(status=status, headers=headers, body=raw, what=function, service="wisecp")
+
+
+class Canned:
+    """An ``HttpSession`` stand-in: answers each request with the next canned answer, counting requests."""
+
+    def __init__(self, *answers: tuple[int, Any] | Exception) -> None:
+        self.answers = list(answers)
+        self.requests = 0
+
+    def request(self, method: str, url: str, *, what: str, **kwargs: Any) -> Answer:
+        self.requests += 1
+        item = self.answers.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        status, body = item
+        return answer(what, status, body)
+
+    def close(self) -> None:
+        return None
+
+
+def client(session: Canned, *, retries: int = 2) -> WisecpClient:
+    return WisecpClient(
+        "http://panel",
+        "tok-1234",
+        default_sender="ILETI",
+        session=session,
+        retries=retries,
+        sleep=lambda s: None,
+    )  # type: ignore[arg-type]
 
 
 def test_a_successful_answer_is_returned() -> None:
     body = {"status": "successful", "report_id": 7}
-    assert interpret_answer("submit", 200, body, sending=WHAT) is body
+    assert interpret_answer(answer("submit", 200, body)) == body
 
 
 @pytest.mark.parametrize(
@@ -44,70 +93,123 @@ def test_a_successful_answer_is_returned() -> None:
 )
 def test_error_messages_map_to_our_errors(message: str, error: type[Exception]) -> None:
     with pytest.raises(error) as info:
-        interpret_answer("balance", 200, {"status": "error", "message": message})
+        interpret_answer(answer("balance", 200, {"status": "error", "message": message}))
     assert type(info.value) is error
     assert message in str(info.value)
 
 
-@pytest.mark.parametrize(
-    ("status", "body"),
-    [(429, None), (503, {"status": "error", "message": "The system is under maintenance. Try later."})],
-)
-def test_refusals_before_acceptance_are_transient_even_for_a_submit(status: int, body: Any) -> None:
+@pytest.mark.parametrize(("status", "body"), [(429, None), (503, MAINTENANCE)])
+@pytest.mark.parametrize("retry_after", ["5", "Sun, 06 Nov 2044 08:49:37 GMT"])
+def test_refusals_before_acceptance_are_transient_and_surely_unprocessed(
+    status: int, body: Any, retry_after: str
+) -> None:
     with pytest.raises(TransientError) as info:
-        interpret_answer("submit", status, body, retry_after="5", sending=WHAT)
-    assert (info.value.http_status, info.value.retry_after) == (status, 5.0)
+        interpret_answer(answer("submit", status, body, retry_after=retry_after))
+    assert info.value.http_status == status and info.value.maybe_processed is False
+    assert info.value.retry_after is not None and info.value.retry_after >= 5.0  # seconds or an HTTP date
+
+
+@pytest.mark.parametrize(("status", "body"), [(429, None), (503, MAINTENANCE)])
+def test_a_submit_refused_before_acceptance_is_retried(status: int, body: Any) -> None:
+    session = Canned((status, body), (200, {"status": "successful", "report_id": 9}))
+    assert client(session).submit([GB], "hi") == "9"
+    assert session.requests == 2
 
 
 @pytest.mark.parametrize("body", [None, {"status": "error", "message": "Service Unavailable"}])
 def test_a_plain_503_after_the_body_went_out_is_ambiguous(body: Any) -> None:
     # a proxy's 503 (or one without the maintenance answer) proves nothing about the panel
+    session = Canned((503, body))
     with pytest.raises(AmbiguousSendError) as info:
-        interpret_answer("submit", 503, body, retry_after="5", sending=WHAT)
+        client(session).submit([GB], "hi")
     assert info.value.http_status == 503 and not info.value.retryable
+    assert session.requests == 1
 
 
 def test_a_plain_503_on_a_read_is_still_transient() -> None:
-    with pytest.raises(TransientError):
-        interpret_answer("balance", 503, None)
+    with pytest.raises(TransientError) as info:
+        interpret_answer(answer("balance", 503, None))
+    assert info.value.maybe_processed is True
 
 
 @pytest.mark.parametrize("status", [500, 502, 504])
 def test_5xx_is_transient_for_a_read(status: int) -> None:
+    session = Canned((status, None), (status, None), (status, None))
     with pytest.raises(TransientError):
-        interpret_answer("report", status, None)
+        client(session).report("1001")
+    assert session.requests == 3  # retried: a read may be repeated
 
 
 @pytest.mark.parametrize("status", [500, 502, 504])
 def test_5xx_is_ambiguous_for_a_submit(status: int) -> None:
-    with pytest.raises(AmbiguousSendError, match="44740\\*\\*\\*3456"):
-        interpret_answer("submit", status, None, sending=WHAT)
+    session = Canned((status, None))
+    with pytest.raises(AmbiguousSendError, match="44740\\*\\*\\*3456") as info:
+        client(session).submit([GB], "hi")
+    assert info.value.http_status == status
+    assert "tok-1234" not in str(info.value)
+    assert session.requests == 1
 
 
 def test_an_unreadable_200_is_ambiguous_for_a_submit() -> None:
-    with pytest.raises(AmbiguousSendError):
-        interpret_answer("submit", 200, None, sending=WHAT)
+    session = Canned((200, b"<html><body>Welcome</body></html>"))
+    with pytest.raises(AmbiguousSendError, match="unreadable answer.*expected JSON, got HTTP 200"):
+        client(session).submit([GB], "hi")
+    assert session.requests == 1
 
 
 def test_an_unreadable_200_is_a_protocol_error_for_a_read() -> None:
-    with pytest.raises(ProtocolError):
-        interpret_answer("balance", 200, {"unexpected": True})
+    with pytest.raises(ProtocolError, match="not the panel's envelope"):
+        interpret_answer(answer("balance", 200, {"unexpected": True}))
+
+
+def test_an_html_page_is_the_wrong_kind_with_status_type_and_a_masked_excerpt() -> None:
+    page = b"<html><body><h1>Maintenance</h1><p>Call 0532 123 45 67, token tok-1234</p></body></html>"
+    with pytest.raises(WrongAnswerKindError) as info:
+        interpret_answer(
+            Answer(
+                status=200,
+                headers={"Content-Type": "text/html"},
+                body=page,
+                what="balance",
+                service="wisecp",
+                secrets=("tok-1234",),
+            )
+        )
+    text = str(info.value)
+    assert "balance: expected JSON, got HTTP 200, text/html" in text and "<h1>Maintenance</h1>" in text
+    assert "123 45 67" not in text and "tok-1234" not in text
+
+
+def test_a_timeout_after_the_body_went_out_is_ambiguous_and_not_repeated() -> None:
+    went_out = TransientError("submit: no complete answer within the 30s timeout", maybe_processed=True)
+    session = Canned(went_out, (200, {"status": "successful", "report_id": 9}))
+    with pytest.raises(AmbiguousSendError, match="submit: no complete answer within the 30s timeout") as info:
+        client(session).submit([GB], "hi")
+    assert "44740***3456" in str(info.value) and "may have reached WISECP" in str(info.value)
+    assert session.requests == 1
+
+
+def test_a_connection_never_made_is_retried_for_a_submit() -> None:
+    refused = TransientError("submit: could not connect; nothing was sent", maybe_processed=False)
+    session = Canned(refused, (200, {"status": "successful", "report_id": 9}))
+    assert client(session).submit([GB], "hi") == "9"
+    assert session.requests == 2
 
 
 @pytest.mark.parametrize("status", [401, 403])
 def test_http_auth_statuses(status: int) -> None:
     with pytest.raises(AuthenticationError):
-        interpret_answer("balance", status, None)
+        interpret_answer(answer("balance", status, None))
 
 
 def test_404_points_at_the_connection_host() -> None:
     with pytest.raises(ServiceError, match="connection's host"):
-        interpret_answer("balance", 404, None, sending=None)
+        interpret_answer(answer("balance", 404, None))
 
 
 def test_a_bad_retry_after_is_ignored() -> None:
     with pytest.raises(TransientError) as info:
-        interpret_answer("balance", 429, None, retry_after="soon")
+        interpret_answer(answer("balance", 429, None, retry_after="soon"))
     assert info.value.retry_after is None
 
 
@@ -157,17 +259,17 @@ def test_validation_errors_name_the_service_and_need_no_network() -> None:
     from airflow_provider_ileti.clients.wisecp import WisecpClient
 
     class NoNetwork:
-        def post(self, *args: Any, **kwargs: Any) -> Any:
+        def request(self, *args: Any, **kwargs: Any) -> Any:
             raise AssertionError("no request may be made")
 
         def close(self) -> None:
             return None
 
-    client = WisecpClient("http://panel", "tok", default_sender="ILETI", session=NoNetwork())  # type: ignore[arg-type]
+    offline = WisecpClient("http://panel", "tok", default_sender="ILETI", session=NoNetwork())  # type: ignore[arg-type]
     too_many = [f"+4474001{i:05d}" for i in range(1001)]
     for call, field in [
-        (lambda: client.submit(too_many, "hi"), "numbers"),
-        (lambda: client.submit(["+447400123456"], "hi", origin="Way too long id"), "sender"),
+        (lambda: offline.submit(too_many, "hi"), "numbers"),
+        (lambda: offline.submit(["+447400123456"], "hi", origin="Way too long id"), "sender"),
         (lambda: WisecpClient("http://panel", ""), "user_token"),
     ]:
         with pytest.raises(ValidationError) as info:
