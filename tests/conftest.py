@@ -22,6 +22,6 @@ os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "INFO")
 def _quick_send_claims(monkeypatch: pytest.MonkeyPatch) -> None:
     """A send's claim waits ``CLAIM_SETTLE_SECONDS`` (1 s) for a concurrent try's write; in-process stores
     answer in microseconds, so tests wait 50 ms (the claim tests keep that margin)."""
-    from airflow_provider_ileti.operators import send_claim
+    from airflow_provider_ileti.exactly_once import claim as send_claim
 
     monkeypatch.setattr(send_claim, "CLAIM_SETTLE_SECONDS", 0.05)

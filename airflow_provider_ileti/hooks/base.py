@@ -36,19 +36,32 @@ class IletiHook(BaseHook):
     #: The service's public base URL, used when the connection has no host.
     default_url: ClassVar[str]
 
-    def __init__(self, conn_id: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        conn_id: str | None = None,
+        *,
+        connection: Any = None,
+        extras: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``connection`` and ``extras``, when given (already read, e.g. asynchronously by a trigger), are
+        used as they are instead of being looked up."""
         super().__init__(**kwargs)
         self.conn_id = conn_id or self.default_conn_name
         self._client: SmsClient | None = None
+        self._given_connection = connection
+        self._given_extras = extras
 
     # -- connection ---------------------------------------------------------------------------------
     @cached_property
     def connection(self) -> Any:
+        if self._given_connection is not None:
+            return self._given_connection
         return self.get_connection(self.conn_id)
 
     @cached_property
     def extras(self) -> dict[str, Any]:
-        extra = self.connection.extra_dejson
+        extra = self._given_extras if self._given_extras is not None else self.connection.extra_dejson
         return dict(extra) if isinstance(extra, dict) else {}
 
     def extra(self, name: str, default: Any = None) -> Any:

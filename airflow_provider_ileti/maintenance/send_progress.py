@@ -1,6 +1,6 @@
 """Delete old send progress Variables, which nothing else ever deletes (Airflow below 3.3, and campaigns).
 
-Where a send's progress lives (``operators/exactly_once.py``): on Airflow 3.3+ in the ``task_state_store``,
+Where a send's progress lives (``exactly_once/progress.py``): on Airflow 3.3+ in the ``task_state_store``,
 which expires with its retention or its DAG run; below 3.3, and for every send with a ``campaign_id``, in an
 Airflow Variable ``ileti_send_progress.<label>``. The record is kept after success (``"complete": true``) so
 that a late retry or a cleared task returns the recorded result instead of sending again; once no retry or
@@ -40,8 +40,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from airflow_provider_ileti.operators.exactly_once import PROGRESS_VARIABLE_PREFIX, Progress
-from airflow_provider_ileti.operators.send_claim import LEASE_SECONDS
+from airflow_provider_ileti.exactly_once.claim import LEASE_SECONDS
+from airflow_provider_ileti.exactly_once.progress import PROGRESS_VARIABLE_PREFIX, Progress
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -15,7 +15,7 @@ from airflow.providers.common.compat.notifier import BaseNotifier
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.idempotency import make_custom_id
 from airflow_provider_ileti.core.masking import mask_numbers
-from airflow_provider_ileti.operators.recipients import parse_recipients_value
+from airflow_provider_ileti.tasks.recipients import parse_recipients_value
 from airflow_provider_ileti.version_compat import AIRFLOW_V_3_0_PLUS
 
 #: Most recipients a notification may have: it is an alert to people on call, not a campaign.

@@ -13,8 +13,8 @@ from typing import Any
 from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperator
 
 from airflow_provider_ileti.core.errors import ValidationError
-from airflow_provider_ileti.operators.failures import airflow_failures
-from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
+from airflow_provider_ileti.tasks.failures import airflow_failures
+from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 #: The optional client method asked about a planned send: ``client.check_quota(credits_needed)``; it
 #: raises ``InsufficientCreditError`` when the quota cannot cover it. The İletiniz client (plan quota) and

@@ -8,9 +8,9 @@ from typing import Any
 from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperator
 
 from airflow_provider_ileti.core.errors import NotChangeableError, ValidationError
-from airflow_provider_ileti.operators.failures import airflow_failures
-from airflow_provider_ileti.operators.recipients import parse_recipients_value
-from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
+from airflow_provider_ileti.tasks.failures import airflow_failures
+from airflow_provider_ileti.tasks.recipients import parse_recipients_value
+from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 
 class CancelSmsOperator(BaseOperator):

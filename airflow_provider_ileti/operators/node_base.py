@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_ileti.core.errors import ValidationError
-from airflow_provider_ileti.operators.failures import airflow_failures
-from airflow_provider_ileti.operators.personal_data import HidesPersonalData
-from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
+from airflow_provider_ileti.tasks.failures import airflow_failures
+from airflow_provider_ileti.tasks.personal_data import HidesPersonalData
+from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 if TYPE_CHECKING:
     from airflow_provider_ileti.hooks.node import NodeSmsHook
@@ -150,7 +150,7 @@ def optional_datetime(field: str, value: Any) -> Any:
 
 def text_list(field: str, value: Any, *, allow_empty: bool = True) -> list[str]:
     """A list of non-empty strings from a list, a rendered JSON/CSV string or any iterable (deduplicated)."""
-    from airflow_provider_ileti.operators.recipients import parse_recipients_value
+    from airflow_provider_ileti.tasks.recipients import parse_recipients_value
 
     if value is None:
         items: Iterable[Any] = ()

@@ -20,7 +20,7 @@ from airflow_provider_ileti.operators.node_base import (
     require_bool,
     text_list,
 )
-from airflow_provider_ileti.operators.personal_data import reveal
+from airflow_provider_ileti.tasks.personal_data import reveal
 
 #: Numbers and uuids per ``set-blacklist`` request, together (the spec's limit).
 MAX_BLACKLIST_ITEMS = 1000

@@ -19,7 +19,7 @@ from typing import Any
 
 from airflow_provider_ileti.core.chunking import enumerate_chunks
 from airflow_provider_ileti.core.errors import IletiError, TransientError, ValidationError
-from airflow_provider_ileti.operators.exactly_once import TaskIdentity, progress_store_for
+from airflow_provider_ileti.exactly_once.progress import TaskIdentity, progress_store_for
 from airflow_provider_ileti.operators.node_base import (
     NodeBaseOperator,
     optional_bool,

@@ -23,7 +23,7 @@ from airflow_provider_ileti.operators.node_base import (
     require_text,
     text_list,
 )
-from airflow_provider_ileti.operators.personal_data import reveal
+from airflow_provider_ileti.tasks.personal_data import reveal
 
 #: The Node codes of "a contact group with this title exists".
 GROUP_EXISTS_CODES = ("SMS09", "ERR_CONTACT_GROUP_ALREADY_EXISTS")

@@ -23,7 +23,7 @@ from airflow.providers.common.compat.sdk import AirflowFailException
 from airflow_provider_ileti.core.errors import AmbiguousSendError, ValidationError
 from airflow_provider_ileti.core.fingerprint import chunk_fingerprint
 from airflow_provider_ileti.core.masking import mask_number
-from airflow_provider_ileti.operators.exactly_once import (
+from airflow_provider_ileti.exactly_once.progress import (
     ON_AMBIGUOUS,
     TaskIdentity,
     progress_store_for,
@@ -38,8 +38,8 @@ from airflow_provider_ileti.operators.node_base import (
     require_bool,
     require_text,
 )
-from airflow_provider_ileti.operators.personal_data import reveal
-from airflow_provider_ileti.operators.recipients import RecipientSource, parse_recipients_value
+from airflow_provider_ileti.tasks.personal_data import reveal
+from airflow_provider_ileti.tasks.recipients import RecipientSource, parse_recipients_value
 
 #: The tag the server replaces with the consent link; a KVKK text without it is refused.
 SHORT_LINK_TAG = "SHORT_LINK"

@@ -9,6 +9,7 @@ from typing import Any
 from airflow.providers.common.compat.sdk import mask_secret
 
 from airflow_provider_ileti.core.masking import mask_number
+from airflow_provider_ileti.exactly_once.node import create_once, custom_id_for, is_retry
 from airflow_provider_ileti.operators.node_base import (
     NodeBaseOperator,
     optional_bool,
@@ -19,8 +20,7 @@ from airflow_provider_ileti.operators.node_base import (
     optional_url,
     require_text,
 )
-from airflow_provider_ileti.operators.node_exactly_once import create_once, custom_id_for, is_retry
-from airflow_provider_ileti.operators.personal_data import reveal
+from airflow_provider_ileti.tasks.personal_data import reveal
 
 #: OTP validity in minutes the Node API accepts (other package types: 60..1440).
 OTP_VALIDITY_RANGE = (3, 6)
@@ -136,7 +136,7 @@ class NodeOtpOperator(NodeBaseOperator):
         mask_otp(args["content"])  # also when execute() is called without Airflow's rendering
         custom_id = args["custom_id"] or custom_id_for(context, OTP_ID_PREFIX)
 
-        def create(cid: str) -> Any:
+        def create(cid: str) -> int:
             return client.create_otp(
                 args["number"],
                 args["content"],

@@ -13,6 +13,7 @@ from typing import Any
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.masking import mask_numbers
+from airflow_provider_ileti.exactly_once.node import create_once, custom_id_for, is_retry
 from airflow_provider_ileti.operators.node_base import (
     NodeBaseOperator,
     number_list,
@@ -24,8 +25,7 @@ from airflow_provider_ileti.operators.node_base import (
     optional_url,
     require_text,
 )
-from airflow_provider_ileti.operators.node_exactly_once import create_once, custom_id_for, is_retry
-from airflow_provider_ileti.operators.personal_data import reveal
+from airflow_provider_ileti.tasks.personal_data import reveal
 
 #: Node period types (``periodicSettings.periodType``), names accepted as well as numbers.
 PERIOD_TYPES = {"once": 0, "one-off": 0, "daily": 1, "weekly": 2, "monthly": 3, "yearly": 4}
@@ -154,7 +154,7 @@ class NodePeriodicCampaignOperator(NodeBaseOperator):
         )
         custom_id = args["custom_id"] or custom_id_for(context, PERIODIC_ID_PREFIX)
 
-        def create(cid: str) -> Any:
+        def create(cid: str) -> int:
             return client.create_sms(
                 sending_type=SENDING_TYPE_ONE_TO_MANY,
                 content=args["content"],

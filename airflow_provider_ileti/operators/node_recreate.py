@@ -25,7 +25,7 @@ from typing import Any
 from airflow.providers.common.compat.sdk import AirflowFailException
 
 from airflow_provider_ileti.core.errors import AmbiguousSendError, ValidationError
-from airflow_provider_ileti.operators.exactly_once import (
+from airflow_provider_ileti.exactly_once.progress import (
     ON_AMBIGUOUS,
     TaskIdentity,
     progress_store_for,

@@ -18,7 +18,7 @@ from airflow_provider_ileti.operators.node_base import (
     optional_text,
     require_bool,
 )
-from airflow_provider_ileti.operators.personal_data import reveal
+from airflow_provider_ileti.tasks.personal_data import reveal
 
 #: A default summary covers the local day before the run's data interval ends, 00:00 through this
 #: wall-clock time: the API's dates have minutes, so 23:59 is the last minute it can name (the spec

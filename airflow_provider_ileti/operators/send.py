@@ -32,9 +32,12 @@ from airflow_provider_ileti.core.chunking import enumerate_chunks
 from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, ValidationError
 from airflow_provider_ileti.core.fingerprint import chunk_fingerprint
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
-from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SendReceipt, SmsMessage, summarise
-from airflow_provider_ileti.operators.delivery_policy import DeliveryPolicy
-from airflow_provider_ileti.operators.exactly_once import (
+from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SendReceipt, SmsMessage
+from airflow_provider_ileti.delivery.events import complete_from_event
+from airflow_provider_ileti.delivery.policy import DeliveryPolicy
+from airflow_provider_ileti.delivery.statuses import read_statuses
+from airflow_provider_ileti.exactly_once.claim import claim, hold, new_owner, release
+from airflow_provider_ileti.exactly_once.progress import (
     ON_AMBIGUOUS,
     Progress,
     ProgressStore,
@@ -44,17 +47,16 @@ from airflow_provider_ileti.operators.exactly_once import (
     recorded_request,
     short_list,
 )
-from airflow_provider_ileti.operators.failures import airflow_failures
-from airflow_provider_ileti.operators.personal_data import HidesPersonalData, reveal
-from airflow_provider_ileti.operators.recipients import (
+from airflow_provider_ileti.tasks.failures import airflow_failures
+from airflow_provider_ileti.tasks.personal_data import HidesPersonalData, reveal
+from airflow_provider_ileti.tasks.recipients import (
     MessageRenderer,
     RecipientSource,
     parse_recipients_value,
     to_recipient,
     validate_all,
 )
-from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
-from airflow_provider_ileti.operators.send_claim import claim, hold, new_owner, release
+from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 if TYPE_CHECKING:
     from airflow_provider_ileti.core.protocol import SmsClient
@@ -383,17 +385,13 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         while True:
             with airflow_failures("read SMS delivery"):
                 statuses = self._read_statuses(refs)
-            reason = policy.early_failure(statuses)
-            if reason:
-                raise AirflowFailException(f"SMS delivery failed: {reason}")
-            if all(s.final for s in statuses):
-                summary = summarise(statuses)
-                reason = policy.final_failure(summary)
-                if reason:
-                    raise AirflowFailException(f"SMS delivery below policy: {reason}")
-                self._delivery_summary = summary
+            verdict = policy.judge(statuses, len(refs))
+            if verdict.message:
+                raise AirflowFailException(verdict.message)
+            if verdict.done:
+                self._delivery_summary = verdict.summary
                 return self._finish(result, context)
-            self.log.info("%d of %d package(s) final", sum(s.final for s in statuses), len(refs))
+            self.log.info("%d of %d package(s) final", verdict.final, len(refs))
             time.sleep(float(self.poll_interval))
 
     def get_job_result(self, external_id: Any, context: Any) -> Any:
@@ -402,8 +400,6 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
     def execute_complete(
         self, context: Any, event: Mapping[str, Any] | None = None, result: Mapping[str, Any] | None = None
     ) -> dict[str, Any]:
-        from airflow_provider_ileti.sensors.delivery import complete_from_event
-
         self._delivery_summary = complete_from_event(self._policy(), event, log=self.log)
         return self._finish(dict(result or {}), context)
 
@@ -453,8 +449,6 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         return result
 
     def _read_statuses(self, refs: list[str]) -> list[Any]:
-        from airflow_provider_ileti.sensors.delivery import read_statuses
-
         return read_statuses(self._hook().get_client(), refs)
 
     # -- the chunked send ---------------------------------------------------------------------------
@@ -750,7 +744,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
             )
         if not self.send_at or not progress.references:
             return
-        statuses = read_statuses_of(client, list(progress.references))
+        statuses = read_statuses(client, list(progress.references))
         gone = [s.reference for s in statuses if s.phase is DeliveryPhase.CANCELLED]
         chunks = progress.mark_cancelled(gone)
         if chunks:
@@ -827,9 +821,3 @@ def _changed(chunk_no: int, size: int, what: str) -> str:
         "reach some people twice and miss others. Restore the source and give it a stable order (ORDER BY, "
         "a fixed file), then clear the task; or start a new DAG run to send the current list"
     )
-
-
-def read_statuses_of(client: SmsClient, refs: list[str]) -> list[Any]:
-    from airflow_provider_ileti.sensors.delivery import read_statuses
-
-    return read_statuses(client, refs)

@@ -17,9 +17,9 @@ from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperat
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.masking import mask_text
-from airflow_provider_ileti.operators.failures import airflow_failures
-from airflow_provider_ileti.operators.personal_data import HidesPersonalData, reveal
-from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
+from airflow_provider_ileti.tasks.failures import airflow_failures
+from airflow_provider_ileti.tasks.personal_data import HidesPersonalData, reveal
+from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 SERVICE = "wisecp"
 
@@ -65,7 +65,7 @@ class WisecpCostGateOperator(HidesPersonalData, BaseOperator):
 
     def arguments(self) -> tuple[str, list[str], float | None]:
         """(text, numbers, max cost) validated; no request."""
-        from airflow_provider_ileti.operators.recipients import parse_recipients_value
+        from airflow_provider_ileti.tasks.recipients import parse_recipients_value
 
         message, recipients = reveal(self.message), reveal(self.recipients)
         if not isinstance(message, str) or not message.strip():

@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import (
-    AirflowException,
     AirflowFailException,
     BaseSensorOperator,
     PokeReturnValue,
@@ -20,11 +19,12 @@ from airflow.providers.common.compat.sdk import (
 )
 
 from airflow_provider_ileti.core.errors import ValidationError
-from airflow_provider_ileti.core.models import DeliveryStatus, summarise
-from airflow_provider_ileti.operators.delivery_policy import DeliveryPolicy
-from airflow_provider_ileti.operators.failures import airflow_failures
-from airflow_provider_ileti.operators.recipients import parse_recipients_value
-from airflow_provider_ileti.operators.retry_policy import with_default_retry_policy
+from airflow_provider_ileti.delivery.events import complete_from_event
+from airflow_provider_ileti.delivery.policy import DeliveryPolicy
+from airflow_provider_ileti.delivery.statuses import read_statuses
+from airflow_provider_ileti.tasks.failures import airflow_failures
+from airflow_provider_ileti.tasks.recipients import parse_recipients_value
+from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 if TYPE_CHECKING:
     from airflow_provider_ileti.hooks.base import IletiHook
@@ -110,24 +110,13 @@ class SmsDeliverySensor(BaseSensorOperator):
                 statuses = read_statuses(hook.get_client(), refs)
             finally:
                 hook.close()
-        final = sum(1 for s in statuses if s.final)
-        reason = self._policy.early_failure(statuses)
-        if reason:
-            raise AirflowFailException(f"SMS delivery failed: {reason}")
-        self.log.info("%d of %d package(s) final", final, len(refs))
-        if final < len(refs):
+        verdict = self._policy.judge(statuses, len(refs))
+        if verdict.message:
+            raise AirflowFailException(verdict.message)
+        self.log.info("%d of %d package(s) final", verdict.final, len(refs))
+        if not verdict.done or verdict.summary is None:
             return PokeReturnValue(is_done=False)
-        summary = summarise(statuses)
-        self._check_final(summary)
-        return PokeReturnValue(is_done=True, xcom_value=summary)
-
-    def execute_complete(self, context: Any, event: Mapping[str, Any] | None = None) -> dict[str, int]:
-        return complete_from_event(self._policy, event, log=self.log)
-
-    def _check_final(self, summary: Mapping[str, Any]) -> None:
-        reason = self._policy.final_failure(summary)
-        if reason:
-            raise AirflowFailException(f"SMS delivery below policy: {reason}")
+        summary = verdict.summary
         self.log.info(
             "Delivery final: %d delivered, %d undelivered of %d in %d package(s)",
             summary["delivered"],
@@ -135,36 +124,7 @@ class SmsDeliverySensor(BaseSensorOperator):
             summary["total"],
             summary["packages"],
         )
+        return PokeReturnValue(is_done=True, xcom_value=summary)
 
-
-def read_statuses(client: Any, refs: Sequence[str]) -> list[DeliveryStatus]:
-    """Statuses of ``refs`` in requests of at most ``client.max_status_batch`` references."""
-    size = max(1, int(client.max_status_batch))
-    statuses: list[DeliveryStatus] = []
-    for start in range(0, len(refs), size):
-        statuses.extend(client.get_statuses(list(refs[start : start + size])))
-    return statuses
-
-
-def complete_from_event(
-    policy: DeliveryPolicy, event: Mapping[str, Any] | None, *, log: Any
-) -> dict[str, int]:
-    """Turn a ``SmsDeliveryTrigger`` event into the XCom summary or the right Airflow exception."""
-    if not event:
-        raise AirflowException("SMS delivery trigger ended without an event")
-    status = event.get("status")
-    if status == "error":
-        message = f"watching SMS delivery failed: {event.get('message')}"
-        if event.get("retryable"):
-            raise AirflowException(message)
-        raise AirflowFailException(message)
-    if status == "failed":
-        raise AirflowFailException(f"SMS delivery failed: {event.get('message')}")
-    if status != "final":
-        raise AirflowException(f"SMS delivery trigger sent an unknown event status {status!r}")
-    summary = dict(event.get("summary") or {})
-    reason = policy.final_failure(summary)
-    if reason:
-        raise AirflowFailException(f"SMS delivery below policy: {reason}")
-    log.info("Delivery final: %s", summary)
-    return summary
+    def execute_complete(self, context: Any, event: Mapping[str, Any] | None = None) -> dict[str, int]:
+        return complete_from_event(self._policy, event, log=self.log)

@@ -1,11 +1,12 @@
 """The trigger behind the deferrable delivery sensor and ``SendSmsOperator(wait_for_delivery=True)``.
 
 It runs in the triggerer's event loop next to thousands of others, so nothing in it may block: the
-connection is read with ``aget_connection`` (Airflow 3) or in a worker thread (``sync_to_async``, Airflow 2),
-and the service is polled with the hook's async client (httpx). One status request per poll carries up to
-``client.max_status_batch`` references (1000 for Node ``/sms/list`` with ``ids``); references that reached a
-final state are not asked again. ``serialize()`` holds plain values only, and the event carries counts, not
-statuses, so a thousand packages make a small event.
+connection is read through common.compat (``hooks.registry.aget_async_status_client``), and the service is
+polled with the hook's async client (over ``clients.http.aio``). It only polls and judges: the batching
+(``delivery.statuses``) and the verdict (``delivery.policy``) are the sensor's and the send's too. One
+status request per poll carries up to ``client.max_status_batch`` references (1000 for Node ``/sms/list``
+with ``ids``); references that reached a final state are not asked again. ``serialize()`` holds plain values
+only, and the event carries counts, not statuses, so a thousand packages make a small event.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_provider_ileti.core.errors import IletiError, ValidationError
-from airflow_provider_ileti.core.models import DeliveryStatus, summarise
-from airflow_provider_ileti.operators.delivery_policy import DeliveryPolicy
+from airflow_provider_ileti.core.errors import IletiError
+from airflow_provider_ileti.core.models import DeliveryStatus
+from airflow_provider_ileti.core.protocol import AsyncStatusClient
+from airflow_provider_ileti.delivery.policy import DeliveryPolicy
+from airflow_provider_ileti.delivery.statuses import aread_statuses
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +77,12 @@ class SmsDeliveryTrigger(BaseTrigger):
         errors = 0
         try:
             while True:
-                pending = [r for r in self.references if r not in final]
+                pending = [r for r in self.references if r not in final]  # a final one is not asked again
                 try:
-                    for start in range(0, len(pending), max(1, int(client.max_status_batch))):
-                        batch = pending[start : start + max(1, int(client.max_status_batch))]
-                        for status in await client.get_statuses(batch):
-                            latest[status.reference] = status
-                            if status.final:
-                                final[status.reference] = status
+                    for status in await aread_statuses(client, pending):
+                        latest[status.reference] = status
+                        if status.final:
+                            final[status.reference] = status
                     errors = 0
                 except IletiError as exc:
                     errors += 1
@@ -93,19 +94,18 @@ class SmsDeliveryTrigger(BaseTrigger):
                     log.warning("Delivery poll failed (%d in a row), trying again: %s", errors, exc)
                     await asyncio.sleep(self.poll_interval)
                     continue
-                statuses = list(latest.values())
-                reason = policy.early_failure(statuses)
-                if reason:
+                verdict = policy.judge(list(latest.values()), len(self.references))
+                if verdict.failure == "failed":
                     yield TriggerEvent(
-                        {"status": "failed", "message": reason, "summary": summarise(statuses)}
+                        {"status": "failed", "message": verdict.reason, "summary": verdict.summary}
                     )
                     return
-                if len(final) >= len(self.references):
-                    yield TriggerEvent({"status": "final", "summary": summarise(statuses)})
+                if verdict.done:  # the ratio is judged by the task on the summary (complete_from_event)
+                    yield TriggerEvent({"status": "final", "summary": verdict.summary})
                     return
                 log.info(
                     "%d of %d package(s) final; next poll in %gs",
-                    len(final),
+                    verdict.final,
                     len(self.references),
                     self.poll_interval,
                 )
@@ -113,27 +113,8 @@ class SmsDeliveryTrigger(BaseTrigger):
         finally:
             await client.aclose()
 
-    async def _open_client(self) -> Any:
-        """The hook's async client, with the connection read without blocking the event loop."""
-        from airflow_provider_ileti.hooks.registry import hook_class_for
+    async def _open_client(self) -> AsyncStatusClient:
+        """The connection's async client, read without blocking the event loop."""
+        from airflow_provider_ileti.hooks.registry import aget_async_status_client
 
-        connection = await aget_connection(self.conn_id)
-        conn_type = str(connection.conn_type or "").replace("-", "_")
-        try:
-            hook = hook_class_for(conn_type)(conn_id=self.conn_id)
-        except ValueError as exc:
-            raise ValidationError("conn_id", self.conn_id, str(exc)) from exc
-        hook.__dict__["connection"] = connection  # prime the hook's cached property: no second lookup
-        return hook.get_async_client()
-
-
-async def aget_connection(conn_id: str) -> Any:
-    """Airflow 3's async connection lookup, or the sync one in a worker thread (Airflow 2)."""
-    from airflow.providers.common.compat.sdk import BaseHook
-
-    getter = getattr(BaseHook, "aget_connection", None)
-    if getter is not None:
-        return await getter(conn_id)
-    from asgiref.sync import sync_to_async
-
-    return await sync_to_async(BaseHook.get_connection)(conn_id)
+        return await aget_async_status_client(self.conn_id)

@@ -18,14 +18,14 @@ from typing import Any
 
 import pytest
 
+from airflow_provider_ileti.exactly_once.claim import LEASE_SECONDS
+from airflow_provider_ileti.exactly_once.progress import PROGRESS_VARIABLE_PREFIX, Progress
 from airflow_provider_ileti.maintenance import send_progress
 from airflow_provider_ileti.maintenance.cli import parse_duration
 from airflow_provider_ileti.maintenance.send_progress import (
     NoMetadataDatabaseError,
     cleanup_send_progress,
 )
-from airflow_provider_ileti.operators.exactly_once import PROGRESS_VARIABLE_PREFIX, Progress
-from airflow_provider_ileti.operators.send_claim import LEASE_SECONDS
 
 pytestmark = pytest.mark.integration
 

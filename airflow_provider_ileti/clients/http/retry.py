@@ -5,7 +5,7 @@ run twice (``idempotent=False``: a send without a client id) only one that surel
 (``maybe_processed`` False). The wait: the answer's ``Retry-After`` (seconds or an HTTP date) when it gave
 one, else exponential backoff with jitter. One cap: a ``Retry-After`` longer than ``max_retry_after`` is not
 waited out inside the task (nor cut short, which would only be refused again); the error goes up at once,
-still carrying ``retry_after``, and Airflow's task retry waits (``operators.retry_policy`` reads it).
+still carrying ``retry_after``, and Airflow's task retry waits (``tasks.retry_policy`` reads it).
 """
 
 from __future__ import annotations

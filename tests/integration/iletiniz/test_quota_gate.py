@@ -147,7 +147,7 @@ def test_operator_carries_the_retry_policy_on_3_3() -> None:
 
     gate = IletinizQuotaGateOperator(task_id="gate", credits=1)
     if AIRFLOW_V_3_3_PLUS:
-        from airflow_provider_ileti.operators.retry_policy import IletiRetryPolicy
+        from airflow_provider_ileti.tasks.retry_policy import IletiRetryPolicy
 
         assert isinstance(gate.retry_policy, IletiRetryPolicy)
         custom = IletinizQuotaGateOperator(task_id="g2", credits=1, retry_policy=None)

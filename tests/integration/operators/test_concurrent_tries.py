@@ -2,7 +2,7 @@
 
 "In flight" was not a lock: three processes with one run id on İleti Merkezi each sent the same chunk
 (only the service's 10-minute repeat rule stopped some). Now each try claims the send on the shared
-progress record (``operators/send_claim.py``) and only one goes on.
+progress record (``exactly_once/claim.py``) and only one goes on.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import AirflowException
 
-from airflow_provider_ileti.operators import send_claim
+from airflow_provider_ileti.exactly_once import claim as send_claim
 from tests.integration.operators.journal import sends
 from tests.unit.operators.support import FakeStateStore, FakeTI, make_context
 

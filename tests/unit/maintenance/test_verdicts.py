@@ -8,6 +8,8 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from airflow_provider_ileti.exactly_once.claim import LEASE_SECONDS
+from airflow_provider_ileti.exactly_once.progress import PROGRESS_VARIABLE_PREFIX, Progress
 from airflow_provider_ileti.maintenance.send_progress import (
     DELETE,
     KEPT,
@@ -16,8 +18,6 @@ from airflow_provider_ileti.maintenance.send_progress import (
     plan_cleanup,
     verdict,
 )
-from airflow_provider_ileti.operators.exactly_once import PROGRESS_VARIABLE_PREFIX, Progress
-from airflow_provider_ileti.operators.send_claim import LEASE_SECONDS
 
 NOW = 1_780_000_000.0
 DAY = 86_400.0

@@ -9,7 +9,7 @@ from airflow.providers.common.compat.sdk import AirflowException, AirflowFailExc
 
 from airflow_provider_ileti.core.errors import AuthenticationError, TransientError
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SmsMessage
-from airflow_provider_ileti.operators.delivery_policy import DeliveryPolicy
+from airflow_provider_ileti.delivery.policy import DeliveryPolicy
 from airflow_provider_ileti.sensors.delivery import SmsDeliverySensor
 from airflow_provider_ileti.triggers.delivery import SmsDeliveryTrigger
 from tests.unit.operators.support import NUMBERS, FakeAsyncClient, FakeSmsClient, make_context

@@ -17,8 +17,8 @@ from airflow_provider_ileti.core.models import Balance, DeliveryPhase
 from airflow_provider_ileti.notifications.sms import SmsNotifier
 from airflow_provider_ileti.operators.balance import SmsBalanceGateOperator
 from airflow_provider_ileti.operators.cancel import CancelSmsOperator
-from airflow_provider_ileti.operators.retry_policy import default_retry_policy, ileti_error_in
 from airflow_provider_ileti.operators.send import SendSmsOperator
+from airflow_provider_ileti.tasks.retry_policy import default_retry_policy, ileti_error_in
 from airflow_provider_ileti.version_compat import AIRFLOW_V_3_3_PLUS
 from tests.unit.operators.support import NUMBERS, FakeSmsClient, FakeTI, make_context
 

@@ -9,8 +9,8 @@ from airflow.providers.common.compat.sdk import AirflowException, AirflowFailExc
 
 from airflow_provider_ileti.core.idempotency import make_custom_id
 from airflow_provider_ileti.core.models import DeliveryPhase
-from airflow_provider_ileti.operators.personal_data import Hidden, reveal
 from airflow_provider_ileti.operators.send import SendSmsOperator
+from airflow_provider_ileti.tasks.personal_data import Hidden, reveal
 from tests.unit.operators.support import (
     NUMBERS,
     FakeSmsClient,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_ileti.operators.exactly_once import (
+from airflow_provider_ileti.exactly_once.claim import SendClaimedError, claim, hold, release
+from airflow_provider_ileti.exactly_once.progress import (
     MemoryProgressStore,
     Progress,
     TaskStateProgressStore,
 )
-from airflow_provider_ileti.operators.send_claim import SendClaimedError, claim, hold, release
 from tests.unit.operators.support import FakeStateStore
 
 

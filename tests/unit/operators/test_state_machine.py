@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_ileti.core.errors import AmbiguousSendError, TransientError
-from airflow_provider_ileti.operators.exactly_once import (
+from airflow_provider_ileti.exactly_once.progress import (
     AmbiguousUnresolved,
     MemoryProgressStore,
     Progress,

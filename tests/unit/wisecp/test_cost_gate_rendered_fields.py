@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from airflow_provider_ileti.operators.personal_data import Hidden
+from airflow_provider_ileti.tasks.personal_data import Hidden
 from airflow_provider_ileti.operators.wisecp import WisecpCostGateOperator
 
 

@@ -1,4 +1,4 @@
-"""When is a watched send a success? One rule shared by the sensor, the trigger and the send operator.
+"""When is a watched send a success? One rule, and one verdict, for the sensor, the trigger and the send.
 
 - ``fail_on_failed``: a package the service marks failed (or cancelled) fails the task.
 - ``min_delivered_ratio``: once every package is final, delivered / total must reach this ratio
@@ -12,7 +12,29 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_ileti.core.errors import ValidationError
-from airflow_provider_ileti.core.models import DeliveryPhase, DeliveryStatus
+from airflow_provider_ileti.core.models import DeliveryPhase, DeliveryStatus, summarise
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the states of a watched send mean: go on watching, done, or fail (and why)."""
+
+    done: bool
+    final: int
+    expected: int
+    summary: dict[str, int] | None = None
+    #: "failed" (a package failed while ``fail_on_failed``) or "below" (final, under the ratio); None: fine
+    failure: str | None = None
+    reason: str | None = None
+
+    @property
+    def message(self) -> str | None:
+        """The task's failure message, or None."""
+        if self.failure == "failed":
+            return f"SMS delivery failed: {self.reason}"
+        if self.failure == "below":
+            return f"SMS delivery below policy: {self.reason}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -28,6 +50,18 @@ class DeliveryPolicy:
             isinstance(ratio, bool) or not isinstance(ratio, int | float) or not 0.0 <= float(ratio) <= 1.0
         ):
             raise ValidationError("min_delivered_ratio", ratio, "must be a number from 0.0 to 1.0, or None")
+
+    def judge(self, statuses: Sequence[DeliveryStatus], expected: int) -> Verdict:
+        """The verdict on the latest states of ``expected`` packages (the one loop body of every watcher)."""
+        final = sum(1 for s in statuses if s.final)
+        reason = self.early_failure(statuses)
+        if reason:
+            return Verdict(True, final, expected, summarise(statuses), failure="failed", reason=reason)
+        if final < expected:
+            return Verdict(False, final, expected)
+        summary = summarise(statuses)
+        reason = self.final_failure(summary)
+        return Verdict(True, final, expected, summary, failure="below" if reason else None, reason=reason)
 
     def early_failure(self, statuses: Sequence[DeliveryStatus]) -> str | None:
         """A reason to stop watching now (a failed package under ``fail_on_failed``), else None."""

@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable
 
 from airflow_provider_ileti.core.errors import TransientError
-from airflow_provider_ileti.operators.exactly_once import Progress, ProgressStore
+from airflow_provider_ileti.exactly_once.progress import Progress, ProgressStore
 
 #: How long an owner's last write keeps its claim. Above the longest gap between two progress saves of a
 #: live try (one chunk's request with its retries); below Airflow's default retry delay (300 s), so the

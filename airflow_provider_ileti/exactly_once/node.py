@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_ileti.core.errors import DuplicateError
 from airflow_provider_ileti.core.idempotency import make_custom_id
-from airflow_provider_ileti.operators.exactly_once import TaskIdentity
-from airflow_provider_ileti.operators.node_base import field_of
+from airflow_provider_ileti.exactly_once.progress import TaskIdentity
+
+if TYPE_CHECKING:
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ def is_retry(context: Mapping[str, Any]) -> bool:
         return False
 
 
-def create_once(client: Any, custom_id: str, create: Callable[[str], Any], *, retry: bool) -> Created:
+def create_once(client: NodeClient, custom_id: str, create: Callable[[str], int], *, retry: bool) -> Created:
     """Run ``create(custom_id) -> pkgID`` unless a package with ``custom_id`` exists.
 
     ``retry``: look the id up before creating (an earlier try may have created it and lost the answer).
@@ -61,6 +63,4 @@ def create_once(client: Any, custom_id: str, create: Callable[[str], Any], *, re
         result = create(custom_id)
     except DuplicateError as exc:
         return Created(resolve_duplicate(client, custom_id, exc), custom_id, replayed=True)
-    replayed = bool(field_of(result, "replayed", default=False))
-    package_id = field_of(result, "package_id", "pkg_id", "id", "reference", default=result)
-    return Created(int(package_id), custom_id, replayed=replayed)
+    return Created(int(result), custom_id, replayed=False)
