@@ -53,35 +53,18 @@ class IletiMerkeziHook(IletiHook):
             mask_secret(api_hash)
         return {"key": conn.login, "api_hash": api_hash}
 
-    @property
-    def retries(self) -> int:
-        """Retries after the first attempt (extra ``retries``), for what may safely be repeated."""
-        from airflow_provider_ileti.clients.http.settings import DEFAULT_RETRIES
-
-        return int(self.extra("retries", DEFAULT_RETRIES))
-
-    @property
-    def max_answer_bytes(self) -> int:
-        """The largest answer read, decompressed (extra ``max_answer_bytes``)."""
-        from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES
-
-        return int(self.extra("max_answer_bytes", DEFAULT_MAX_ANSWER_BYTES))
-
     def _common_kwargs(self) -> dict[str, Any]:
         return {
             **self._auth_kwargs(),
             "format": self.format,
             "timezone": self.timezone,
-            "timeout": self.timeout,
-            "verify_ssl": self.verify_ssl,
-            "max_answer_bytes": self.max_answer_bytes,
         }
 
     def _build_client(self) -> IletiMerkeziClient:
         from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 
         return IletiMerkeziClient(
-            self.base_url, default_sender=self.default_sender, retries=self.retries, **self._common_kwargs()
+            self.base_url, default_sender=self.default_sender, **self._common_kwargs(), **self.http_options()
         )
 
     def get_client(self) -> IletiMerkeziClient:  # narrowed for type checkers
@@ -92,4 +75,5 @@ class IletiMerkeziHook(IletiHook):
         itself, so a poll is not also retried inside the client."""
         from airflow_provider_ileti.clients.iletimerkezi.aio import AsyncIletiMerkeziStatusClient
 
-        return AsyncIletiMerkeziStatusClient(self.base_url, **self._common_kwargs())
+        options = {name: value for name, value in self.http_options().items() if name != "retries"}
+        return AsyncIletiMerkeziStatusClient(self.base_url, **self._common_kwargs(), **options)

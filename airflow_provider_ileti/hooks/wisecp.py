@@ -38,36 +38,14 @@ class WisecpHook(IletiHook):
         from airflow_provider_ileti.clients.wisecp import WisecpClient
 
         return WisecpClient(
-            self.base_url, self._token, default_sender=self.default_sender, **self._http_kwargs()
+            self.base_url, self._token, default_sender=self.default_sender, **self.http_options()
         )
 
     def get_async_client(self) -> AsyncWisecpStatusClient:
         """A new async status client for a trigger (close it with ``aclose()``)."""
         from airflow_provider_ileti.clients.wisecp_async import AsyncWisecpStatusClient
 
-        return AsyncWisecpStatusClient(self.base_url, self._token, **self._http_kwargs())
-
-    @property
-    def retries(self) -> int:
-        """Retries after the first attempt (extra ``retries``), for what may safely be repeated."""
-        from airflow_provider_ileti.clients.http.settings import DEFAULT_RETRIES
-
-        return int(self.extra("retries", DEFAULT_RETRIES))
-
-    @property
-    def max_answer_bytes(self) -> int:
-        """The largest answer read, decompressed (extra ``max_answer_bytes``)."""
-        from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES
-
-        return int(self.extra("max_answer_bytes", DEFAULT_MAX_ANSWER_BYTES))
-
-    def _http_kwargs(self) -> dict[str, Any]:
-        return {
-            "timeout": self.timeout,
-            "verify_ssl": self.verify_ssl,
-            "retries": self.retries,
-            "max_answer_bytes": self.max_answer_bytes,
-        }
+        return AsyncWisecpStatusClient(self.base_url, self._token, **self.http_options())
 
     @property
     def base_url(self) -> str:

@@ -112,5 +112,5 @@ async def test_the_http_knobs_come_from_the_connection_extras(ileti_sandbox_env,
         assert aclient.retries == 0  # the trigger counts failed polls itself
     finally:
         await aclient.aclose()
-    defaults = IletiMerkeziHook()
+    defaults = IletiMerkeziHook().get_client()
     assert (defaults.retries, defaults.max_answer_bytes) == (3, 16 * 1024 * 1024)
