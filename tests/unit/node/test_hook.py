@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import textwrap
 
 import pytest
 
@@ -92,21 +89,3 @@ def test_test_connection_reports_failure_without_secret(monkeypatch: pytest.Monk
     hook.get_client().retries = 0
     ok, message = hook.test_connection()
     assert ok is False and PASSWORD not in message and "user/credit" in message
-
-
-def test_importing_the_hook_loads_nothing_heavy() -> None:
-    code = f"""
-        import json, sys
-        from airflow.providers.common.compat.sdk import BaseHook
-        heavy = {HEAVY!r}
-        baseline = {{m for m in heavy if m in sys.modules}}
-        import airflow_provider_ileti.hooks.node
-        added = sorted({{m for m in heavy if m in sys.modules}} - baseline)
-        clients = [m for m in sys.modules if m.startswith("airflow_provider_ileti.clients")]
-        print(json.dumps({{"added": added, "clients": clients}}))
-    """
-    done = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"added": [], "clients": []}
