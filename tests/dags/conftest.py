@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from airflow_provider_ileti.demo import AirflowHome, DagRun, SandboxProcess
+from airflow_provider_ileti.sandbox.dag_test import AirflowHome, DagRun
+from airflow_provider_ileti.sandbox.process import SandboxProcess
 
 if TYPE_CHECKING:
     from airflow_provider_ileti.clients.node.client import NodeClient
@@ -88,7 +89,11 @@ def run_dag(
     ) -> DagRun:
         date = logical_date or f"{next(_dates)}T{next(_counter) % 24:02d}:00:00+00:00"
         result = airflow_home.dags_test(
-            dag_id, date, connections=dag_sandbox.env, conf=conf, env={**dag_env, **(env or {})},
+            dag_id,
+            date,
+            connections=dag_sandbox.env,
+            conf=conf,
+            env={**dag_env, **(env or {})},
             log_path=dag_workdir / "airflow.log",
         )
         if not result.ok:
@@ -107,8 +112,12 @@ def node_client(dag_sandbox: SandboxProcess, dag_env: dict[str, str]) -> Iterato
 
     conn = connections(dag_sandbox.url)["node_sms_default"]
     client = NodeClient(
-        conn["host"], conn["login"], conn["password"], default_sender=conn["extra"]["default_sender"],
-        timeout=10.0, retries=0,
+        conn["host"],
+        conn["login"],
+        conn["password"],
+        default_sender=conn["extra"]["default_sender"],
+        timeout=10.0,
+        retries=0,
     )
     yield client
     client.close()

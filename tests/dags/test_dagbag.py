@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from airflow_provider_ileti.demo import DAGS_FOLDER
+from airflow_provider_ileti.sandbox.dag_test import DAGS_FOLDER
 
 pytestmark = pytest.mark.dags
 

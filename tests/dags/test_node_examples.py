@@ -20,7 +20,8 @@ import pendulum
 import pytest
 
 from airflow_provider_ileti.core.phone import normalize_number
-from airflow_provider_ileti.demo import DAGS_FOLDER, DagRun, SandboxProcess
+from airflow_provider_ileti.sandbox.dag_test import DAGS_FOLDER, DagRun
+from airflow_provider_ileti.sandbox.process import SandboxProcess
 
 pytestmark = pytest.mark.dags
 

@@ -19,7 +19,8 @@ import pytest
 
 from airflow_provider_ileti.core.phone import normalize_number
 from airflow_provider_ileti.core.segments import node_encoding_for
-from airflow_provider_ileti.demo import DAGS_FOLDER, DagRun, SandboxProcess
+from airflow_provider_ileti.sandbox.dag_test import DAGS_FOLDER, DagRun
+from airflow_provider_ileti.sandbox.process import SandboxProcess
 
 pytestmark = pytest.mark.dags
 
