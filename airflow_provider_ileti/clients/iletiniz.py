@@ -442,7 +442,7 @@ class IletinizClient:
                 answer = self._http.request("POST", self.base_url + path, what="send", json=payload)
             except TransientError as exc:
                 if exc.maybe_processed:
-                    raise ambiguous("send", exc.message.removeprefix("send: "), what) from None
+                    raise ambiguous("send", exc.reason or exc.message.removeprefix("send: "), what) from None
                 raise
             except ProtocolError as exc:  # too large, or not the kind we asked for: it may have been taken
                 raise ambiguous("send", exc.message.removeprefix("send: "), what) from None

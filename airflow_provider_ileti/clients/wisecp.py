@@ -641,14 +641,12 @@ def _error_for(function: str, message: str, http_status: int) -> IletiError:
     return ServiceError(f"{function}: {message}", service=SERVICE, http_status=http_status)
 
 
-#: How the HTTP layer ends a network failure's message when the request may have arrived (ours says it).
-_MAY_HAVE_REACHED = "; the request may have reached the server"
-
-
 def _ambiguous(function: str, exc: TransientError | ProtocolError, what: str) -> AmbiguousSendError:
     """A submit that failed where it may have gone out: a transient failure that may come after the panel
     took it (no or a cut answer, a 5xx), or an answer we cannot read."""
-    reason = exc.message.removeprefix(f"{function}: ").removesuffix(_MAY_HAVE_REACHED)
+    reason = (exc.reason if isinstance(exc, TransientError) else None) or exc.message.removeprefix(
+        f"{function}: "
+    )
     if isinstance(exc, ProtocolError):
         reason = f"unreadable answer ({reason})"
     return AmbiguousSendError(

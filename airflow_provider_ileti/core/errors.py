@@ -99,11 +99,14 @@ class TransientError(IletiError):
         *,
         retry_after: float | None = None,
         maybe_processed: bool = True,
+        reason: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
         self.maybe_processed = maybe_processed
+        #: what happened, in a few words and without the operation's name (``could not connect …``)
+        self.reason = reason
 
 
 class AmbiguousSendError(IletiError):

@@ -10,6 +10,9 @@ from airflow_provider_ileti.core.errors import TransientError
 from airflow_provider_ileti.core.masking import mask_numbers_in_text
 
 USER_AGENT = "airflow-provider-ileti"
+#: ``code`` of the error for a request that used up its whole ``timeout``: not retried inside the task (the
+#: timeout bounds the call; a server that slow is left to Airflow's retry), see ``retry.RetryPolicy``.
+DEADLINE = "deadline"
 
 
 def redirect_error(
@@ -51,6 +54,7 @@ def network_error(
     return TransientError(
         f"{what}: {why}" + ("; the request may have reached the server" if reached else ""),
         service=service,
-        code="network",
+        code=DEADLINE if deadline else "network",
         maybe_processed=reached,
+        reason=why,  # without the "may have reached", which a send's caller says its own way
     )

@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from airflow_provider_ileti.clients.http.failures import DEADLINE
 from airflow_provider_ileti.clients.http.settings import DEFAULT_RETRIES
 from airflow_provider_ileti.core.errors import TransientError
 
@@ -64,8 +65,11 @@ class RetryPolicy:
     max_retry_after: float = MAX_RETRY_AFTER_SECONDS
 
     def retryable(self, exc: BaseException, *, idempotent: bool) -> bool:
-        """Whether ``exc`` is worth another attempt of a call that is (or is not) safe to repeat."""
-        if not isinstance(exc, TransientError):
+        """Whether ``exc`` is worth another attempt of a call that is (or is not) safe to repeat.
+
+        A request that used up its whole timeout is not: the timeout bounds the call, so a server that slow
+        fails the try within it and Airflow's own retry comes back later."""
+        if not isinstance(exc, TransientError) or exc.code == DEADLINE:
             return False
         return idempotent or not exc.maybe_processed
 

@@ -107,11 +107,6 @@ def blacklist_number_tree(auth: dict[str, Any], numbers: Sequence[str]) -> codec
 
 
 # -- answers --------------------------------------------------------------------------------------
-#: How the HTTP layer ends a network failure's message when the request may have arrived (left out of ours,
-#: which says it in the service's words).
-MAY_HAVE_REACHED = "; the request may have reached the server"
-
-
 def _ambiguous(
     operation: str, why: str, summary: str, *, http_status: int | None = None
 ) -> AmbiguousSendError:
@@ -128,7 +123,9 @@ def _ambiguous(
 def ambiguous_send(operation: str, exc: TransientError | ProtocolError, summary: str) -> AmbiguousSendError:
     """A send that failed where the order may exist: a transient failure that may come after the service
     took the request (``maybe_processed``: no or a cut answer, a 5xx), or an answer we cannot read."""
-    reason = exc.message.removeprefix(f"{operation}: ").removesuffix(MAY_HAVE_REACHED)
+    reason = (exc.reason if isinstance(exc, TransientError) else None) or exc.message.removeprefix(
+        f"{operation}: "
+    )
     why = reason if isinstance(exc, TransientError) else f"the answer could not be read ({reason})"
     return _ambiguous(operation, why, summary, http_status=exc.http_status)
 

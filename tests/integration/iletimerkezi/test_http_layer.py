@@ -143,11 +143,13 @@ def test_a_send_that_times_out_after_the_body_went_out_is_ambiguous_and_not_repe
     assert server.hits == 1
 
 
-def test_a_read_that_times_out_is_retried(server):
+def test_a_read_that_uses_up_its_timeout_fails_within_it_and_is_left_to_the_task_retry(server):
     server.answer(
         200, b"<response><status><code>200</code></status><balance><sms>5</sms></balance></response>"
     )
     server.delay = 1.0
+    started = time.monotonic()
     with pytest.raises(TransientError, match="0.2s timeout"):
-        _client(server, timeout=0.2, retries=1).get_balance()
-    assert server.hits == 2
+        _client(server, timeout=0.2, retries=3).get_balance()
+    assert time.monotonic() - started < 0.2 + 2
+    assert server.hits == 1

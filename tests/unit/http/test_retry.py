@@ -101,3 +101,13 @@ def test_the_async_runner_follows_the_same_rules() -> None:
 
     asyncio.run(run())
     assert waits == [2]
+
+
+def test_a_request_that_used_up_its_whole_timeout_is_not_retried_inside_the_task() -> None:
+    """The timeout bounds the call: a server that slow fails the try at once, for Airflow's retry."""
+    from airflow_provider_ileti.clients.http.failures import DEADLINE
+
+    call = Flaky(TransientError("no complete answer within the 2s timeout", code=DEADLINE))
+    with pytest.raises(TransientError):
+        RetryPolicy(retries=3).run(call, what="x", sleep=lambda _s: None)
+    assert call.calls == 1
