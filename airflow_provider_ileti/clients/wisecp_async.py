@@ -27,9 +27,9 @@ from airflow_provider_ileti.clients.wisecp import (
     SERVICE,
     combine_reports,
     interpret_answer,
-    parse_report,
     split_reference,
 )
+from airflow_provider_ileti.clients.wisecp_answers import parse_report
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.models import DeliveryStatus
 

@@ -8,7 +8,7 @@ so a callback run twice for the same failure sends once on services with client 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.notifier import BaseNotifier
 
@@ -17,6 +17,9 @@ from airflow_provider_ileti.core.idempotency import make_custom_id
 from airflow_provider_ileti.core.masking import mask_numbers
 from airflow_provider_ileti.tasks.recipients import parse_recipients_value
 from airflow_provider_ileti.version_compat import AIRFLOW_V_3_0_PLUS
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
 
 #: Most recipients a notification may have: it is an alert to people on call, not a campaign.
 MAX_NOTIFY_RECIPIENTS = 100
@@ -53,7 +56,7 @@ class SmsNotifier(BaseNotifier):
             raise ValidationError("to", f"{len(raw)} numbers", f"at most {MAX_NOTIFY_RECIPIENTS}")
         return tuple(dict.fromkeys(normalize_number(str(n), field=f"to[{i}]") for i, n in enumerate(raw)))
 
-    def notify(self, context: Any) -> None:
+    def notify(self, context: Context) -> None:
         from airflow_provider_ileti.core.models import SendBatch, SmsMessage
         from airflow_provider_ileti.hooks.registry import get_sms_hook
 
@@ -72,7 +75,7 @@ class SmsNotifier(BaseNotifier):
         self.log.info("SMS notification to %s: package %s", mask_numbers(numbers), receipt.reference)
 
 
-def _key(context: Any) -> str | None:
+def _key(context: Context) -> str | None:
     ti = (context or {}).get("ti")
     if ti is None:
         return None

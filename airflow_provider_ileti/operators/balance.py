@@ -8,13 +8,16 @@ credit) when the balance is below a fixed threshold or below what the planned se
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperator
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.tasks.failures import airflow_failures
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
 
 #: The optional client method asked about a planned send: ``client.check_quota(credits_needed)``; it
 #: raises ``InsufficientCreditError`` when the quota cannot cover it. The İletiniz client (plan quota) and
@@ -87,7 +90,7 @@ class SmsBalanceGateOperator(BaseOperator):
         planned = float((recipients or 0) * parts)
         return max(planned, minimum or 0.0)
 
-    def execute(self, context: Any) -> dict[str, Any]:
+    def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ileti.hooks.registry import get_sms_hook
 
         with airflow_failures("check SMS balance"):

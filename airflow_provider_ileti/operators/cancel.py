@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperator
 
@@ -11,6 +11,9 @@ from airflow_provider_ileti.core.errors import NotChangeableError, ValidationErr
 from airflow_provider_ileti.tasks.failures import airflow_failures
 from airflow_provider_ileti.tasks.recipients import parse_recipients_value
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
 
 
 class CancelSmsOperator(BaseOperator):
@@ -43,7 +46,7 @@ class CancelSmsOperator(BaseOperator):
             raise ValidationError("references", self.references, "needs at least one non-empty package id")
         return list(dict.fromkeys(refs))
 
-    def execute(self, context: Any) -> dict[str, Any]:
+    def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ileti.hooks.registry import get_sms_hook
 
         with airflow_failures("cancel SMS"):

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.tasks.failures import airflow_failures
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
 
 
 class IletinizQuotaGateOperator(BaseOperator):
@@ -80,7 +83,7 @@ class IletinizQuotaGateOperator(BaseOperator):
             raise ValidationError("planned_message", self.planned_message, "must be a non-empty text")
         return (self.planned_message, _whole("planned_recipients", self.planned_recipients))
 
-    def execute(self, context: Any) -> dict[str, Any]:
+    def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ileti.hooks.iletiniz import IletinizHook
 
         with airflow_failures("check İletiniz quota"):

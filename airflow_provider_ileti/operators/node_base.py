@@ -22,6 +22,9 @@ from airflow_provider_ileti.tasks.personal_data import HidesPersonalData
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
     from airflow_provider_ileti.hooks.node import NodeSmsHook
 
 DEFAULT_CONN_ID = "node_sms_default"
@@ -62,10 +65,10 @@ class NodeBaseOperator(HidesPersonalData, BaseOperator):
         """Check the rendered arguments; return the normalised ones. Raises ``ValidationError``."""
         return {}
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> Any:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> Any:
         raise NotImplementedError
 
-    def execute(self, context: Any) -> Any:
+    def execute(self, context: Context) -> Any:
         with airflow_failures(self.failure_action):
             require_text("node_sms_conn_id", self.node_sms_conn_id)
             args = self.validate()

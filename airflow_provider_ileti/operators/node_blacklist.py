@@ -9,7 +9,7 @@ the whole request: the invalid numbers are reported (masked) in the result.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_ileti.core.chunking import chunked
 from airflow_provider_ileti.core.errors import ValidationError
@@ -21,6 +21,11 @@ from airflow_provider_ileti.operators.node_base import (
     text_list,
 )
 from airflow_provider_ileti.tasks.personal_data import reveal
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 #: Numbers and uuids per ``set-blacklist`` request, together (the spec's limit).
 MAX_BLACKLIST_ITEMS = 1000
@@ -89,7 +94,7 @@ class NodeBlacklistOperator(NodeBaseOperator):
             "return_invalids": return_invalids,
         }
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         invalid: list[str] = list(args["local_invalid"])
         requests = 0
         for chunk in chunked(_tagged(args["uuids"], args["numbers"]), MAX_BLACKLIST_ITEMS):

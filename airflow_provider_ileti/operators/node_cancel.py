@@ -7,7 +7,7 @@ The generic ``CancelSmsOperator`` cancels by package id on any service; this one
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException
 
@@ -19,6 +19,11 @@ from airflow_provider_ileti.operators.node_base import (
     require_int,
     require_text,
 )
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 
 class NodeCancelPackageOperator(NodeBaseOperator):
@@ -69,7 +74,7 @@ class NodeCancelPackageOperator(NodeBaseOperator):
             "missing_ok": require_bool("missing_ok", self.missing_ok),
         }
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         key = {"package_id": "pkg_id", "uuid": "uuid", "custom_id": "custom_id"}[args["by"]]
         result = {"cancelled": True, "by": args["by"], "ref": args["ref"], "reason": None}
         try:

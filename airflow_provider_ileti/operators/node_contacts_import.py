@@ -15,7 +15,7 @@ import os
 import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_ileti.core.chunking import enumerate_chunks
 from airflow_provider_ileti.core.errors import IletiError, TransientError, ValidationError
@@ -28,6 +28,11 @@ from airflow_provider_ileti.operators.node_base import (
     require_text,
     text_list,
 )
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 #: Rows per ``/contact/import`` request. Guess: the spec gives no limit; 5,000 rows of a few short
 #: fields keep a request body well under a megabyte.
@@ -220,7 +225,7 @@ class NodeImportContactsOperator(NodeBaseOperator):
                 yield row
 
     # -- execution ----------------------------------------------------------------------------------
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         store = progress_store_for(
             context, TaskIdentity.from_context(context), persist=args["persist"], required=True
         )
@@ -251,7 +256,9 @@ class NodeImportContactsOperator(NodeBaseOperator):
         )
         return result
 
-    def _import_chunk(self, client: Any, args: dict[str, Any], chunk_no: int, rows: list[list[str]]) -> int:
+    def _import_chunk(
+        self, client: NodeClient, args: dict[str, Any], chunk_no: int, rows: list[list[str]]
+    ) -> int:
         """Send one chunk, waiting while an earlier import is pending; returns the number of waits."""
         deadline = time.monotonic() + float(self.pending_timeout)
         wait = float(self.pending_first_wait)

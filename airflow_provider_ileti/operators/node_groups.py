@@ -9,7 +9,7 @@ for the chosen action and hide a destructive delete behind a string.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_ileti.core.errors import IletiError, NotFoundError
 from airflow_provider_ileti.operators.node_base import (
@@ -24,6 +24,11 @@ from airflow_provider_ileti.operators.node_base import (
     text_list,
 )
 from airflow_provider_ileti.tasks.personal_data import reveal
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 #: The Node codes of "a contact group with this title exists".
 GROUP_EXISTS_CODES = ("SMS09", "ERR_CONTACT_GROUP_ALREADY_EXISTS")
@@ -89,7 +94,7 @@ class NodeCreateContactGroupOperator(NodeBaseOperator):
             "gsms": gsms or None,
         }
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         try:
             group = client.create_group(args["title"], parent_uuid=args["parent_uuid"], gsms=args["gsms"])
         except IletiError as exc:
@@ -139,7 +144,7 @@ class NodeUpdateContactGroupOperator(NodeBaseOperator):
             "gsms": number_list("gsms", reveal(self.gsms), region=self.region) or None,
         }
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         fields = {k: args[k] for k in ("parent_uuid", "gsms") if args[k] is not None}
         client.update_group(args["uuid"], args["title"], **fields)
         self.log.info("Contact group %s updated", args["uuid"])
@@ -186,7 +191,7 @@ class NodeDeleteContactGroupOperator(NodeBaseOperator):
             "missing_ok": require_bool("missing_ok", self.missing_ok),
         }
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         targets = [args["uuid"]] if args["uuid"] else list(args["uuids"])
         try:
             client.delete_group(
@@ -230,7 +235,7 @@ class NodeListContactGroupsOperator(NodeBaseOperator):
             "limit": optional_int("limit", self.limit, minimum=1),
         }
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         filters = {k: args[k] for k in ("keyword", "parent_uuid") if args[k] is not None}
         groups: list[dict[str, Any]] = []
         truncated = False

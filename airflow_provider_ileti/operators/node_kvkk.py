@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException
 
@@ -40,6 +40,11 @@ from airflow_provider_ileti.operators.node_base import (
 )
 from airflow_provider_ileti.tasks.personal_data import reveal
 from airflow_provider_ileti.tasks.recipients import RecipientSource, parse_recipients_value
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 #: The tag the server replaces with the consent link; a KVKK text without it is refused.
 SHORT_LINK_TAG = "SHORT_LINK"
@@ -170,7 +175,7 @@ class NodeKvkkConsentOperator(NodeBaseOperator):
             )
         return persons
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         persons: list[Person] = args["persons"]
         identity = TaskIdentity.from_context(context)
         store = progress_store_for(context, identity, persist=args["persist"], required=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import mask_secret
 
@@ -21,6 +21,11 @@ from airflow_provider_ileti.operators.node_base import (
     require_text,
 )
 from airflow_provider_ileti.tasks.personal_data import reveal
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 #: OTP validity in minutes the Node API accepts (other package types: 60..1440).
 OTP_VALIDITY_RANGE = (3, 6)
@@ -101,7 +106,7 @@ class NodeOtpOperator(NodeBaseOperator):
         self.custom_id = custom_id
         self.region = region
 
-    def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
+    def render_template_fields(self, context: Context, jinja_env: Any = None) -> None:
         """Render, then register the text and its code with Airflow's secrets masker.
 
         The content carries the one-time code, so once rendered it (and every run of 4+ digits in it, the
@@ -132,7 +137,7 @@ class NodeOtpOperator(NodeBaseOperator):
             else validate_custom_id(self.custom_id, field="custom_id"),
         }
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         mask_otp(args["content"])  # also when execute() is called without Airflow's rendering
         custom_id = args["custom_id"] or custom_id_for(context, OTP_ID_PREFIX)
 

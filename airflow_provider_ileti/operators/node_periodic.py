@@ -9,7 +9,7 @@ returned ``custom_id``) or the generic ``CancelSmsOperator``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.masking import mask_numbers
@@ -26,6 +26,11 @@ from airflow_provider_ileti.operators.node_base import (
     require_text,
 )
 from airflow_provider_ileti.tasks.personal_data import reveal
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 #: Node period types (``periodicSettings.periodType``), names accepted as well as numbers.
 PERIOD_TYPES = {"once": 0, "one-off": 0, "daily": 1, "weekly": 2, "monthly": 3, "yearly": 4}
@@ -141,7 +146,7 @@ class NodePeriodicCampaignOperator(NodeBaseOperator):
             else validate_custom_id(self.custom_id, field="custom_id"),
         }
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         from airflow_provider_ileti.clients.node.models import PeriodicSettings
 
         limit = getattr(client, "max_recipients_per_send", None)

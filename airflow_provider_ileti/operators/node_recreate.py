@@ -20,7 +20,7 @@ Airflow's retries apply.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException
 
@@ -38,6 +38,11 @@ from airflow_provider_ileti.operators.node_base import (
     require_int,
     require_text,
 )
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 DECIDE = "clear the task with on_ambiguous='skip' (it was recreated) or 'resend' (it was not)"
 
@@ -95,16 +100,16 @@ class NodeRecreatePackageOperator(NodeBaseOperator):
             "persist": require_bool("persist_progress", self.persist_progress),
         }
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         source = args["source"]
         store = progress_store_for(
             context, TaskIdentity.from_context(context), persist=args["persist"], required=True
         )
         progress = store.load()
         if progress.references:
-            new_id = progress.references[0]
-            self.log.info("Package %s was recreated as %s by an earlier try; not again", source, new_id)
-            return {"package_id": int(new_id), "source": source, "replayed": True}
+            earlier_id = progress.references[0]
+            self.log.info("Package %s was recreated as %s by an earlier try; not again", source, earlier_id)
+            return {"package_id": int(earlier_id), "source": source, "replayed": True}
         if progress.complete:  # an ambiguous recreate counted as done (on_ambiguous="skip")
             return {"package_id": None, "source": source, "replayed": True}
         progress.settle_in_flight(found_by_lookup=False)  # recreate takes no client id

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.masking import mask_number
@@ -19,6 +19,11 @@ from airflow_provider_ileti.operators.node_base import (
     require_bool,
 )
 from airflow_provider_ileti.tasks.personal_data import reveal
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.clients.node.client import NodeClient
 
 #: A default summary covers the local day before the run's data interval ends, 00:00 through this
 #: wall-clock time: the API's dates have minutes, so 23:59 is the last minute it can name (the spec
@@ -74,7 +79,7 @@ class NodeSummaryReportOperator(NodeBaseOperator):
         _check_range(start, finish)
         return {"start": start, "finish": finish}
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         start, finish = args["start"], args["finish"]
         if start is None:
             tz = str(getattr(self.node_hook_in_use, "timezone", "Europe/Istanbul"))
@@ -159,7 +164,7 @@ class NodeInquiryNumberOperator(NodeBaseOperator):
             "limit": optional_int("max_records_per_number", self.max_records_per_number, minimum=1),
         }
 
-    def run(self, client: Any, args: dict[str, Any], context: Any) -> dict[str, Any]:
+    def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
         by_number: dict[str, list[dict[str, Any]]] = {}
         truncated: list[str] = []
         total = 0

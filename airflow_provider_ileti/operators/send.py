@@ -59,6 +59,8 @@ from airflow_provider_ileti.tasks.recipients import (
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
     from airflow_provider_ileti.core.protocol import SmsClient
     from airflow_provider_ileti.hooks.base import IletiHook
 
@@ -73,7 +75,7 @@ JOB_CANCELLED = "CANCELLED"
 MAX_CAMPAIGN_ID_LENGTH = 250
 
 
-class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # type: ignore[misc]
+class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
     """Send SMS through the service of ``conn_id``, exactly once across retries.
 
     :param conn_id: any of our SMS connections (node_sms, iletimerkezi, iletiniz, wisecp).
@@ -321,7 +323,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         return value
 
     # -- execution ----------------------------------------------------------------------------------
-    def execute(self, context: Any) -> Any:
+    def execute(self, context: Context) -> Any:
         with airflow_failures("send SMS"):
             self._args = self.validate_arguments()
         self._store = None  # one store per try (the record itself lives in Airflow, not in this object)
@@ -335,11 +337,11 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         return self._hook_obj
 
     # ResumableJobMixin: the "job" is the whole chunked send; its id is the JSON-safe result.
-    def submit_job(self, context: Any) -> dict[str, Any]:
+    def submit_job(self, context: Context) -> dict[str, Any]:
         with airflow_failures("send SMS"):
             return self._send_all(context)
 
-    def get_job_status(self, external_id: Any, context: Any) -> str:
+    def get_job_status(self, external_id: Any, context: Context) -> str:
         """A cancelled package is never "sent": a recorded cancel, or a cancelled state, resubmits."""
         progress = self._progress_store(context).load()
         if progress.cancelled:
@@ -363,7 +365,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
     def is_job_succeeded(self, status: str) -> bool:
         return status == JOB_SENT
 
-    def poll_until_complete(self, external_id: Any, context: Any) -> Any:
+    def poll_until_complete(self, external_id: Any, context: Context) -> Any:
         result = dict(external_id)
         if not self.wait_for_delivery or not result.get("references"):
             return self._finish(result, context)
@@ -394,11 +396,14 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
             self.log.info("%d of %d package(s) final", verdict.final, len(refs))
             time.sleep(float(self.poll_interval))
 
-    def get_job_result(self, external_id: Any, context: Any) -> Any:
+    def get_job_result(self, external_id: Any, context: Context) -> Any:
         return self._finish(dict(external_id), context)
 
     def execute_complete(
-        self, context: Any, event: Mapping[str, Any] | None = None, result: Mapping[str, Any] | None = None
+        self,
+        context: Context,
+        event: Mapping[str, Any] | None = None,
+        result: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         self._delivery_summary = complete_from_event(self._policy(), event, log=self.log)
         return self._finish(dict(result or {}), context)
@@ -415,11 +420,11 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
             else None
         )
 
-    def _task_identity(self, context: Any) -> TaskIdentity:
+    def _task_identity(self, context: Context) -> TaskIdentity:
         """Whose keys and record these are: the task instance's, or the campaign's (``campaign_id``)."""
         return TaskIdentity.from_context(context, self._campaign())
 
-    def _progress_store(self, context: Any) -> ProgressStore:
+    def _progress_store(self, context: Context) -> ProgressStore:
         if self._store is None:
             # without client ids the record is all a retry knows: no record, no send
             required = not self._hook().get_client().supports_idempotency
@@ -432,7 +437,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
             )
         return self._store
 
-    def _finish(self, result: dict[str, Any], context: Any) -> dict[str, Any]:
+    def _finish(self, result: dict[str, Any], context: Context) -> dict[str, Any]:
         if self._delivery_summary is not None:
             result["delivery"] = self._delivery_summary
         if self.persist_progress and context is not None and "ti" in context:
@@ -452,7 +457,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):  # ty
         return read_statuses(self._hook().get_client(), refs)
 
     # -- the chunked send ---------------------------------------------------------------------------
-    def _send_all(self, context: Any) -> dict[str, Any]:
+    def _send_all(self, context: Context) -> dict[str, Any]:
         args = getattr(self, "_args", None) or self.validate_arguments()
         source: RecipientSource = args["source"]
         renderer: MessageRenderer | None = args["renderer"]

@@ -11,7 +11,7 @@ Cheap to import: the hook, the client and phone-number parsing load inside ``exe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperator
 
@@ -20,6 +20,9 @@ from airflow_provider_ileti.core.masking import mask_text
 from airflow_provider_ileti.tasks.failures import airflow_failures
 from airflow_provider_ileti.tasks.personal_data import HidesPersonalData, reveal
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
 
 SERVICE = "wisecp"
 
@@ -82,7 +85,7 @@ class WisecpCostGateOperator(HidesPersonalData, BaseOperator):
             raise ValidationError("wisecp_conn_id", self.wisecp_conn_id, "must be a connection id")
         return message, numbers, _amount("max_cost", self.max_cost)
 
-    def execute(self, context: Any) -> dict[str, Any]:
+    def execute(self, context: Context) -> dict[str, Any]:
         from airflow_provider_ileti.hooks.wisecp import WisecpHook
 
         with airflow_failures("estimate WISECP cost"):

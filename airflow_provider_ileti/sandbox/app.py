@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
@@ -15,6 +16,8 @@ from airflow_provider_ileti.sandbox.journal import parse_body, redact_headers, r
 from airflow_provider_ileti.sandbox.refusals import Refusal, reason_of
 from airflow_provider_ileti.sandbox.service_errors import DEFAULT_RESPONDERS
 from airflow_provider_ileti.sandbox.services import SERVICE_MODULES
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 SANDBOX_KEY: web.AppKey[Sandbox] = web.AppKey("sandbox", Sandbox)
 
@@ -66,7 +69,7 @@ async def _apply_before(
 
 
 @web.middleware
-async def journal_and_faults(request: web.Request, handler: Any) -> web.StreamResponse:
+async def journal_and_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
     sandbox = request.app[SANDBOX_KEY]
     service = _service_of(request.path)
     if service == "_admin":

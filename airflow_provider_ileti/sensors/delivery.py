@@ -27,6 +27,8 @@ from airflow_provider_ileti.tasks.recipients import parse_recipients_value
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
     from airflow_provider_ileti.hooks.base import IletiHook
 
 
@@ -78,7 +80,7 @@ class SmsDeliverySensor(BaseSensorOperator):
         return get_sms_hook(self.conn_id)
 
     # -- execution ----------------------------------------------------------------------------------
-    def execute(self, context: Any) -> Any:
+    def execute(self, context: Context) -> Any:
         with airflow_failures("watch SMS delivery"):
             self._check_conn_id()
             refs = self._reference_list()
@@ -101,7 +103,7 @@ class SmsDeliverySensor(BaseSensorOperator):
             timeout=timedelta(seconds=float(self.timeout)) if self.timeout else None,
         )
 
-    def poke(self, context: Any) -> PokeReturnValue:
+    def poke(self, context: Context) -> PokeReturnValue:
         with airflow_failures("watch SMS delivery"):
             self._check_conn_id()
             refs = self._reference_list()
@@ -126,5 +128,5 @@ class SmsDeliverySensor(BaseSensorOperator):
         )
         return PokeReturnValue(is_done=True, xcom_value=summary)
 
-    def execute_complete(self, context: Any, event: Mapping[str, Any] | None = None) -> dict[str, int]:
+    def execute_complete(self, context: Context, event: Mapping[str, Any] | None = None) -> dict[str, int]:
         return complete_from_event(self._policy, event, log=self.log)

@@ -14,7 +14,10 @@ characters>``). ``show_personal_data=True`` on the operator opts out (a test DAG
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
 
 
 class Hidden:
@@ -53,7 +56,7 @@ class HidesPersonalData:
     personal_fields: Sequence[str] = ()
     show_personal_data: bool = False
 
-    def render_template_fields(self, context: Any, jinja_env: Any = None) -> None:
+    def render_template_fields(self, context: Context, jinja_env: Any = None) -> None:
         super().render_template_fields(context, jinja_env)  # type: ignore[misc]
         if self.show_personal_data:
             return

@@ -14,10 +14,13 @@ Below 3.3 there are no retry policies: ``default_retry_policy()`` returns ``None
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow_provider_ileti.core.errors import FINAL_ERRORS, IletiError, TransientError
 from airflow_provider_ileti.version_compat import AIRFLOW_V_3_3_PLUS
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
 
 #: The longest ``Retry-After`` we honour as a retry delay; a longer one falls back to the task's delay.
 MAX_RETRY_AFTER_SECONDS = 3600.0
@@ -41,7 +44,7 @@ if AIRFLOW_V_3_3_PLUS:
         """Fail on our final errors, honour ``Retry-After`` on transient ones, else the task's default."""
 
         def evaluate(
-            self, exception: BaseException, try_number: int, max_tries: int, context: Any = None
+            self, exception: BaseException, try_number: int, max_tries: int, context: Context | None = None
         ) -> Any:
             error = ileti_error_in(exception)
             if error is None:

@@ -46,7 +46,7 @@ class SmsDeliveryTrigger(BaseTrigger):
         fail_on_failed: bool = True,
         max_transient_errors: int = MAX_TRANSIENT_ERRORS,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self.conn_id = conn_id
         self.references = [str(r) for r in references]
         self.poll_interval = float(poll_interval)

@@ -79,7 +79,7 @@ class RetryPolicy:
         if asked is not None:
             return float(asked)
         base = min(self.backoff_max, self.backoff_initial * 2 ** (attempt - 1))
-        return base * (0.5 + random.random() / 2)
+        return float(base * (0.5 + random.random() / 2))
 
     def _next(self, exc: TransientError, attempt: int, *, idempotent: bool, what: str) -> float:
         """The wait before the next attempt; re-raises ``exc`` when there is to be none."""

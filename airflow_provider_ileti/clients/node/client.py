@@ -973,9 +973,9 @@ def _iys(value: Any, *, first: bool) -> dict[str, Any]:
     elif isinstance(value, Mapping):
         try:
             settings = IysSettings(
-                recipient_type=value.get("c", value.get("recipient_type")),  # type: ignore[arg-type]
-                source=value.get("spc", value.get("source")),  # type: ignore[arg-type]
-                send=value.get("send", True),  # type: ignore[arg-type]
+                recipient_type=value.get("c", value.get("recipient_type")),
+                source=value.get("spc", value.get("source")),
+                send=value.get("send", True),
             )
         except TypeError:
             raise v.fail("iys", value, "must be IysSettings or {c, spc, send}") from None

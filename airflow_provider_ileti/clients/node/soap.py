@@ -170,7 +170,7 @@ class _LayerTransport(zeep.transports.Transport):
 
     def __init__(self, http: HttpSession) -> None:
         timeout = http.settings.timeout
-        super().__init__(session=http.session, timeout=timeout, operation_timeout=timeout)
+        super().__init__(session=http.session, timeout=timeout, operation_timeout=timeout)  # type: ignore[no-untyped-call]
         self.http = http
         self._local = threading.local()
 

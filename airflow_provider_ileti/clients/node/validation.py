@@ -195,7 +195,7 @@ def sender(value: Any, field: str = "sender") -> str:
     if len(value) > limit:
         kind = "a numeric sender" if value.isdigit() else "an alphanumeric sender title"
         raise fail(field, value, f"{kind} has at most {limit} characters")
-    return value
+    return str(value)
 
 
 def choice(value: Any, field: str, kind: str) -> int:

@@ -49,7 +49,8 @@ def parse_request(body: bytes, as_json: bool) -> dict[str, Any]:
             raise BadRequest("not JSON") from exc
         if not isinstance(data, dict) or not isinstance(data.get("request"), dict):
             raise BadRequest('no "request" object')
-        return data["request"]
+        request: dict[str, Any] = data["request"]
+        return request
     if _DTD.search(body):
         raise BadRequest("DTDs are not accepted")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)

@@ -69,11 +69,11 @@ class Package:
     push_url: str | None
     commercial: bool | None
     first_item_id: int
-    numbers: array  # array('q')
+    numbers: array[int]  # array('q')
     #: per-item texts (N-N and KVKK) joined with MESSAGE_SEPARATOR, UTF-8, zlib-compressed; else None
     messages: bytes | None
     #: parts of each item when they differ (N-N), else every item costs ``parts``
-    item_parts: array | None
+    item_parts: array[int] | None
     parts: int
     #: [outcome][i % REPORT_SPREAD] -> (items, parts), counted at creation
     buckets: list[list[list[int]]]
@@ -83,7 +83,9 @@ class Package:
 
     # -- construction ----------------------------------------------------------------------------
     @staticmethod
-    def count(numbers: array, parts: int, item_parts: array | None) -> tuple[list[list[list[int]]], int]:
+    def count(
+        numbers: array[int], parts: int, item_parts: array[int] | None
+    ) -> tuple[list[list[list[int]]], int]:
         buckets = [[[0, 0] for _ in range(REPORT_SPREAD)] for _ in range(3)]
         total = 0
         for i, nr in enumerate(numbers):

@@ -136,7 +136,7 @@ def _store(
     state: NodeState,
     *,
     now: dt.datetime,
-    numbers: array,
+    numbers: array[int],
     messages: list[str] | None,
     content: str | None,
     encoding: int,
@@ -157,7 +157,7 @@ def _store(
         raise NodeError("SMS43", f"at most {MAX_PACKAGE_NUMBERS} numbers in one package")
     if not state.sending_allowed(send_at or now):
         raise NodeError("SMS44", "sending is restricted at this hour")
-    item_parts: array | None = None
+    item_parts: array[int] | None = None
     parts = 0
     if content is not None:
         # the package's content is checked against its encoding also when each number has its own text

@@ -61,7 +61,7 @@ def _envelope(body_child: etree._Element) -> bytes:
     envelope = etree.Element(f"{{{SOAP_ENV}}}Envelope", nsmap={"soap": SOAP_ENV, "xsi": XSI})
     body = etree.SubElement(envelope, f"{{{SOAP_ENV}}}Body")
     body.append(body_child)
-    return etree.tostring(envelope, xml_declaration=True, encoding="UTF-8")
+    return bytes(etree.tostring(envelope, xml_declaration=True, encoding="UTF-8"))
 
 
 def _serialise(parent: etree._Element, name: str, kind: str, value: Any) -> None:
