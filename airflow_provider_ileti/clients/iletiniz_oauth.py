@@ -15,7 +15,7 @@ import secrets
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from airflow_provider_ileti.clients.http.settings import HttpSettings
+from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, HttpSettings
 from airflow_provider_ileti.clients.http.sync import HttpSession
 from airflow_provider_ileti.clients.iletiniz_answers import interpret_answer
 from airflow_provider_ileti.clients.iletiniz_wire import (
@@ -96,11 +96,20 @@ class OAuthClient:
     """``/connect/token`` and ``/connect/revoke``. Never retried: a code is single use."""
 
     def __init__(
-        self, auth_url: str = DEFAULT_AUTH_URL, client_id: str = DEFAULT_CLIENT_ID, *, timeout: float = 30.0
+        self,
+        auth_url: str = DEFAULT_AUTH_URL,
+        client_id: str = DEFAULT_CLIENT_ID,
+        *,
+        timeout: float = 30.0,
+        verify_ssl: bool = True,
+        max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
     ) -> None:
         self.auth_url = auth_url.rstrip("/")
         self.client_id = client_id
-        self.timeout = timeout
+        #: never retried (``retries=0``): a code is single use, and a revoke is checked by its answer
+        self.settings = HttpSettings(
+            timeout=timeout, verify_ssl=verify_ssl, retries=0, max_answer_bytes=max_answer_bytes
+        )
 
     def __repr__(self) -> str:
         return f"OAuthClient(auth_url={self.auth_url!r}, client_id={self.client_id!r})"
@@ -131,7 +140,7 @@ class OAuthClient:
         """One POST over the HTTP layer (no redirect followed: a code or key must never go elsewhere)."""
         what = path.rsplit("/", 1)[-1]
         hidden = tuple(form.get(k, "") for k in ("code", "code_verifier", REVOKE_TOKEN_FIELD))
-        http = HttpSession(HttpSettings(timeout=self.timeout, retries=0), service=SERVICE, secrets=hidden)
+        http = HttpSession(self.settings, service=SERVICE, secrets=hidden)
         try:
             answer = http.request("POST", self.auth_url + path, what=what, data=form)
         except TransientError as exc:

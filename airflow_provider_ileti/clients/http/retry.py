@@ -11,7 +11,6 @@ still carrying ``retry_after``, and Airflow's task retry waits (``tasks.retry_po
 from __future__ import annotations
 
 import asyncio
-import copy
 import dataclasses
 import email.utils
 import logging
@@ -130,11 +129,10 @@ class RetryPolicy:
 
 
 def _left_to_task(exc: TransientError, asked: float, cap: float) -> TransientError:
-    """``exc`` again, saying why it was not waited out here; ``retry_after`` and the rest kept."""
-    longer = copy.copy(exc)
-    longer.message = (
+    """``exc`` itself, saying why it was not waited out here; ``retry_after`` and the rest kept."""
+    exc.message = (
         f"{exc.message}; the service asks to wait {asked:g}s (Retry-After), longer than the {cap:g}s a "
         "client waits: left to the task's retries"
     )
-    longer.args = (longer.message,)
-    return longer
+    exc.args = (exc.message,)
+    return exc

@@ -21,6 +21,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from airflow_provider_ileti.clients.http.answer import Answer
@@ -39,41 +40,60 @@ _LOCAL = threading.local()
 
 
 class _Watch:
-    """The connection a request is using, so the deadline can close it from the timer's thread."""
+    """The socket a request is using, so the deadline can close it from the timer's thread."""
 
     def __init__(self) -> None:
-        self.connection: Any = None
+        self.sock: Any = None
         self.fired = False
 
     def fire(self) -> None:
         self.fired = True
-        sock = getattr(self.connection, "sock", None)
-        if sock is not None:
+        if self.sock is not None:
             # socket.socket's own shutdown, also on an SSLSocket: wakes a blocked recv with EOF
             with contextlib.suppress(OSError):
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                socket.socket.shutdown(self.sock, socket.SHUT_RDWR)
+
+
+def _note(sock: Any) -> None:
+    watch = getattr(_LOCAL, "watch", None)
+    if watch is not None and sock is not None:
+        watch.sock = sock
+
+
+class _Watched:
+    """Tells the request's ``_Watch`` its socket: once connected, and again as the answer is awaited (a
+    pooled connection is not connected again). Kept by the watch itself, since http.client forgets the
+    socket of an answer that closes the connection while the body is still being read."""
+
+    sock: Any
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        _note(self.sock)
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        _note(self.sock)
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
 
 
 class _WatchedPool(HTTPConnectionPool):
-    def _get_conn(self, timeout: float | None = None) -> Any:
-        conn = super()._get_conn(timeout)
-        watch = getattr(_LOCAL, "watch", None)
-        if watch is not None:
-            watch.connection = conn
-        return conn
+    ConnectionCls = _WatchedHTTPConnection
 
 
 class _WatchedHTTPSPool(HTTPSConnectionPool):
-    def _get_conn(self, timeout: float | None = None) -> Any:
-        conn = super()._get_conn(timeout)
-        watch = getattr(_LOCAL, "watch", None)
-        if watch is not None:
-            watch.connection = conn
-        return conn
+    ConnectionCls = _WatchedHTTPSConnection
 
 
 class _Adapter(HTTPAdapter):
-    """No retries of its own (the policy decides), and pools that tell the watchdog their connection."""
+    """No retries of its own (the policy decides), and pools that tell the watchdog their socket."""
 
     def __init__(self) -> None:
         super().__init__(pool_connections=POOL_SIZE, pool_maxsize=POOL_SIZE, max_retries=0)

@@ -23,7 +23,7 @@ from airflow_provider_ileti.clients.http.retry import RetryPolicy
 from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, HttpSettings
 from airflow_provider_ileti.clients.node import duplicates
 from airflow_provider_ileti.clients.node import validation as v
-from airflow_provider_ileti.clients.node.errors import SERVICE, NodeTransientError
+from airflow_provider_ileti.clients.node.errors import SERVICE, NodeTransientError, WsdlUnusableError
 from airflow_provider_ileti.clients.node.models import (
     BlacklistResult,
     Contact,
@@ -179,7 +179,11 @@ class NodeClient:
         try:
             return self._retrying(lambda: self._transport.call(function, payload), function, idempotent=False)
         except (TransientError, ProtocolError) as exc:
-            maybe = exc.maybe_processed if isinstance(exc, TransientError) else True
+            maybe = (
+                exc.maybe_processed
+                if isinstance(exc, TransientError)
+                else not isinstance(exc, WsdlUnusableError)
+            )
             if function in _SENDS and maybe:
                 raise AmbiguousSendError(
                     f"{function}: the request may have reached the server and created a package ({exc}); it "

@@ -96,6 +96,10 @@ _CODE_IN_TEXT = re.compile(r"\bSMS\d{2}\b")
 _NAME_IN_TEXT = re.compile(r"\bERR_[A-Z_]+\b")
 
 
+class WsdlUnusableError(ProtocolError):
+    """The panel's WSDL cannot be read or used (too large, HTML, no service): the call was never sent."""
+
+
 class NodeTransientError(TransientError):
     """A transient failure that also says whether the request may have been processed.
 

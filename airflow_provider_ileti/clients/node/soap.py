@@ -47,12 +47,13 @@ from airflow_provider_ileti.clients.http.settings import HttpSettings
 from airflow_provider_ileti.clients.http.sync import HttpSession
 from airflow_provider_ileti.clients.node.errors import (
     SERVICE,
+    WsdlUnusableError,
     error_for,
     error_for_status,
     read_envelope,
 )
 from airflow_provider_ileti.clients.node.rest import RestTransport
-from airflow_provider_ileti.core.errors import IletiError, ProtocolError
+from airflow_provider_ileti.core.errors import IletiError, ProtocolError, TransientError
 from airflow_provider_ileti.core.masking import mask_number, mask_text
 
 log = logging.getLogger(__name__)
@@ -298,7 +299,7 @@ class SoapTransport:
     # -- calls ------------------------------------------------------------------------------------------
     def call(self, function: str, payload: dict[str, Any]) -> Any:
         operation = OPERATIONS.get(function)
-        inputs = self.operation_inputs(operation) if operation else None
+        inputs = self._inputs_before_sending(operation) if operation else None
         if operation is None or inputs is None:
             self._log_fallback(function, "the WSDL has no operation for it")
             return self._rest.call(function, payload)
@@ -339,6 +340,25 @@ class SoapTransport:
         last = self._transport.last_answer
         status = last.status if last is not None else None
         return read_envelope(answer, function=function, http_status=status)
+
+    def _inputs_before_sending(self, operation: str) -> dict[str, Any] | None:
+        """``operation_inputs``, whose failure (reading the WSDL) surely sent nothing of the call.
+
+        A WSDL that cannot be read is a fault of the panel or of the connection, never "the package may
+        exist": a transient failure says it was not processed; an unusable document is
+        ``WsdlUnusableError``, which the client never reads as "may have arrived"."""
+        try:
+            return self.operation_inputs(operation)
+        except TransientError as exc:
+            exc.maybe_processed = False
+            raise
+        except ProtocolError as exc:
+            raise WsdlUnusableError(
+                f"soap: the panel's WSDL cannot be used, so nothing was sent: {exc.message}",
+                service=SERVICE,
+                code=exc.code,
+                http_status=exc.http_status,
+            ) from None
 
     def _log_fallback(self, function: str, why: str) -> None:
         if function in self._fallbacks_logged:

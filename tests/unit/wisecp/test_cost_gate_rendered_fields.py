@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from airflow_provider_ileti.tasks.personal_data import Hidden
 from airflow_provider_ileti.operators.wisecp import WisecpCostGateOperator
+from airflow_provider_ileti.tasks.personal_data import Hidden
 
 
 def test_rendered_numbers_and_text_are_hidden_and_still_read_by_the_task() -> None:
