@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from airflow_provider_ileti.clients.iletiniz_oauth import DEFAULT_CLIENT_ID
+from airflow_provider_ileti.clients.iletiniz.oauth import DEFAULT_CLIENT_ID
 from airflow_provider_ileti.connect.iletiniz import DEFAULT_CONN_ID, REDIRECT_TIMEOUT_SECONDS, ConnectOptions
 
 

@@ -20,13 +20,13 @@ import webbrowser
 from collections.abc import Callable
 from typing import IO, Any
 
-from airflow_provider_ileti.clients.iletiniz_oauth import (
+from airflow_provider_ileti.clients.iletiniz.oauth import (
     DEFAULT_AUTH_URL,
     DEFAULT_CLIENT_ID,
     OAuthClient,
     PkceRequest,
 )
-from airflow_provider_ileti.clients.iletiniz_wire import TokenAnswer
+from airflow_provider_ileti.clients.iletiniz.wire import TokenAnswer
 from airflow_provider_ileti.connect import store
 from airflow_provider_ileti.connect.loopback import CALLBACK_PATH, LoopbackListener
 from airflow_provider_ileti.core.errors import AuthenticationError, IletiError

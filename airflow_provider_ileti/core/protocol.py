@@ -15,8 +15,11 @@ from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatc
 
 @runtime_checkable
 class SmsClient(Protocol):
-    #: Short service name: "node", "iletimerkezi", "iletiniz", "wisecp".
-    service: str
+    @property
+    def service(self) -> str:
+        """Short service name: "node", "iletimerkezi", "iletiniz", "wisecp" (a ``core.service.Service``)."""
+        ...
+
     #: The most recipients one ``send()`` may carry; the operator chunks to this.
     max_recipients_per_send: int
     #: The most references one ``get_statuses()`` request may carry.
@@ -68,7 +71,9 @@ class ValidatingSmsClient(SmsClient, Protocol):
 class AsyncStatusClient(Protocol):
     """What a trigger needs: read many states without blocking the triggerer's event loop."""
 
-    service: str
+    @property
+    def service(self) -> str: ...
+
     max_status_batch: int
 
     async def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]: ...

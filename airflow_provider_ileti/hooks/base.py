@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from airflow.providers.common.compat.sdk import BaseHook
 
 from airflow_provider_ileti.connection_forms import CONNECTION_FORMS
 from airflow_provider_ileti.core.endpoint import build_base_url
+from airflow_provider_ileti.core.protocol import AsyncStatusClient, SmsClient
 
-if TYPE_CHECKING:
-    from airflow_provider_ileti.core.protocol import AsyncStatusClient, SmsClient
+#: The service's client and its async status client, as each hook declares them
+#: (``IletiHook[NodeClient, AsyncNodeStatusClient]``).
+ClientT = TypeVar("ClientT", bound=SmsClient)
+AsyncClientT = TypeVar("AsyncClientT", bound=AsyncStatusClient)
 
 DEFAULT_TIMEZONE = "Europe/Istanbul"
 #: As ``clients.http.settings`` (not imported: a DAG file importing a hook must not load the HTTP stack).
@@ -26,8 +29,9 @@ DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024
 _TRUE = {"1", "true", "yes", "on"}
 
 
-class IletiHook(BaseHook):
-    """Base of our service hooks. Subclasses set the class attributes and ``_build_client()``."""
+class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
+    """Base of our service hooks. Subclasses set the class attributes, ``_build_client()`` and
+    ``get_async_client()``; the type parameters give ``get_client()`` its concrete type."""
 
     conn_name_attr: ClassVar[str]
     default_conn_name: ClassVar[str]
@@ -48,7 +52,7 @@ class IletiHook(BaseHook):
         used as they are instead of being looked up."""
         super().__init__(**kwargs)
         self.conn_id = conn_id or self.default_conn_name
-        self._client: SmsClient | None = None
+        self._client: ClientT | None = None
         self._given_connection = connection
         self._given_extras = extras
 
@@ -116,16 +120,16 @@ class IletiHook(BaseHook):
         return str(value) if value else None
 
     # -- clients ------------------------------------------------------------------------------------
-    def get_client(self) -> SmsClient:
+    def get_client(self) -> ClientT:
         """The service client for this connection, built once (no network until it is used)."""
         if self._client is None:
             self._client = self._build_client()
         return self._client
 
-    def _build_client(self) -> SmsClient:
+    def _build_client(self) -> ClientT:
         raise NotImplementedError
 
-    def get_async_client(self) -> AsyncStatusClient:
+    def get_async_client(self) -> AsyncClientT:
         """A new async client for triggers (one per trigger run; close it with ``aclose()``)."""
         raise NotImplementedError(f"{type(self).__name__} has no async client")
 
@@ -157,3 +161,7 @@ class IletiHook(BaseHook):
             "relabeling": dict(ui["relabeling"]),
             "placeholders": dict(ui["placeholders"]),
         }
+
+
+#: Any of our hooks, seen through the protocol its clients implement (the generic operators' view).
+AnyIletiHook = IletiHook[SmsClient, AsyncStatusClient]

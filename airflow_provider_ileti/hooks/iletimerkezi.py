@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 
 
-class IletiMerkeziHook(IletiHook):
+class IletiMerkeziHook(IletiHook["IletiMerkeziClient", "AsyncIletiMerkeziStatusClient"]):
     """Talks to İleti Merkezi (XML or JSON per the connection's ``format`` extra)."""
 
     conn_name_attr: ClassVar[str] = "iletimerkezi_conn_id"
@@ -67,8 +67,6 @@ class IletiMerkeziHook(IletiHook):
             self.base_url, default_sender=self.default_sender, **self._common_kwargs(), **self.http_options()
         )
 
-    def get_client(self) -> IletiMerkeziClient:  # narrowed for type checkers
-        return super().get_client()  # type: ignore[return-value]
 
     def get_async_client(self) -> AsyncIletiMerkeziStatusClient:
         """A new async status client for a trigger; not given ``retries``: the trigger counts failed polls

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow_provider_ileti.hooks.base import IletiHook
 
 if TYPE_CHECKING:
-    from airflow_provider_ileti.clients.iletiniz import IletinizClient, QuotaCheck
-    from airflow_provider_ileti.clients.iletiniz_async import AsyncIletinizStatusClient
+    from airflow_provider_ileti.clients.iletiniz.aio import AsyncIletinizStatusClient
+    from airflow_provider_ileti.clients.iletiniz.client import IletinizClient, QuotaCheck
 
 
-class IletinizHook(IletiHook):
+class IletinizHook(IletiHook["IletinizClient", "AsyncIletinizStatusClient"]):
     """A connection of type ``iletiniz`` -> a configured ``IletinizClient``."""
 
     conn_name_attr: ClassVar[str] = "iletiniz_conn_id"
@@ -34,7 +34,7 @@ class IletinizHook(IletiHook):
         return str(self.connection.password or self.extra("api_key") or "")
 
     def _build_client(self) -> IletinizClient:
-        from airflow_provider_ileti.clients.iletiniz import IletinizClient
+        from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
 
         return IletinizClient(
             self.base_url,
@@ -44,11 +44,9 @@ class IletinizHook(IletiHook):
             **self.http_options(),
         )
 
-    def get_client(self) -> IletinizClient:
-        return super().get_client()  # type: ignore[return-value]
 
     def get_async_client(self) -> AsyncIletinizStatusClient:
-        from airflow_provider_ileti.clients.iletiniz_async import AsyncIletinizStatusClient
+        from airflow_provider_ileti.clients.iletiniz.aio import AsyncIletinizStatusClient
 
         return AsyncIletinizStatusClient(self.base_url, self._api_key, **self.http_options())
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow_provider_ileti.hooks.base import IletiHook
 
 if TYPE_CHECKING:
-    from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
+    from airflow_provider_ileti.clients.node.aio import AsyncNodeStatusClient
     from airflow_provider_ileti.clients.node.client import NodeClient
 
 #: The Node API is a white-label panel (every reseller runs it on their own host), so there is no public
@@ -24,7 +24,7 @@ DEFAULT_URL = "https://localhost:9587"
 PROTOCOLS = ("rest", "soap")
 
 
-class NodeSmsHook(IletiHook):
+class NodeSmsHook(IletiHook["NodeClient", "AsyncNodeStatusClient"]):
     """Talks to a Node SMS panel; ``get_client()`` returns a ``NodeClient``."""
 
     conn_name_attr: ClassVar[str] = "node_sms_conn_id"
@@ -64,11 +64,9 @@ class NodeSmsHook(IletiHook):
             **self.http_options(),
         )
 
-    def get_client(self) -> NodeClient:  # narrowed for type checkers
-        return super().get_client()  # type: ignore[return-value]
 
     def get_async_client(self) -> AsyncNodeStatusClient:
-        from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
+        from airflow_provider_ileti.clients.node.aio import AsyncNodeStatusClient
 
         username, password = self._credentials()
         return AsyncNodeStatusClient(

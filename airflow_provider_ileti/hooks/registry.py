@@ -9,10 +9,10 @@ from airflow_provider_ileti.connection_forms import CONNECTION_FORMS
 
 if TYPE_CHECKING:
     from airflow_provider_ileti.core.protocol import AsyncStatusClient
-    from airflow_provider_ileti.hooks.base import IletiHook
+    from airflow_provider_ileti.hooks.base import AnyIletiHook
 
 
-def hook_class_for(conn_type: str) -> type[IletiHook]:
+def hook_class_for(conn_type: str) -> type[AnyIletiHook]:
     if conn_type not in CONNECTION_FORMS:
         known = ", ".join(sorted(CONNECTION_FORMS))
         raise ValueError(f"conn_type={conn_type!r}: not an SMS connection of this provider (known: {known})")
@@ -20,7 +20,7 @@ def hook_class_for(conn_type: str) -> type[IletiHook]:
     return getattr(importlib.import_module(module_name), class_name)  # type: ignore[no-any-return]
 
 
-def get_sms_hook(conn_id: str) -> IletiHook:
+def get_sms_hook(conn_id: str) -> AnyIletiHook:
     """The hook of whatever service ``conn_id`` points at (node_sms, iletimerkezi, iletiniz, wisecp)."""
     from airflow.providers.common.compat.sdk import BaseHook
 

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from airflow_provider_ileti.hooks.base import IletiHook
 
 if TYPE_CHECKING:
-    from airflow_provider_ileti.clients.wisecp import CostEstimate, WisecpClient
-    from airflow_provider_ileti.clients.wisecp_async import AsyncWisecpStatusClient
+    from airflow_provider_ileti.clients.wisecp.aio import AsyncWisecpStatusClient
+    from airflow_provider_ileti.clients.wisecp.client import CostEstimate, WisecpClient
 
 
-class WisecpHook(IletiHook):
+class WisecpHook(IletiHook["WisecpClient", "AsyncWisecpStatusClient"]):
     """A connection of type ``wisecp`` -> a configured ``WisecpClient``.
 
     Host: the panel's SMS API URL (each reseller runs its own panel, so there is no public default);
@@ -35,7 +35,7 @@ class WisecpHook(IletiHook):
         super().__init__(conn_id=wisecp_conn_id or kwargs.pop("conn_id", None), **kwargs)
 
     def _build_client(self) -> WisecpClient:
-        from airflow_provider_ileti.clients.wisecp import WisecpClient
+        from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 
         return WisecpClient(
             self.base_url, self._token, default_sender=self.default_sender, **self.http_options()
@@ -43,7 +43,7 @@ class WisecpHook(IletiHook):
 
     def get_async_client(self) -> AsyncWisecpStatusClient:
         """A new async status client for a trigger (close it with ``aclose()``)."""
-        from airflow_provider_ileti.clients.wisecp_async import AsyncWisecpStatusClient
+        from airflow_provider_ileti.clients.wisecp.aio import AsyncWisecpStatusClient
 
         return AsyncWisecpStatusClient(self.base_url, self._token, **self.http_options())
 
@@ -67,8 +67,6 @@ class WisecpHook(IletiHook):
         """The user token: the connection's password (or an extra named ``token``, which Airflow masks)."""
         return str(self.connection.password or self.extra("token") or "")
 
-    def get_client(self) -> WisecpClient:
-        return super().get_client()  # type: ignore[return-value]
 
     def get_prices(self) -> dict[str, float]:
         """Price of one SMS part per country (ISO alpha-2 -> amount in the panel's currency)."""

@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
     from airflow_provider_ileti.core.protocol import SmsClient
-    from airflow_provider_ileti.hooks.base import IletiHook
+    from airflow_provider_ileti.hooks.base import AnyIletiHook
 
 IYS_RECIPIENT_TYPES = ("BIREYSEL", "TACIR")
 #: The status the resumable-job mixin sees: all chunks sent / delivery final / still being delivered.
@@ -201,7 +201,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         self.deferrable = deferrable
         self._sent_references: list[str] = []
         self._delivery_summary: dict[str, int] | None = None
-        self._hook_obj: IletiHook | None = None
+        self._hook_obj: AnyIletiHook | None = None
         self._store: ProgressStore | None = None
         self._progress: Progress | None = None
         self._identity: TaskIdentity | None = None
@@ -329,7 +329,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         self._store = None  # one store per try (the record itself lives in Airflow, not in this object)
         return self.execute_resumable(context)
 
-    def _hook(self) -> IletiHook:
+    def _hook(self) -> AnyIletiHook:
         if self._hook_obj is None:
             from airflow_provider_ileti.hooks.registry import get_sms_hook
 

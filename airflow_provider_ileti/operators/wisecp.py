@@ -17,6 +17,7 @@ from airflow.providers.common.compat.sdk import AirflowFailException, BaseOperat
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.masking import mask_text
+from airflow_provider_ileti.core.service import Service
 from airflow_provider_ileti.tasks.failures import airflow_failures
 from airflow_provider_ileti.tasks.personal_data import HidesPersonalData, reveal
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
@@ -24,7 +25,7 @@ from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
-SERVICE = "wisecp"
+SERVICE = Service.WISECP
 
 
 class WisecpCostGateOperator(HidesPersonalData, BaseOperator):

@@ -29,7 +29,7 @@ from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
-    from airflow_provider_ileti.hooks.base import IletiHook
+    from airflow_provider_ileti.hooks.base import AnyIletiHook
 
 
 class SmsDeliverySensor(BaseSensorOperator):
@@ -74,7 +74,7 @@ class SmsDeliverySensor(BaseSensorOperator):
         if not isinstance(self.conn_id, str) or not self.conn_id.strip():
             raise ValidationError("conn_id", self.conn_id, "must be a connection id")
 
-    def _hook(self) -> IletiHook:
+    def _hook(self) -> AnyIletiHook:
         from airflow_provider_ileti.hooks.registry import get_sms_hook
 
         return get_sms_hook(self.conn_id)

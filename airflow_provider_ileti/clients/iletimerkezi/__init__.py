@@ -1,19 +1,13 @@
-"""İleti Merkezi (iletimerkezi.com): XML/JSON POST API, GET send, reports, balance, senders, black list."""
+"""İleti Merkezi (iletimerkezi.com) client: XML/JSON API, GET send, reports, balance, senders, black list.
+
+Modules: ``auth`` (key + hash), ``codec`` (the XML/JSON documents, safely parsed), ``wire`` (request shapes
+and answer reading), ``codes`` (status codes -> ``core.errors``), ``validation``, ``models``, ``client``
+(``IletiMerkeziClient``), ``aio`` (``AsyncIletiMerkeziStatusClient`` for triggers) and ``webhook``.
+Nothing here imports Airflow.
+"""
 
 from __future__ import annotations
 
-from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials, hash_from_secret
-from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
-from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage
-from airflow_provider_ileti.clients.iletimerkezi.webhook import WebhookReport, parse_webhook
+from airflow_provider_ileti.core.service import Service
 
-__all__ = [
-    "Credentials",
-    "IletiMerkeziClient",
-    "Message",
-    "Order",
-    "ReportMessage",
-    "WebhookReport",
-    "hash_from_secret",
-    "parse_webhook",
-]
+SERVICE = Service.ILETIMERKEZI

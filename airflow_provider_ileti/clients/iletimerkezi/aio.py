@@ -18,7 +18,7 @@ import httpx
 from airflow_provider_ileti.clients.http import HttpSettings, RetryPolicy
 from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
 from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, DEFAULT_TIMEOUT
-from airflow_provider_ileti.clients.iletimerkezi import codec, validation, wire
+from airflow_provider_ileti.clients.iletimerkezi import SERVICE, codec, validation, wire
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
 from airflow_provider_ileti.clients.iletimerkezi.client import (
     DEFAULT_TIMEZONE,
@@ -26,7 +26,6 @@ from airflow_provider_ileti.clients.iletimerkezi.client import (
     STATUS_BATCH,
     STATUS_ROW_COUNT,
 )
-from airflow_provider_ileti.clients.iletimerkezi.codes import SERVICE
 from airflow_provider_ileti.core.errors import NotChangeableError, ValidationError
 from airflow_provider_ileti.core.models import DeliveryPhase, DeliveryStatus
 

@@ -10,9 +10,8 @@ import hashlib
 import hmac
 from typing import Any
 
+from airflow_provider_ileti.clients.iletimerkezi import SERVICE
 from airflow_provider_ileti.core.errors import ValidationError
-
-SERVICE = "iletimerkezi"
 
 
 def hash_from_secret(key: str, secret: str) -> str:

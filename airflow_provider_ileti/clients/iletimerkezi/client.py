@@ -34,9 +34,8 @@ from airflow_provider_ileti.clients.http.settings import (
     DEFAULT_TIMEOUT,
 )
 from airflow_provider_ileti.clients.http.sync import HttpSession
-from airflow_provider_ileti.clients.iletimerkezi import codec, validation, wire
+from airflow_provider_ileti.clients.iletimerkezi import SERVICE, codec, validation, wire
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
-from airflow_provider_ileti.clients.iletimerkezi.codes import SERVICE
 from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage, phase_of
 from airflow_provider_ileti.core.chunking import chunked
 from airflow_provider_ileti.core.errors import (

@@ -24,9 +24,8 @@ from typing import Any
 
 from lxml import etree
 
+from airflow_provider_ileti.clients.iletimerkezi import SERVICE
 from airflow_provider_ileti.core.errors import ProtocolError, ValidationError
-
-SERVICE = "iletimerkezi"
 
 Tree = dict[str, Any]
 

@@ -9,6 +9,7 @@ A 429 and the maintenance answer (503) refuse a request before the service acts 
 
 from __future__ import annotations
 
+from airflow_provider_ileti.clients.iletimerkezi import SERVICE
 from airflow_provider_ileti.core.errors import (
     AuthenticationError,
     DuplicateError,
@@ -19,8 +20,6 @@ from airflow_provider_ileti.core.errors import (
     ServiceError,
     TransientError,
 )
-
-SERVICE = "iletimerkezi"
 
 OK = 200
 

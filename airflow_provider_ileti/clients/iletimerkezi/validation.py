@@ -11,12 +11,11 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from airflow_provider_ileti.clients.iletimerkezi import SERVICE
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.masking import mask_number
 from airflow_provider_ileti.core.phone import format_number, normalize_number
 from airflow_provider_ileti.core.text_rules import check_message_text
-
-SERVICE = "iletimerkezi"
 
 MAX_SENDER_LENGTH = 11
 #: Letters the service refuses in a sender (code 460).

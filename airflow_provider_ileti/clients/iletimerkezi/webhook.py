@@ -12,10 +12,10 @@ import dataclasses
 import json
 from typing import Any
 
+from airflow_provider_ileti.clients.iletimerkezi import SERVICE
 from airflow_provider_ileti.core.errors import ProtocolError
 from airflow_provider_ileti.core.masking import mask_number
 
-SERVICE = "iletimerkezi"
 STATUSES = ("accepted", "delivered", "undelivered")
 
 

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from airflow_provider_ileti.clients.http import Answer, WrongAnswerKindError, parse_retry_after
-from airflow_provider_ileti.clients.iletimerkezi import codec
-from airflow_provider_ileti.clients.iletimerkezi.codes import OK, SERVICE, TOO_MANY_REQUESTS, error_for
+from airflow_provider_ileti.clients.iletimerkezi import SERVICE, codec
+from airflow_provider_ileti.clients.iletimerkezi.codes import OK, TOO_MANY_REQUESTS, error_for
 from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,

@@ -21,9 +21,9 @@ from typing import Any, TypeVar
 
 from airflow_provider_ileti.clients.http.retry import RetryPolicy
 from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, HttpSettings
-from airflow_provider_ileti.clients.node import duplicates
+from airflow_provider_ileti.clients.node import SERVICE, duplicates
 from airflow_provider_ileti.clients.node import validation as v
-from airflow_provider_ileti.clients.node.errors import SERVICE, NodeTransientError, WsdlUnusableError
+from airflow_provider_ileti.clients.node.codes import NodeTransientError, WsdlUnusableError
 from airflow_provider_ileti.clients.node.models import (
     BlacklistResult,
     Contact,

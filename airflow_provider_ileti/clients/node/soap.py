@@ -45,8 +45,8 @@ from airflow_provider_ileti.clients.http.answer import Answer
 from airflow_provider_ileti.clients.http.retry import parse_retry_after
 from airflow_provider_ileti.clients.http.settings import HttpSettings
 from airflow_provider_ileti.clients.http.sync import HttpSession
-from airflow_provider_ileti.clients.node.errors import (
-    SERVICE,
+from airflow_provider_ileti.clients.node import SERVICE
+from airflow_provider_ileti.clients.node.codes import (
     WsdlUnusableError,
     error_for,
     error_for_status,

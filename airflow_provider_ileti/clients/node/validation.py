@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from airflow_provider_ileti.clients.node import SERVICE
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.idempotency import validate_custom_id
 from airflow_provider_ileti.core.localtime import ensure_aware, format_local
@@ -24,7 +25,6 @@ from airflow_provider_ileti.core.text_rules import check_characters, check_messa
 if TYPE_CHECKING:
     import pendulum
 
-SERVICE = "node"
 
 #: Guess: an alphanumeric sender title (the operators' rule for alphanumeric originators) is at most 11
 #: characters; the document shows none. Numeric senders may be as long as an MSISDN.

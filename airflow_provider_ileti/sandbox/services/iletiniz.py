@@ -3,7 +3,7 @@
 
 Faithful to the official SDK (v0.1.0, which works against it unchanged): Bearer ``iltz_`` keys, the
 ``{"error", "message"}`` envelope with 400/401/403/404/422/429/5xx, an ``x-request-id`` on every answer.
-The unpublished shapes (token, account, senders, quota refusal) come from ``clients/iletiniz_wire.py``.
+The unpublished shapes (token, account, senders, quota refusal) come from ``clients/iletiniz/wire.py``.
 
 Behaviour:
 - keys: ``credentials.ILETINIZ_API_KEY`` (every scope) plus keys issued by ``/connect/token``; a revoked key
@@ -43,7 +43,7 @@ from urllib.parse import urlencode, urlsplit
 
 from aiohttp import web
 
-from airflow_provider_ileti.clients.iletiniz_wire import (
+from airflow_provider_ileti.clients.iletiniz.wire import (
     MAX_BULK_ITEMS,
     QUOTA_HTTP_STATUS,
     REVOKE_TOKEN_FIELD,

@@ -3,7 +3,7 @@
 ``POST <prefix>/submit | report | balance | prices`` with a JSON body carrying ``user_token``. Only
 ``submit``'s request and answer and the error envelope ``{"status": "error", "message": ...}`` are public;
 the answers of ``report``, ``balance`` and ``prices`` are our guess, documented (and parsed) in one place:
-``airflow_provider_ileti/clients/wisecp.py`` ("Wire shapes"). This module produces exactly those shapes.
+``clients/wisecp/answers.py``; this module produces exactly those shapes.
 
 Behaviour:
 - an error is HTTP 200 with the error envelope, as a PHP panel answers (``ERROR_HTTP_STATUS``);

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
 from airflow_provider_ileti.clients.iletimerkezi.aio import AsyncIletiMerkeziStatusClient
+from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SmsMessage
 from airflow_provider_ileti.sandbox import credentials
 

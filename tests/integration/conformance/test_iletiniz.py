@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 import requests
 
-from airflow_provider_ileti.clients.iletiniz import IletinizClient
-from airflow_provider_ileti.clients.iletiniz_async import AsyncIletinizStatusClient
-from airflow_provider_ileti.clients.iletiniz_oauth import OAuthClient, PkceRequest
+from airflow_provider_ileti.clients.iletiniz.aio import AsyncIletinizStatusClient
+from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
+from airflow_provider_ileti.clients.iletiniz.oauth import OAuthClient, PkceRequest
 from airflow_provider_ileti.core.errors import NotChangeableError
 from airflow_provider_ileti.core.models import SendBatch, SmsMessage
 from airflow_provider_ileti.sandbox.credentials import ILETINIZ_API_KEY, ILETINIZ_CLIENT_ID

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
+from airflow_provider_ileti.clients.node.aio import AsyncNodeStatusClient
 from airflow_provider_ileti.clients.node.client import NodeClient
 from airflow_provider_ileti.clients.node.models import IysSettings, PeriodicSettings
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SmsMessage

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.wisecp import WisecpClient
-from airflow_provider_ileti.clients.wisecp_async import AsyncWisecpStatusClient
+from airflow_provider_ileti.clients.wisecp.aio import AsyncWisecpStatusClient
+from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 from airflow_provider_ileti.core.errors import NotChangeableError
 from airflow_provider_ileti.core.models import SendBatch, SmsMessage
 from airflow_provider_ileti.sandbox.credentials import WISECP_TOKEN

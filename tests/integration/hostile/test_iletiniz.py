@@ -1,5 +1,5 @@
 """İletiniz against the hostile server: ``IletinizClient``, ``AsyncIletinizStatusClient``, the OAuth code
-exchange and revoke (``clients/iletiniz_oauth.py``) and ``ileti-connect iletiniz --revoke`` run in-process.
+exchange and revoke (``clients/iletiniz/oauth.py``) and ``ileti-connect iletiniz --revoke`` run in-process.
 
 Proves, per mode: the API key (Bearer header; the revoke's form body), the OAuth code and verifier, and the
 numbers and texts never reach the other host, memory stays under 50 MB, the call fails within the
@@ -40,8 +40,8 @@ from .conftest import (
 from .server import OTHER_HOST, PAGE_MARKER, HostileServer, OtherHost
 
 if TYPE_CHECKING:
-    from airflow_provider_ileti.clients.iletiniz import IletinizClient
-    from airflow_provider_ileti.clients.iletiniz_oauth import OAuthClient
+    from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
+    from airflow_provider_ileti.clients.iletiniz.oauth import OAuthClient
 
 # The clients are imported where they are used, so a module broken mid-rewrite fails its own tests only.
 
@@ -68,7 +68,7 @@ CASES = [
 
 
 def _run(hostile: HostileServer, call: str, mode: str, **overrides: Any) -> Outcome:
-    from airflow_provider_ileti.clients.iletiniz import IletinizClient
+    from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
 
     kind, fn = CALLS[call]
     client = IletinizClient(hostile.base_url, API_KEY, **knobs(**overrides))
@@ -88,7 +88,7 @@ def test_iletiniz_client(hostile: HostileServer, other_host: OtherHost, call: st
 def test_iletiniz_async_status(hostile: HostileServer, other_host: OtherHost, mode: str) -> None:
     hostile.serve(mode)
 
-    from airflow_provider_ileti.clients.iletiniz_async import AsyncIletinizStatusClient
+    from airflow_provider_ileti.clients.iletiniz.aio import AsyncIletinizStatusClient
 
     async def statuses() -> Any:
         client = AsyncIletinizStatusClient(hostile.base_url, API_KEY, **knobs())
@@ -111,7 +111,7 @@ def test_iletiniz_max_answer_bytes_is_honoured(hostile: HostileServer, other_hos
 
 # -- OAuth: single-use calls ------------------------------------------------------------------------------
 def _oauth(hostile: HostileServer) -> OAuthClient:
-    from airflow_provider_ileti.clients.iletiniz_oauth import OAuthClient
+    from airflow_provider_ileti.clients.iletiniz.oauth import OAuthClient
 
     # OAuthClient takes only ``timeout`` (its endpoints are fixed, its calls never retried).
     return OAuthClient(hostile.base_url, CLIENT_ID, timeout=TIMEOUT)
@@ -119,7 +119,7 @@ def _oauth(hostile: HostileServer) -> OAuthClient:
 
 @pytest.mark.parametrize("mode", [*READ_MODES, "drip"])
 def test_oauth_exchange(hostile: HostileServer, other_host: OtherHost, mode: str) -> None:
-    from airflow_provider_ileti.clients.iletiniz_oauth import PkceRequest
+    from airflow_provider_ileti.clients.iletiniz.oauth import PkceRequest
 
     hostile.serve(mode)
     request = PkceRequest(hostile.base_url, CLIENT_ID, "http://127.0.0.1:53682/callback")

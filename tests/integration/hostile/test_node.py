@@ -125,7 +125,7 @@ def test_node_soap_hostile_wsdl(hostile: HostileServer, other_host: OtherHost, c
 def test_node_async_status(hostile: HostileServer, other_host: OtherHost, mode: str) -> None:
     hostile.serve(mode)
 
-    from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
+    from airflow_provider_ileti.clients.node.aio import AsyncNodeStatusClient
 
     async def statuses() -> Any:
         client = AsyncNodeStatusClient(hostile.url("/node"), USER, PASSWORD, **knobs())

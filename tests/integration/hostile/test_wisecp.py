@@ -31,7 +31,7 @@ from .conftest import (
 from .server import HostileServer, OtherHost
 
 if TYPE_CHECKING:
-    from airflow_provider_ileti.clients.wisecp import WisecpClient
+    from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 
 # The clients are imported where they are used, so a module broken mid-rewrite fails its own tests only.
 
@@ -55,7 +55,7 @@ CASES = [
 
 
 def _run(hostile: HostileServer, call: str, mode: str, **overrides: Any) -> Outcome:
-    from airflow_provider_ileti.clients.wisecp import WisecpClient
+    from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 
     kind, fn = CALLS[call]
     client = WisecpClient(hostile.url("/api/sms"), TOKEN, default_sender=SENDER, **knobs(**overrides))
@@ -75,7 +75,7 @@ def test_wisecp_client(hostile: HostileServer, other_host: OtherHost, call: str,
 def test_wisecp_async_status(hostile: HostileServer, other_host: OtherHost, mode: str) -> None:
     hostile.serve(mode)
 
-    from airflow_provider_ileti.clients.wisecp_async import AsyncWisecpStatusClient
+    from airflow_provider_ileti.clients.wisecp.aio import AsyncWisecpStatusClient
 
     async def statuses() -> Any:
         client = AsyncWisecpStatusClient(hostile.url("/api/sms"), TOKEN, **knobs())

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
+from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 from airflow_provider_ileti.sandbox import credentials
 
 PREFIX = "/iletimerkezi/v1"

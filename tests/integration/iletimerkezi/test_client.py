@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
+from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 from airflow_provider_ileti.core.errors import (
     AuthenticationError,
     InsufficientCreditError,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 
 from airflow_provider_ileti.clients.http import AnswerTooLargeError, WrongAnswerKindError
-from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
+from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 from airflow_provider_ileti.core.errors import AmbiguousSendError, ProtocolError, TransientError
 
 MARKER = "FILE-CONTENT-MARKER-7f3a"

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from airflow_provider_ileti.clients.http import RedirectRefusedError
-from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
 from airflow_provider_ileti.clients.iletimerkezi.aio import AsyncIletiMerkeziStatusClient
+from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 from airflow_provider_ileti.core.errors import AmbiguousSendError, TransientError
 from tests.integration.iletimerkezi.loopback import OtherHost, Scripted
 

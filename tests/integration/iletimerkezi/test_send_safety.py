@@ -103,7 +103,7 @@ def test_retry_after_at_the_cap_is_waited_in_full(ileti_sandbox):
 
 
 def test_connection_refused_is_retried_then_transient():
-    from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
+    from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 
     waits: list[float] = []
     client = IletiMerkeziClient(

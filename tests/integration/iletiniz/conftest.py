@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.iletiniz import IletinizClient
+from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
 from airflow_provider_ileti.sandbox.credentials import ILETINIZ_API_KEY
 from airflow_provider_ileti.sandbox.services.iletiniz import PREFIX
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import requests
 
-from airflow_provider_ileti.clients.iletiniz import IletinizClient
+from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
 
 
 def test_headless_connect_prints_only_the_env_value(api_url: str, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.iletiniz import IletinizClient
+from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
 from airflow_provider_ileti.core.errors import (
     NotChangeableError,
     NotFoundError,

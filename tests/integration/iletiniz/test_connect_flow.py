@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 import requests
 
-from airflow_provider_ileti.clients.iletiniz import IletinizClient
-from airflow_provider_ileti.clients.iletiniz_oauth import OAuthClient, PkceRequest
+from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
+from airflow_provider_ileti.clients.iletiniz.oauth import OAuthClient, PkceRequest
 from airflow_provider_ileti.connect import store
 from airflow_provider_ileti.connect.cli import main
 from airflow_provider_ileti.connect.iletiniz import ConnectOptions, authorize, connect

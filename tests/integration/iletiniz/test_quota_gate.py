@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import AirflowFailException
 
-from airflow_provider_ileti.clients.iletiniz import IletinizClient
+from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
 from airflow_provider_ileti.core.errors import InsufficientCreditError, ValidationError
 from airflow_provider_ileti.core.models import SendBatch, SmsMessage
 from airflow_provider_ileti.operators.iletiniz import IletinizQuotaGateOperator

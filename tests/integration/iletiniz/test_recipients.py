@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from airflow_provider_ileti.clients.iletiniz import IletinizClient
+from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.models import SendBatch, SmsMessage
 from airflow_provider_ileti.sandbox.credentials import ILETINIZ_API_KEY

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.iletiniz import IletinizClient
-from airflow_provider_ileti.clients.iletiniz_answers import FINAL_JOBS
-from airflow_provider_ileti.clients.iletiniz_async import AsyncIletinizStatusClient
+from airflow_provider_ileti.clients.iletiniz.aio import AsyncIletinizStatusClient
+from airflow_provider_ileti.clients.iletiniz.answers import FINAL_JOBS
+from airflow_provider_ileti.clients.iletiniz.client import IletinizClient
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SmsMessage
 from airflow_provider_ileti.sandbox.credentials import ILETINIZ_API_KEY

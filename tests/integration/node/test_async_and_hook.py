@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
+from airflow_provider_ileti.clients.node.aio import AsyncNodeStatusClient
 from airflow_provider_ileti.core.errors import NotFoundError, TransientError
 from airflow_provider_ileti.core.models import DeliveryPhase
 from airflow_provider_ileti.hooks.node import NodeSmsHook

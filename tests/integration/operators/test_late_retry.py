@@ -42,7 +42,7 @@ def test_a_first_try_with_a_past_send_at_is_refused_before_any_request(ileti_san
 def test_a_retry_after_send_at_sends_what_is_left_now(
     ileti_sandbox_env: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
+    from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
     from airflow_provider_ileti.core.errors import TransientError
 
     real, calls = IletiMerkeziClient.send, {"n": 0}

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.wisecp import WisecpClient
+from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 from airflow_provider_ileti.sandbox.credentials import WISECP_TOKEN
 from airflow_provider_ileti.sandbox.services.wisecp import PREFIX
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.wisecp import WisecpClient
-from airflow_provider_ileti.clients.wisecp_async import AsyncWisecpStatusClient
+from airflow_provider_ileti.clients.wisecp.aio import AsyncWisecpStatusClient
+from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 from airflow_provider_ileti.core.errors import NotFoundError, TransientError, ValidationError
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SmsMessage
 from airflow_provider_ileti.core.protocol import AsyncStatusClient

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.wisecp import WisecpClient
+from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.hooks.registry import get_sms_hook
 from airflow_provider_ileti.hooks.wisecp import WisecpHook

@@ -16,8 +16,8 @@ from airflow_provider_ileti.clients.http import (
     RedirectRefusedError,
     WrongAnswerKindError,
 )
-from airflow_provider_ileti.clients.wisecp import WisecpClient
-from airflow_provider_ileti.clients.wisecp_async import AsyncWisecpStatusClient
+from airflow_provider_ileti.clients.wisecp.aio import AsyncWisecpStatusClient
+from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 from airflow_provider_ileti.core.errors import AmbiguousSendError, TransientError
 from tests.integration.iletimerkezi.loopback import OtherHost, Scripted
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import AirflowFailException
 
-from airflow_provider_ileti.clients.wisecp import WisecpClient
+from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 from airflow_provider_ileti.core.errors import InsufficientCreditError, ValidationError
 from airflow_provider_ileti.core.models import SendBatch, SmsMessage
 from airflow_provider_ileti.sandbox.credentials import WISECP_TOKEN
@@ -192,7 +192,7 @@ def test_cost_gate_template_fields_and_cheap_import() -> None:
     )
     code = (
         "import sys; import airflow_provider_ileti.operators.wisecp; "
-        "print('LOADED', sorted(m for m in ('phonenumbers', 'airflow_provider_ileti.clients.wisecp', "
+        "print('LOADED', sorted(m for m in ('phonenumbers', 'airflow_provider_ileti.clients.wisecp.client', "
         "'airflow_provider_ileti.hooks.wisecp') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.wisecp import MAX_RECIPIENTS_PER_SUBMIT, WisecpClient
+from airflow_provider_ileti.clients.wisecp.client import MAX_RECIPIENTS_PER_SUBMIT, WisecpClient
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.models import SendBatch, SmsMessage
 

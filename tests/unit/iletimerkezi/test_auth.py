@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials, hash_from_secret
+from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 from airflow_provider_ileti.core.errors import ValidationError
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_ileti.clients.http import Answer
-from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
-from airflow_provider_ileti.clients.iletimerkezi.client import _more_pages
+from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient, _more_pages
 from airflow_provider_ileti.core.errors import ProtocolError
 
 

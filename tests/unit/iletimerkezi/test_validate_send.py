@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from airflow_provider_ileti.clients.iletimerkezi import IletiMerkeziClient
+from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.models import SendBatch, SmsMessage
 

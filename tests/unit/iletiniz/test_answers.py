@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_ileti.clients.iletiniz_answers import (
+from airflow_provider_ileti.clients.iletiniz.answers import (
     QuotaEstimate,
     combine_jobs,
     interpret,
     job_phase,
     split_reference,
 )
-from airflow_provider_ileti.clients.iletiniz_wire import parse_account, parse_senders, parse_token
+from airflow_provider_ileti.clients.iletiniz.wire import parse_account, parse_senders, parse_token
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,
     AuthenticationError,
@@ -138,7 +138,7 @@ def test_token_answer_never_echoes_the_answer() -> None:
 
 
 def test_final_job_cache_keeps_only_final_answers_and_is_bounded() -> None:
-    from airflow_provider_ileti.clients.iletiniz_answers import FinalJobCache
+    from airflow_provider_ileti.clients.iletiniz.answers import FinalJobCache
 
     cache = FinalJobCache(max_entries=2)
     scope = cache.scope("https://api", "iltz_test_a")

@@ -51,7 +51,7 @@ def test_render_env_is_airflow_json() -> None:
 
 
 def test_hook_default_url_is_the_documented_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    from airflow_provider_ileti.clients.iletiniz import DEFAULT_BASE_URL
+    from airflow_provider_ileti.clients.iletiniz.client import DEFAULT_BASE_URL
 
     # spec (other-apis.md): the API base is https://api.iletiniz.com
     assert IletinizHook.default_url == DEFAULT_BASE_URL == "https://api.iletiniz.com"

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from airflow_provider_ileti.clients.iletiniz_oauth import PkceRequest, new_verifier, s256_challenge
+from airflow_provider_ileti.clients.iletiniz.oauth import PkceRequest, new_verifier, s256_challenge
 from airflow_provider_ileti.core.errors import AuthenticationError, ValidationError
 
 

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from airflow_provider_ileti.clients.node.errors import NodeTransientError, error_for
+from airflow_provider_ileti.clients.node.codes import NodeTransientError, error_for
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,
     DuplicateError,
@@ -206,7 +206,7 @@ def test_rest_and_soap_transports_hide_the_password() -> None:
 def test_clients_implement_the_generic_protocols() -> None:
     import asyncio
 
-    from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
+    from airflow_provider_ileti.clients.node.aio import AsyncNodeStatusClient
     from airflow_provider_ileti.core.protocol import AsyncStatusClient, SmsClient
 
     sync = client(Scripted())

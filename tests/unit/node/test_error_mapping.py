@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_ileti.clients.node.errors import (
+from airflow_provider_ileti.clients.node.codes import (
     NodeTransientError,
     code_of,
     error_for,

@@ -19,7 +19,7 @@ from requests.adapters import BaseAdapter
 
 from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
 from airflow_provider_ileti.clients.http.settings import HttpSettings
-from airflow_provider_ileti.clients.node.async_status import AsyncNodeStatusClient
+from airflow_provider_ileti.clients.node.aio import AsyncNodeStatusClient
 from airflow_provider_ileti.clients.node.client import many_to_many_content
 from airflow_provider_ileti.clients.node.rest import RestTransport
 from airflow_provider_ileti.core.errors import NotFoundError, ServiceError

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_ileti.clients.node import validation as v
-from airflow_provider_ileti.clients.node.errors import NodeTransientError, error_for
+from airflow_provider_ileti.clients.node.codes import NodeTransientError, error_for
 from airflow_provider_ileti.clients.node.models import BlacklistResult, Contact, IysSettings, PeriodicSettings
 from airflow_provider_ileti.core.errors import ServiceError, TransientError, ValidationError
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_ileti.clients.http import Answer, WrongAnswerKindError
-from airflow_provider_ileti.clients.wisecp import (
+from airflow_provider_ileti.clients.wisecp.client import (
     WisecpClient,
     combine_reports,
     interpret_answer,
@@ -256,7 +256,7 @@ def test_split_reference_rejects_what_is_not_report_ids(reference: str) -> None:
 
 
 def test_validation_errors_name_the_service_and_need_no_network() -> None:
-    from airflow_provider_ileti.clients.wisecp import WisecpClient
+    from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 
     class NoNetwork:
         def request(self, *args: Any, **kwargs: Any) -> Any:
@@ -278,7 +278,7 @@ def test_validation_errors_name_the_service_and_need_no_network() -> None:
 
 
 # -- the shapes a panel may answer prices and report in (the document shows none) --------------------------
-from airflow_provider_ileti.clients.wisecp import parse_prices  # noqa: E402
+from airflow_provider_ileti.clients.wisecp.client import parse_prices  # noqa: E402
 
 US_DE = {"US": 0.062, "DE": 0.1234}
 

@@ -22,14 +22,14 @@ from airflow_provider_ileti.clients.http.settings import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
 )
-from airflow_provider_ileti.clients.wisecp import (
+from airflow_provider_ileti.clients.wisecp import SERVICE
+from airflow_provider_ileti.clients.wisecp.answers import parse_report
+from airflow_provider_ileti.clients.wisecp.client import (
     REPORT,
-    SERVICE,
     combine_reports,
     interpret_answer,
     split_reference,
 )
-from airflow_provider_ileti.clients.wisecp_answers import parse_report
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.models import DeliveryStatus
 

@@ -14,10 +14,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from airflow_provider_ileti.clients.wisecp import SERVICE
 from airflow_provider_ileti.core.errors import ProtocolError
 from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus
-
-SERVICE = "wisecp"
 
 #: report ``state`` that says the report is final.
 REPORT_STATE_COMPLETED = "completed"

@@ -31,7 +31,8 @@ from airflow_provider_ileti.clients.http.settings import (
     HttpSettings,
 )
 from airflow_provider_ileti.clients.http.sync import HttpSession
-from airflow_provider_ileti.clients.iletiniz_answers import (
+from airflow_provider_ileti.clients.iletiniz import SERVICE
+from airflow_provider_ileti.clients.iletiniz.answers import (
     FINAL_JOBS,
     REFERENCE_SEPARATOR,
     QuotaEstimate,
@@ -40,10 +41,9 @@ from airflow_provider_ileti.clients.iletiniz_answers import (
     interpret_answer,
     split_reference,
 )
-from airflow_provider_ileti.clients.iletiniz_wire import (
+from airflow_provider_ileti.clients.iletiniz.wire import (
     API_KEY_PATTERN,
     MAX_BULK_ITEMS,
-    SERVICE,
     Account,
     Provider,
     parse_account,

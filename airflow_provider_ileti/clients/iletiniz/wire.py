@@ -29,9 +29,8 @@ import dataclasses
 import re
 from typing import Any
 
+from airflow_provider_ileti.clients.iletiniz import SERVICE
 from airflow_provider_ileti.core.errors import ProtocolError
-
-SERVICE = "iletiniz"
 
 API_KEY_PATTERN = re.compile(r"^iltz_(live|test)_[A-Za-z0-9_-]+$")
 SCOPES = ("messages:send", "contacts:write", "connections:read", "account:read")

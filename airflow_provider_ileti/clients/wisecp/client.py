@@ -46,7 +46,8 @@ from airflow_provider_ileti.clients.http.settings import (
     DEFAULT_TIMEOUT,
 )
 from airflow_provider_ileti.clients.http.sync import HttpSession
-from airflow_provider_ileti.clients.wisecp_answers import (
+from airflow_provider_ileti.clients.wisecp import SERVICE
+from airflow_provider_ileti.clients.wisecp.answers import (
     REPORT_STATE_COMPLETED,  # noqa: F401 — re-exported
     WisecpReport,
     parse_balance,
@@ -74,7 +75,6 @@ from airflow_provider_ileti.core.text_rules import check_message_text
 
 log = logging.getLogger(__name__)
 
-SERVICE = "wisecp"
 SUBMIT, REPORT, BALANCE, PRICES = "submit", "report", "balance", "prices"
 
 #: Most numbers in one submit. Guess: WISECP publishes no limit; 1000 keeps a request small and lets the

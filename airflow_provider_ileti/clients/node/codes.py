@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from airflow_provider_ileti.clients.node import SERVICE
 from airflow_provider_ileti.core.errors import (
     AuthenticationError,
     DuplicateError,
@@ -24,8 +25,6 @@ from airflow_provider_ileti.core.errors import (
     ServiceError,
     TransientError,
 )
-
-SERVICE = "node"
 
 #: SMSnn -> (ERR_ name, the vendor's meaning)
 CODES: dict[str, tuple[str, str]] = {

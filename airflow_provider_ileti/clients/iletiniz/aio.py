@@ -18,14 +18,14 @@ from airflow_provider_ileti.clients.http.settings import (
     DEFAULT_RETRIES,
     HttpSettings,
 )
-from airflow_provider_ileti.clients.iletiniz import STATUS_CONCURRENCY, validate_api_key
-from airflow_provider_ileti.clients.iletiniz_answers import (
+from airflow_provider_ileti.clients.iletiniz import SERVICE
+from airflow_provider_ileti.clients.iletiniz.answers import (
     FINAL_JOBS,
     combine_jobs,
     interpret_answer,
     split_reference,
 )
-from airflow_provider_ileti.clients.iletiniz_wire import SERVICE
+from airflow_provider_ileti.clients.iletiniz.client import STATUS_CONCURRENCY, validate_api_key
 from airflow_provider_ileti.core.models import DeliveryStatus
 
 

@@ -17,12 +17,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, HttpSettings
 from airflow_provider_ileti.clients.http.sync import HttpSession
-from airflow_provider_ileti.clients.iletiniz_answers import interpret_answer
-from airflow_provider_ileti.clients.iletiniz_wire import (
+from airflow_provider_ileti.clients.iletiniz import SERVICE
+from airflow_provider_ileti.clients.iletiniz.answers import interpret_answer
+from airflow_provider_ileti.clients.iletiniz.wire import (
     REVOKE_TOKEN_FIELD,
     REVOKE_TOKEN_TYPE_HINT,
     SCOPES,
-    SERVICE,
     TokenAnswer,
     parse_token,
 )

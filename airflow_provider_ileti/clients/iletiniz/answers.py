@@ -15,14 +15,14 @@ from typing import Any
 
 from airflow_provider_ileti.clients.http.answer import Answer
 from airflow_provider_ileti.clients.http.retry import parse_retry_after
-from airflow_provider_ileti.clients.iletiniz_wire import (
+from airflow_provider_ileti.clients.iletiniz import SERVICE
+from airflow_provider_ileti.clients.iletiniz.wire import (
     JOB_DELIVERED,
     JOB_FAILED,
     JOB_PENDING,
     JOB_SENT,
     QUOTA_ERROR_CODES,
     QUOTA_HTTP_STATUS,
-    SERVICE,
 )
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,

@@ -14,8 +14,8 @@ from typing import Any
 
 from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
 from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, HttpSettings
+from airflow_provider_ileti.clients.node import SERVICE
 from airflow_provider_ileti.clients.node import validation as v
-from airflow_provider_ileti.clients.node.errors import SERVICE
 from airflow_provider_ileti.clients.node.models import Package, _list, _map
 from airflow_provider_ileti.clients.node.rest import read_json_envelope
 from airflow_provider_ileti.clients.node.status import status_of
