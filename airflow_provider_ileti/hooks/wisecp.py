@@ -11,7 +11,8 @@ from airflow_provider_ileti.hooks.base import IletiHook
 
 if TYPE_CHECKING:
     from airflow_provider_ileti.clients.wisecp.aio import AsyncWisecpStatusClient
-    from airflow_provider_ileti.clients.wisecp.client import CostEstimate, WisecpClient
+    from airflow_provider_ileti.clients.wisecp.client import WisecpClient
+    from airflow_provider_ileti.clients.wisecp.pricing import CostEstimate
 
 
 class WisecpHook(IletiHook["WisecpClient", "AsyncWisecpStatusClient"]):

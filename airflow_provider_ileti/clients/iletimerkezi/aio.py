@@ -3,9 +3,9 @@
 İleti Merkezi reports one order per request, so ``get_statuses`` sends one ``get-report`` per order, at
 most ``CONCURRENCY`` at a time. Requests go through the shared HTTP layer (``AsyncHttpSession``: no
 redirect followed, the answer capped, ``timeout`` for the whole request) and answers are read by the same
-``wire.read_answer`` as the sync client's. A poll is not retried here by default (``retries=0``): the trigger
-rides out transient errors itself (``triggers.delivery``); a retry, when asked for, goes through the shared
-policy (``RetryPolicy.arun``).
+``answers.read_answer`` as the sync client's. A poll is not retried here by default (``retries=0``): the
+trigger rides out transient errors itself (``triggers.delivery``); a retry, when asked for, goes through the
+shared policy (``RetryPolicy.arun``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import httpx
 from airflow_provider_ileti.clients.http import HttpSettings, RetryPolicy
 from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
 from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, DEFAULT_TIMEOUT
-from airflow_provider_ileti.clients.iletimerkezi import SERVICE, codec, validation, wire
+from airflow_provider_ileti.clients.iletimerkezi import SERVICE, answers, codec, validation, wire
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
 from airflow_provider_ileti.clients.iletimerkezi.client import (
     DEFAULT_TIMEZONE,
@@ -89,7 +89,7 @@ class AsyncIletiMerkeziStatusClient:
 
         async def once() -> codec.Tree:
             answer = await self._http.request("POST", url, what=operation, content=body, headers=headers)
-            return wire.read_answer(answer, fmt=self.format)
+            return answers.read_answer(answer, fmt=self.format)
 
         return await self._policy.arun(once, what=f"İleti Merkezi {operation}", idempotent=True)
 
@@ -103,7 +103,7 @@ class AsyncIletiMerkeziStatusClient:
                 if exc.code == "456":
                     return DeliveryStatus(reference=oid, phase=DeliveryPhase.SCHEDULED, raw_state="456")
                 raise
-        order, _ = wire.report_page_of(answer, self.timezone)
+        order, _ = answers.report_page_of(answer, self.timezone)
         return order.to_status()
 
     async def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:

@@ -34,7 +34,7 @@ from airflow_provider_ileti.clients.http.settings import (
     DEFAULT_TIMEOUT,
 )
 from airflow_provider_ileti.clients.http.sync import HttpSession
-from airflow_provider_ileti.clients.iletimerkezi import SERVICE, codec, validation, wire
+from airflow_provider_ileti.clients.iletimerkezi import SERVICE, answers, codec, validation, wire
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
 from airflow_provider_ileti.clients.iletimerkezi.models import Message, Order, ReportMessage, phase_of
 from airflow_provider_ileti.core.chunking import chunked
@@ -185,14 +185,14 @@ class IletiMerkeziClient:
     def _exchange(
         self, method: str, url: str, operation: str, fmt: str, body: bytes | None = None
     ) -> codec.Tree:
-        """One request through the HTTP layer, its answer read (``wire.read_answer``); no retry here."""
+        """One request through the HTTP layer, its answer read (``answers.read_answer``); no retry here."""
         headers = (
             None
             if body is None
             else {"Content-Type": wire.content_type(fmt), "Accept": wire.content_type(fmt)}
         )
         answer: Answer = self._http.request(method, url, what=operation, data=body, headers=headers)
-        return wire.read_answer(answer, fmt=fmt)
+        return answers.read_answer(answer, fmt=fmt)
 
     def _post_once(self, operation: str, tree: codec.Tree, fmt: str) -> codec.Tree:
         url = f"{self.base_url}/{wire.path_for(operation, fmt)}"
@@ -211,10 +211,10 @@ class IletiMerkeziClient:
             return self._retrying(once, operation, idempotent=False)
         except TransientError as exc:
             if exc.maybe_processed:
-                raise wire.ambiguous_send(operation, exc, summary) from None
+                raise answers.ambiguous_send(operation, exc, summary) from None
             raise
         except ProtocolError as exc:
-            raise wire.ambiguous_send(operation, exc, summary) from None
+            raise answers.ambiguous_send(operation, exc, summary) from None
 
     @property
     def _auth(self) -> dict[str, Any]:
@@ -309,7 +309,7 @@ class IletiMerkeziClient:
     def _submit(self, tree: codec.Tree, summary: str, message_count: int, total: int) -> str:
         """POST a prepared order once (retried only if it surely did not arrive); the order id."""
         answer = self._send_once("send-sms", lambda: self._post_once("send-sms", tree, self.format), summary)
-        order_id = wire.order_id_of(answer, operation="send-sms", send_summary=summary)
+        order_id = answers.order_id_of(answer, operation="send-sms", send_summary=summary)
         log.info(
             "İleti Merkezi order %s accepted: %d message(s), %d recipient(s)", order_id, message_count, total
         )
@@ -345,7 +345,7 @@ class IletiMerkeziClient:
         answer = self._send_once(
             "send-sms/get", lambda: self._exchange("GET", url, "send-sms/get", wire.XML), summary
         )
-        order_id = wire.order_id_of(answer, operation="send-sms/get", send_summary=summary)
+        order_id = answers.order_id_of(answer, operation="send-sms/get", send_summary=summary)
         log.info("İleti Merkezi order %s accepted (GET form): %d recipient(s)", order_id, total)
         return order_id
 
@@ -373,7 +373,7 @@ class IletiMerkeziClient:
         oid = validation.check_order_id(order_id)
         validation.check_page(page, row_count)
         answer = self._call("get-report", wire.report_tree(self._auth, oid, page, row_count))
-        return wire.report_page_of(answer, self.timezone)
+        return answers.report_page_of(answer, self.timezone)
 
     def get_order(self, order_id: str | int) -> Order:
         """An order's state and counts (one light request)."""
@@ -422,7 +422,7 @@ class IletiMerkeziClient:
                     fmt=wire.JSON,
                 )
                 orders = [
-                    wire.order_of(o, self.timezone, operation="get-reports")
+                    answers.order_of(o, self.timezone, operation="get-reports")
                     for o in codec.as_list(answer.get("orders"))
                 ]
                 if page > 1 and [o.id for o in orders] == previous:

@@ -3,8 +3,8 @@
 ONE ``/sms/list`` request with ``ids`` for up to 1000 references, so a trigger watching many packages never
 blocks the triggerer's event loop and never makes a request per package. It speaks REST/JSON whatever the
 connection's protocol (the same server and credentials a SOAP connection's REST fallback uses); answers are
-read by the same code as the sync client's (``rest.read_json_envelope``, ``Package``, ``status_of``). It does
-not retry: the trigger polls again, and counts transient failures itself.
+read by the same code as the sync client's (``answers.read_json_envelope``, ``Package``, ``status_of``). It
+does not retry: the trigger polls again, and counts transient failures itself.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
 from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, HttpSettings
 from airflow_provider_ileti.clients.node import SERVICE
 from airflow_provider_ileti.clients.node import validation as v
+from airflow_provider_ileti.clients.node.answers import read_json_envelope
 from airflow_provider_ileti.clients.node.models import Package, _list, _map
-from airflow_provider_ileti.clients.node.rest import read_json_envelope
 from airflow_provider_ileti.clients.node.status import status_of
 from airflow_provider_ileti.core.errors import NotFoundError
 from airflow_provider_ileti.core.localtime import DEFAULT_TIMEZONE

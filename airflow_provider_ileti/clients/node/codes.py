@@ -232,23 +232,3 @@ def error_for_status(
     return ProtocolError(
         f"{where}unexpected answer (HTTP {http_status})", service=SERVICE, http_status=http_status
     )
-
-
-def read_envelope(
-    answer: Any, *, function: str, http_status: int | None = None, retry_after: float | None = None
-) -> Any:
-    """``data`` of an envelope, or raise the error its ``err`` (or HTTP status) says."""
-    if not isinstance(answer, Mapping) or ("err" not in answer and "data" not in answer):
-        if http_status is not None and http_status >= 400:
-            raise error_for_status(http_status, function=function, retry_after=retry_after)
-        raise ProtocolError(
-            f"{function}: the answer is not an envelope {{err, data}}",
-            service=SERVICE,
-            http_status=http_status,
-        )
-    err = answer.get("err")
-    if err not in (None, "", {}, []):
-        raise error_for(err, function=function, http_status=http_status, retry_after=retry_after)
-    if http_status is not None and http_status >= 400:
-        raise error_for_status(http_status, function=function, retry_after=retry_after)
-    return answer.get("data")

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_ileti.clients.http.answer import Answer
-from airflow_provider_ileti.clients.http.retry import parse_retry_after
 from airflow_provider_ileti.clients.http.settings import HttpSettings
 from airflow_provider_ileti.clients.http.sync import HttpSession
 from airflow_provider_ileti.clients.node import SERVICE
-from airflow_provider_ileti.clients.node.codes import error_for_status, read_envelope
+from airflow_provider_ileti.clients.node.answers import read_json_envelope
 
 
 class RestTransport:
@@ -47,16 +45,3 @@ class RestTransport:
 
     def close(self) -> None:
         self.http.close()
-
-
-def read_json_envelope(answer: Answer, function: str) -> Any:
-    """``data`` of a JSON answer (sync or async), or the error its ``err``, its status or its kind says."""
-    retry_after = parse_retry_after(answer.retry_after)
-    envelope = answer.json_or_none()
-    if envelope is None:
-        if answer.status >= 400:
-            raise error_for_status(
-                answer.status, function=function, retry_after=retry_after, vendor_message=answer.describe()
-            )
-        raise answer.wrong_kind("JSON")
-    return read_envelope(envelope, function=function, http_status=answer.status, retry_after=retry_after)

@@ -46,11 +46,11 @@ from airflow_provider_ileti.clients.http.retry import parse_retry_after
 from airflow_provider_ileti.clients.http.settings import HttpSettings
 from airflow_provider_ileti.clients.http.sync import HttpSession
 from airflow_provider_ileti.clients.node import SERVICE
+from airflow_provider_ileti.clients.node.answers import read_envelope
 from airflow_provider_ileti.clients.node.codes import (
     WsdlUnusableError,
     error_for,
     error_for_status,
-    read_envelope,
 )
 from airflow_provider_ileti.clients.node.rest import RestTransport
 from airflow_provider_ileti.core.errors import IletiError, ProtocolError, TransientError

@@ -23,13 +23,8 @@ from airflow_provider_ileti.clients.http.settings import (
     DEFAULT_TIMEOUT,
 )
 from airflow_provider_ileti.clients.wisecp import SERVICE
-from airflow_provider_ileti.clients.wisecp.answers import parse_report
-from airflow_provider_ileti.clients.wisecp.client import (
-    REPORT,
-    combine_reports,
-    interpret_answer,
-    split_reference,
-)
+from airflow_provider_ileti.clients.wisecp.answers import combine_reports, interpret_answer, parse_report
+from airflow_provider_ileti.clients.wisecp.client import REPORT, split_reference
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.models import DeliveryStatus
 

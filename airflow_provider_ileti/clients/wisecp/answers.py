@@ -4,7 +4,8 @@ A WISECP panel is PHP: the same data may come back as an object keyed by country
 array), as a list of rows, with numbers as strings (``"0.062"``, ``"0,062"``) and under a few likely names.
 Each reader below accepts the common shapes and raises a ``ProtocolError`` that names the shape it met
 otherwise — never a silent zero or an empty table. The sandbox answers the first shape of each docstring.
-Shared by the sync and async clients; imports no HTTP library.
+``interpret_answer`` reads the envelope of every answer (success, the panel's error, HTTP statuses) and is
+the only code that reads the guessed shapes' errors. Shared by the sync and async clients; no I/O.
 """
 
 from __future__ import annotations
@@ -14,8 +15,17 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from airflow_provider_ileti.clients.http import Answer, parse_retry_after
 from airflow_provider_ileti.clients.wisecp import SERVICE
-from airflow_provider_ileti.core.errors import ProtocolError
+from airflow_provider_ileti.core.errors import (
+    AuthenticationError,
+    IletiError,
+    InsufficientCreditError,
+    NotFoundError,
+    ProtocolError,
+    ServiceError,
+    TransientError,
+)
 from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus
 
 #: report ``state`` that says the report is final.
@@ -260,3 +270,125 @@ def _amount(value: Any, what: str) -> float | None:
 
 def _keys(data: Any) -> str:
     return ", ".join(sorted(str(k) for k in data)[:10]) if isinstance(data, Mapping) else type(data).__name__
+
+
+#: The HTTP status that proves a submit was refused before the panel accepted it: safe to send again.
+TOO_MANY_REQUESTS = 429
+
+
+#: A 503 is "surely not accepted" only when its message says maintenance (the panel's own answer, checked
+#: before it handles the request). Guess, from the panel's maintenance page; a 503 from a proxy in front of
+#: the panel proves nothing and is ambiguous for a submit.
+MAINTENANCE_STATUS = 503
+
+
+MAINTENANCE_FRAGMENT = "maintenance"
+
+
+#: The panel's error messages are free text: our error class by a lower-case fragment, first match wins.
+#: Guess, from the messages a WISECP panel shows (and the sandbox answers).
+ERROR_PATTERNS: tuple[tuple[str, type[IletiError]], ...] = (
+    ("maintenance", TransientError),
+    ("try again", TransientError),
+    ("token", AuthenticationError),
+    ("unauthori", AuthenticationError),
+    ("insufficient", InsufficientCreditError),
+    ("balance", InsufficientCreditError),
+    ("credit", InsufficientCreditError),
+    ("not found", NotFoundError),
+)
+
+
+_MAX_SERVER_MESSAGE = 200
+
+
+def interpret_answer(answer: Answer) -> dict[str, Any]:
+    """The successful answer's JSON object, or the error it means (shared by the sync and async clients).
+
+    A 429 and the maintenance answer refuse before the panel acts: ``TransientError(maybe_processed=False)``,
+    with the ``Retry-After`` they gave. Another 5xx is transient and may have been processed; an answer
+    that is not JSON is ``WrongAnswerKindError`` (status, content type, a masked excerpt). Whether a failure
+    makes a submit ambiguous is the client's decision, not this function's.
+    """
+    function, status = answer.what, answer.status
+    parsed = answer.json_or_none()
+    body = parsed if isinstance(parsed, dict) else None
+    message = _server_message(body)
+    maintenance = status == MAINTENANCE_STATUS and MAINTENANCE_FRAGMENT in message.lower()
+    if status == TOO_MANY_REQUESTS or maintenance:
+        raise TransientError(
+            f"{function}: HTTP {status}{': ' + message if message else ''}",
+            service=SERVICE,
+            http_status=status,
+            retry_after=parse_retry_after(answer.retry_after),
+            maybe_processed=False,
+        )
+    if status >= 500:
+        raise TransientError(
+            f"{function}: HTTP {status} from the panel or a proxy ({answer.describe()})",
+            service=SERVICE,
+            http_status=status,
+            retry_after=parse_retry_after(answer.retry_after),
+        )
+    if body is not None and body.get("status") == "successful":
+        return body
+    if body is not None and body.get("status") == "error":
+        raise _error_for(function, message or "error without a message", status)
+    if status in (401, 403):
+        raise AuthenticationError(f"{function}: HTTP {status}", service=SERVICE, http_status=status)
+    if status == 404:
+        raise ServiceError(
+            f"{function}: HTTP 404 — is the connection's host the panel's SMS API URL?",
+            service=SERVICE,
+            http_status=status,
+        )
+    if parsed is None:
+        raise answer.wrong_kind("JSON")
+    raise ProtocolError(
+        f"{function}: unexpected answer, not the panel's envelope ({answer.describe()})",
+        service=SERVICE,
+        http_status=status,
+    )
+
+
+def combine_reports(reference: str, reports: list[WisecpReport]) -> DeliveryStatus:
+    """One delivery state for a reference that may span several submits (report ids joined by ``,``)."""
+    if len(reports) == 1:
+        status = reports[0].to_status()
+        return dataclasses.replace(status, reference=reference)
+    phases = {r.phase for r in reports}
+    if phases == {DeliveryPhase.COMPLETE}:
+        phase = DeliveryPhase.COMPLETE
+    elif phases == {DeliveryPhase.PENDING}:
+        phase = DeliveryPhase.PENDING
+    else:
+        phase = DeliveryPhase.SENT
+    return DeliveryStatus(
+        reference=reference,
+        phase=phase,
+        total=sum(r.total for r in reports),
+        delivered=sum(r.delivered for r in reports),
+        undelivered=sum(r.undelivered for r in reports),
+        pending=sum(r.waiting for r in reports),
+        raw_state=",".join(r.state for r in reports),
+    )
+
+
+def _server_message(body: dict[str, Any] | None) -> str:
+    if not body:
+        return ""
+    return str(body.get("message") or "")[:_MAX_SERVER_MESSAGE]
+
+
+def _error_for(function: str, message: str, http_status: int) -> IletiError:
+    """The error for the panel's ``{"status": "error"}`` envelope. A transient one ("maintenance", "try
+    again") is a refusal the panel answered before acting, so a submit may be repeated after it."""
+    lowered = message.lower()
+    for fragment, cls in ERROR_PATTERNS:
+        if fragment in lowered:
+            if issubclass(cls, TransientError):
+                return TransientError(
+                    f"{function}: {message}", service=SERVICE, http_status=http_status, maybe_processed=False
+                )
+            return cls(f"{function}: {message}", service=SERVICE, http_status=http_status)
+    return ServiceError(f"{function}: {message}", service=SERVICE, http_status=http_status)

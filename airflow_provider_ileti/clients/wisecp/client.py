@@ -4,7 +4,7 @@ Usable without Airflow. Every call is ``POST <api url>/<function>`` with a JSON 
 
 Wire shapes — the one place they are written down. Only ``submit`` and the error envelope are public;
 the answers of ``report``, ``balance`` and ``prices`` are our guess (the sandbox produces the first shape,
-``sandbox/services/wisecp.py``); ``wisecp_answers`` reads these and the other common shapes::
+``sandbox/services/wisecp``); ``answers`` reads these and the other common shapes::
 
     submit  {user_token, origin, message, numbers: ["+44..."]}
             -> {"status": "successful", "report_id": 1001}
@@ -32,14 +32,13 @@ country); ``check_quota`` compares that to ``balance`` before anything is sent (
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from airflow_provider_ileti.clients.http import Answer, HttpSettings, RetryPolicy, parse_retry_after
+from airflow_provider_ileti.clients.http import HttpSettings, RetryPolicy
 from airflow_provider_ileti.clients.http.settings import (
     DEFAULT_MAX_ANSWER_BYTES,
     DEFAULT_RETRIES,
@@ -48,26 +47,32 @@ from airflow_provider_ileti.clients.http.settings import (
 from airflow_provider_ileti.clients.http.sync import HttpSession
 from airflow_provider_ileti.clients.wisecp import SERVICE
 from airflow_provider_ileti.clients.wisecp.answers import (
-    REPORT_STATE_COMPLETED,  # noqa: F401 — re-exported
     WisecpReport,
+    combine_reports,
+    interpret_answer,
     parse_balance,
     parse_prices,
     parse_report,
 )
+from airflow_provider_ileti.clients.wisecp.pricing import (
+    PLANNED_RULE,
+    BalanceCheck,
+    CostEstimate,
+    CountryCost,
+    count_price,
+)
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,
-    AuthenticationError,
     IletiError,
     InsufficientCreditError,
     NotChangeableError,
-    NotFoundError,
     ProtocolError,
     ServiceError,
     TransientError,
     ValidationError,
 )
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
-from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus, SendBatch, SendReceipt
+from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatch, SendReceipt
 from airflow_provider_ileti.core.options import refuse_unhonoured
 from airflow_provider_ileti.core.phone import country_of, normalize_number
 from airflow_provider_ileti.core.segments import count_segments
@@ -90,71 +95,8 @@ REFERENCE_SEPARATOR = ","
 ORIGIN_ALPHANUMERIC = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 .&_-]{1,11}")
 ORIGIN_NUMERIC = re.compile(r"\+?[0-9]{1,15}")
 
-#: The HTTP status that proves a submit was refused before the panel accepted it: safe to send again.
-TOO_MANY_REQUESTS = 429
-#: A 503 is "surely not accepted" only when its message says maintenance (the panel's own answer, checked
-#: before it handles the request). Guess, from the panel's maintenance page; a 503 from a proxy in front of
-#: the panel proves nothing and is ambiguous for a submit.
-MAINTENANCE_STATUS = 503
-MAINTENANCE_FRAGMENT = "maintenance"
-
-#: The panel's error messages are free text: our error class by a lower-case fragment, first match wins.
-#: Guess, from the messages a WISECP panel shows (and the sandbox answers).
-ERROR_PATTERNS: tuple[tuple[str, type[IletiError]], ...] = (
-    ("maintenance", TransientError),
-    ("try again", TransientError),
-    ("token", AuthenticationError),
-    ("unauthori", AuthenticationError),
-    ("insufficient", InsufficientCreditError),
-    ("balance", InsufficientCreditError),
-    ("credit", InsufficientCreditError),
-    ("not found", NotFoundError),
-)
-_MAX_SERVER_MESSAGE = 200
 
 T = TypeVar("T")
-
-
-@dataclasses.dataclass(frozen=True)
-class CountryCost:
-    country: str
-    recipients: int
-    price: float
-    cost: float
-
-
-@dataclasses.dataclass(frozen=True)
-class CostEstimate:
-    """What a text to some numbers costs: parts x the price of each recipient's country."""
-
-    total: float
-    currency: str | None
-    parts: int
-    encoding: str
-    recipients: int
-    by_country: tuple[CountryCost, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["by_country"] = [dataclasses.asdict(c) for c in self.by_country]
-        return data
-
-
-@dataclasses.dataclass(frozen=True)
-class BalanceCheck:
-    """What ``check_quota`` found: the planned cost against the balance (JSON-safe via ``to_dict``)."""
-
-    needed: float
-    balance: float
-    currency: str | None
-    recipients: int
-    parts: int
-    #: How the cost was priced: ``"by country"`` (numbers known), ``"country XX"`` or ``"worst case XX"``
-    #: (only counts known: the given country's price, else the dearest one in the table).
-    priced: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
 
 
 class WisecpClient:
@@ -320,19 +262,19 @@ class WisecpClient:
         if isinstance(planned, SendBatch):
             pairs: list[Any] = [(m.text, list(m.numbers)) for m in planned.messages]
         elif isinstance(planned, bool):
-            raise ValidationError("planned", planned, _PLANNED_RULE, service=SERVICE)
+            raise ValidationError("planned", planned, PLANNED_RULE, service=SERVICE)
         elif isinstance(planned, int | float):
             if planned < 0:
                 raise ValidationError("planned", planned, "credits must be >= 0", service=SERVICE)
             parts = int(-(-planned // 1))
-            price, priced = _count_price(table, country)
+            price, priced = count_price(table, country)
             return parts, 0, parts * price, priced
         elif isinstance(planned, tuple) and len(planned) == 2 and isinstance(planned[0], str):
             pairs = [planned]
         elif isinstance(planned, list | tuple):
             pairs = list(planned)
         else:
-            raise ValidationError("planned", type(planned).__name__, _PLANNED_RULE, service=SERVICE)
+            raise ValidationError("planned", type(planned).__name__, PLANNED_RULE, service=SERVICE)
         parts_total = recipients = 0
         cost = 0.0
         how: set[str] = set()
@@ -340,7 +282,7 @@ class WisecpClient:
             try:
                 text, who = pair
             except (TypeError, ValueError):
-                raise ValidationError(f"planned[{index}]", pair, _PLANNED_RULE, service=SERVICE) from None
+                raise ValidationError(f"planned[{index}]", pair, PLANNED_RULE, service=SERVICE) from None
             _message(text, field=f"planned[{index}].text")
             if isinstance(who, int) and not isinstance(who, bool):
                 if who < 0:
@@ -348,12 +290,12 @@ class WisecpClient:
                         f"planned[{index}]", who, "recipients must be >= 0", service=SERVICE
                     )
                 parts = count_segments(text).parts * who
-                price, priced = _count_price(table, country)
+                price, priced = count_price(table, country)
                 parts_total, recipients, cost = parts_total + parts, recipients + who, cost + parts * price
                 how.add(priced)
                 continue
             if isinstance(who, str) or not isinstance(who, Iterable):
-                raise ValidationError(f"planned[{index}]", "<value>", _PLANNED_RULE, service=SERVICE)
+                raise ValidationError(f"planned[{index}]", "<value>", PLANNED_RULE, service=SERVICE)
             estimate = self.estimate_cost(list(who), text, prices=table)
             parts_total += estimate.parts * estimate.recipients
             recipients += estimate.recipients
@@ -509,93 +451,9 @@ class WisecpClient:
 
 
 # -- answers: the only code that reads the guessed shapes ----------------------------------------
-def interpret_answer(answer: Answer) -> dict[str, Any]:
-    """The successful answer's JSON object, or the error it means (shared by the sync and async clients).
-
-    A 429 and the maintenance answer refuse before the panel acts: ``TransientError(maybe_processed=False)``,
-    with the ``Retry-After`` they gave. Another 5xx is transient and may have been processed; an answer
-    that is not JSON is ``WrongAnswerKindError`` (status, content type, a masked excerpt). Whether a failure
-    makes a submit ambiguous is the client's decision, not this function's.
-    """
-    function, status = answer.what, answer.status
-    parsed = answer.json_or_none()
-    body = parsed if isinstance(parsed, dict) else None
-    message = _server_message(body)
-    maintenance = status == MAINTENANCE_STATUS and MAINTENANCE_FRAGMENT in message.lower()
-    if status == TOO_MANY_REQUESTS or maintenance:
-        raise TransientError(
-            f"{function}: HTTP {status}{': ' + message if message else ''}",
-            service=SERVICE,
-            http_status=status,
-            retry_after=parse_retry_after(answer.retry_after),
-            maybe_processed=False,
-        )
-    if status >= 500:
-        raise TransientError(
-            f"{function}: HTTP {status} from the panel or a proxy ({answer.describe()})",
-            service=SERVICE,
-            http_status=status,
-            retry_after=parse_retry_after(answer.retry_after),
-        )
-    if body is not None and body.get("status") == "successful":
-        return body
-    if body is not None and body.get("status") == "error":
-        raise _error_for(function, message or "error without a message", status)
-    if status in (401, 403):
-        raise AuthenticationError(f"{function}: HTTP {status}", service=SERVICE, http_status=status)
-    if status == 404:
-        raise ServiceError(
-            f"{function}: HTTP 404 — is the connection's host the panel's SMS API URL?",
-            service=SERVICE,
-            http_status=status,
-        )
-    if parsed is None:
-        raise answer.wrong_kind("JSON")
-    raise ProtocolError(
-        f"{function}: unexpected answer, not the panel's envelope ({answer.describe()})",
-        service=SERVICE,
-        http_status=status,
-    )
 
 
 # -- helpers -----------------------------------------------------------------------------------------
-def combine_reports(reference: str, reports: list[WisecpReport]) -> DeliveryStatus:
-    """One delivery state for a reference that may span several submits (report ids joined by ``,``)."""
-    if len(reports) == 1:
-        status = reports[0].to_status()
-        return dataclasses.replace(status, reference=reference)
-    phases = {r.phase for r in reports}
-    if phases == {DeliveryPhase.COMPLETE}:
-        phase = DeliveryPhase.COMPLETE
-    elif phases == {DeliveryPhase.PENDING}:
-        phase = DeliveryPhase.PENDING
-    else:
-        phase = DeliveryPhase.SENT
-    return DeliveryStatus(
-        reference=reference,
-        phase=phase,
-        total=sum(r.total for r in reports),
-        delivered=sum(r.delivered for r in reports),
-        undelivered=sum(r.undelivered for r in reports),
-        pending=sum(r.waiting for r in reports),
-        raw_state=",".join(r.state for r in reports),
-    )
-
-
-_PLANNED_RULE = "a SendBatch, SMS parts, (text, [numbers]) or (text, recipients) pairs"
-
-
-def _count_price(table: Mapping[str, float], country: str | None) -> tuple[float, str]:
-    """Price of one part when only counts are known: ``country``'s, else the dearest (worst case)."""
-    if not table:
-        raise ProtocolError("prices: the panel lists no country", service=SERVICE)
-    if country is not None:
-        code = str(country).strip().upper()
-        if code not in table:
-            raise ValidationError("country", country, "WISECP has no price for this country", service=SERVICE)
-        return float(table[code]), f"country {code}"
-    dearest = max(table, key=lambda c: float(table[c]))
-    return float(table[dearest]), f"worst case {dearest}"
 
 
 def _message(text: object, *, field: str = "message") -> str:
@@ -619,26 +477,6 @@ def _report_id(report_id: object) -> str:
     if isinstance(report_id, bool) or not text.isdigit():
         raise ValidationError("report_id", report_id, "must be a report id (digits)", service=SERVICE)
     return text
-
-
-def _server_message(body: dict[str, Any] | None) -> str:
-    if not body:
-        return ""
-    return str(body.get("message") or "")[:_MAX_SERVER_MESSAGE]
-
-
-def _error_for(function: str, message: str, http_status: int) -> IletiError:
-    """The error for the panel's ``{"status": "error"}`` envelope. A transient one ("maintenance", "try
-    again") is a refusal the panel answered before acting, so a submit may be repeated after it."""
-    lowered = message.lower()
-    for fragment, cls in ERROR_PATTERNS:
-        if fragment in lowered:
-            if issubclass(cls, TransientError):
-                return TransientError(
-                    f"{function}: {message}", service=SERVICE, http_status=http_status, maybe_processed=False
-                )
-            return cls(f"{function}: {message}", service=SERVICE, http_status=http_status)
-    return ServiceError(f"{function}: {message}", service=SERVICE, http_status=http_status)
 
 
 def _ambiguous(function: str, exc: TransientError | ProtocolError, what: str) -> AmbiguousSendError:

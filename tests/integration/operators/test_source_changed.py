@@ -24,7 +24,11 @@ NUMBERS = [f"0555555{i:04d}" for i in range(8)]
 #: connection id, its client class, the path of its send requests
 SERVICES = [
     ("node_sms_default", "airflow_provider_ileti.clients.node.client.NodeClient", "/sms/create"),
-    ("iletimerkezi_default", "airflow_provider_ileti.clients.iletimerkezi.client.IletiMerkeziClient", "send-sms"),
+    (
+        "iletimerkezi_default",
+        "airflow_provider_ileti.clients.iletimerkezi.client.IletiMerkeziClient",
+        "send-sms",
+    ),
     ("wisecp_default", "airflow_provider_ileti.clients.wisecp.client.WisecpClient", "submit"),
 ]
 

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_ileti.clients.wisecp.client import CostEstimate, WisecpClient
+from airflow_provider_ileti.clients.wisecp.client import WisecpClient
+from airflow_provider_ileti.clients.wisecp.pricing import CostEstimate
 from airflow_provider_ileti.core.errors import (
     AuthenticationError,
     InsufficientCreditError,

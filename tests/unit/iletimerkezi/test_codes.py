@@ -96,29 +96,29 @@ def _answer(status: int, body: bytes, content_type: str = "text/xml"):
 
 
 def test_the_maintenance_answer_in_the_envelope_is_surely_unprocessed():
-    from airflow_provider_ileti.clients.iletimerkezi import wire
+    from airflow_provider_ileti.clients.iletimerkezi import answers, wire
 
     body = b"<response><status><code>503</code><message>Bakim</message></status></response>"
     with pytest.raises(TransientError) as info:
-        wire.read_answer(_answer(503, body), fmt=wire.XML)
+        answers.read_answer(_answer(503, body), fmt=wire.XML)
     assert info.value.maybe_processed is False and "maintenance" in str(info.value)
 
 
 def test_a_503_page_from_a_proxy_proves_nothing():
     """Not the service's envelope: whether the order went through is unknown (a send is then ambiguous)."""
-    from airflow_provider_ileti.clients.iletimerkezi import wire
+    from airflow_provider_ileti.clients.iletimerkezi import answers, wire
 
     with pytest.raises(TransientError) as info:
-        wire.read_answer(_answer(503, b"<html>Service Unavailable</html>", "text/html"), fmt=wire.XML)
+        answers.read_answer(_answer(503, b"<html>Service Unavailable</html>", "text/html"), fmt=wire.XML)
     assert info.value.maybe_processed is True
     assert "HTTP 503, text/html: '<html>Service Unavailable</html>'" in str(info.value)
 
 
 def test_a_429_without_the_envelope_is_still_a_refusal_with_its_retry_after():
     from airflow_provider_ileti.clients.http import Answer
-    from airflow_provider_ileti.clients.iletimerkezi import wire
+    from airflow_provider_ileti.clients.iletimerkezi import answers, wire
 
     answer = Answer(status=429, headers={"Retry-After": "12"}, body=b"slow down", what="get-balance")
     with pytest.raises(TransientError) as info:
-        wire.read_answer(answer, fmt=wire.JSON)
+        answers.read_answer(answer, fmt=wire.JSON)
     assert (info.value.maybe_processed, info.value.retry_after, info.value.code) == (False, 12.0, "429")

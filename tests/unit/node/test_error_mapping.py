@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from airflow_provider_ileti.clients.node.answers import read_envelope
 from airflow_provider_ileti.clients.node.codes import (
     NodeTransientError,
     code_of,
     error_for,
     error_for_status,
-    read_envelope,
 )
 from airflow_provider_ileti.core.errors import (
     AuthenticationError,

@@ -9,13 +9,8 @@ from typing import Any
 import pytest
 
 from airflow_provider_ileti.clients.http import Answer, WrongAnswerKindError
-from airflow_provider_ileti.clients.wisecp.client import (
-    WisecpClient,
-    combine_reports,
-    interpret_answer,
-    parse_report,
-    split_reference,
-)
+from airflow_provider_ileti.clients.wisecp.answers import combine_reports, interpret_answer, parse_report
+from airflow_provider_ileti.clients.wisecp.client import WisecpClient, split_reference
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,
     AuthenticationError,
@@ -278,7 +273,7 @@ def test_validation_errors_name_the_service_and_need_no_network() -> None:
 
 
 # -- the shapes a panel may answer prices and report in (the document shows none) --------------------------
-from airflow_provider_ileti.clients.wisecp.client import parse_prices  # noqa: E402
+from airflow_provider_ileti.clients.wisecp.answers import parse_prices  # noqa: E402
 
 US_DE = {"US": 0.062, "DE": 0.1234}
 
