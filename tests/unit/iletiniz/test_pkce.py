@@ -11,7 +11,7 @@ from airflow_provider_ileti.core.errors import AuthenticationError, ValidationEr
 
 
 def test_s256_matches_the_sandbox_implementation() -> None:
-    from airflow_provider_ileti.sandbox.services.iletiniz import _s256
+    from airflow_provider_ileti.sandbox.services.iletiniz.state import _s256
 
     verifier = new_verifier()
     challenge = s256_challenge(verifier)

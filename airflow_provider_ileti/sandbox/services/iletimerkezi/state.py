@@ -17,12 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import threading
 from typing import Any
 
 from airflow_provider_ileti.core.segments import count_segments
-from airflow_provider_ileti.sandbox.clock import Clock
 from airflow_provider_ileti.sandbox.outcomes import Outcome, outcome_for
+from airflow_provider_ileti.sandbox.services.state_base import StateBase
 
 DELIVERY_DELAY = dt.timedelta(seconds=20)
 EXPIRY_DELAY = dt.timedelta(seconds=300)
@@ -118,24 +117,18 @@ class SandboxOrder:
         return charge
 
 
-class IletiMerkeziState:
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-        self.lock = threading.Lock()
-        self.reset()
-
-    def reset(self) -> None:
-        with getattr(self, "lock", threading.Lock()):
-            self.orders: dict[int, SandboxOrder] = {}
-            self.next_id = FIRST_ORDER_ID
-            self.blacklist: dict[str, dt.datetime] = {}
-            self.senders: list[str] = list(APPROVED_SENDERS)
-            self.initial_credits = INITIAL_CREDITS
-            #: (text, numbers) -> (order id, submit time) of the latest order sending it, for code 451.
-            self.recent_sends: dict[tuple[str, frozenset[str]], tuple[int, dt.datetime]] = {}
-            #: Answer with ``order.total`` and the lists' ``count`` left empty, as answers leave other
-            #: counts empty (the gem's sample report has ``undelivered: nil``): clients must still page.
-            self.omit_totals = False
+class IletiMerkeziState(StateBase):
+    def _clear(self) -> None:
+        self.orders: dict[int, SandboxOrder] = {}
+        self.next_id = FIRST_ORDER_ID
+        self.blacklist: dict[str, dt.datetime] = {}
+        self.senders: list[str] = list(APPROVED_SENDERS)
+        self.initial_credits = INITIAL_CREDITS
+        #: (text, numbers) -> (order id, submit time) of the latest order sending it, for code 451.
+        self.recent_sends: dict[tuple[str, frozenset[str]], tuple[int, dt.datetime]] = {}
+        #: Answer with ``order.total`` and the lists' ``count`` left empty, as answers leave other
+        #: counts empty (the gem's sample report has ``undelivered: nil``): clients must still page.
+        self.omit_totals = False
 
     # -- balance ------------------------------------------------------------------------------------
     def credits(self, now: dt.datetime) -> int:

@@ -10,13 +10,12 @@ import dataclasses
 import datetime as dt
 import math
 import random
-import threading
 import uuid as uuidlib
 from typing import Any
 
-from airflow_provider_ileti.sandbox.clock import Clock
 from airflow_provider_ileti.sandbox.services.node.packages import Package
 from airflow_provider_ileti.sandbox.services.node.validation import ZONE
+from airflow_provider_ileti.sandbox.services.state_base import StateBase
 
 INITIAL_CREDIT = 100_000
 FIRST_PACKAGE_ID = 222961
@@ -85,34 +84,31 @@ class MoRequest:
     date: dt.datetime
 
 
-class NodeState:
-    def __init__(self, clock: Clock) -> None:
-        self.clock = clock
-        self.lock = threading.RLock()
-        self.reset()
+class NodeState(StateBase):
+    #: An ``RLock``, as Node's state always had (``sms.py``, ``contacts.py``, ``account.py`` take it).
+    REENTRANT_LOCK = True
 
-    def reset(self) -> None:
-        with self.lock:
-            self.random = random.Random(1853)
-            self.user_uuid = self.new_uuid()
-            self.credit = INITIAL_CREDIT
-            #: (first hour, end hour) in panel time when sends are allowed; None = no restriction (SMS44).
-            self.sending_hours: tuple[int, int] | None = None
-            #: ``GET /node/soap?wsdl`` serves the loose WSDL (array items ``xsd:anyType``), not the typed one.
-            self.loose_wsdl = False
-            self.senders = [{"uuid": self.new_uuid(), "status": s, "title": t} for t, s in SENDERS]
-            self.packages: dict[int, Package] = {}
-            self.by_uuid: dict[str, int] = {}
-            self.by_custom_id: dict[str, int] = {}
-            self.next_package_id = FIRST_PACKAGE_ID
-            self.next_item_id = FIRST_ITEM_ID
-            self.contacts: dict[str, Contact] = {}
-            self.contact_by_gsm: dict[str, str] = {}
-            self.groups: dict[str, Group] = {}
-            self.pending_import: PendingImport | None = None
-            self.imports_done = 0
-            self.delete_group_until: dt.datetime | None = None
-            self.mo_requests = self._seed_mo()
+    def _clear(self) -> None:
+        self.random = random.Random(1853)
+        self.user_uuid = self.new_uuid()
+        self.credit = INITIAL_CREDIT
+        #: (first hour, end hour) in panel time when sends are allowed; None = no restriction (SMS44).
+        self.sending_hours: tuple[int, int] | None = None
+        #: ``GET /node/soap?wsdl`` serves the loose WSDL (array items ``xsd:anyType``), not the typed one.
+        self.loose_wsdl = False
+        self.senders = [{"uuid": self.new_uuid(), "status": s, "title": t} for t, s in SENDERS]
+        self.packages: dict[int, Package] = {}
+        self.by_uuid: dict[str, int] = {}
+        self.by_custom_id: dict[str, int] = {}
+        self.next_package_id = FIRST_PACKAGE_ID
+        self.next_item_id = FIRST_ITEM_ID
+        self.contacts: dict[str, Contact] = {}
+        self.contact_by_gsm: dict[str, str] = {}
+        self.groups: dict[str, Group] = {}
+        self.pending_import: PendingImport | None = None
+        self.imports_done = 0
+        self.delete_group_until: dt.datetime | None = None
+        self.mo_requests = self._seed_mo()
 
     def new_uuid(self) -> str:
         return str(uuidlib.UUID(int=self.random.getrandbits(128), version=4))
