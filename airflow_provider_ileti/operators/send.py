@@ -15,6 +15,7 @@ per-recipient placeholders (no ``{% raw %}`` needed).
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
@@ -59,6 +60,7 @@ from airflow_provider_ileti.tasks.recipients import (
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 if TYPE_CHECKING:
+    import pendulum
     from airflow.providers.common.compat.sdk import Context
 
     from airflow_provider_ileti.core.protocol import SmsClient
@@ -73,6 +75,22 @@ JOB_CANCELLED = "CANCELLED"
 
 #: The longest ``campaign_id`` (it is hashed into the keys, so only its length is bounded).
 MAX_CAMPAIGN_ID_LENGTH = 250
+
+
+@dataclasses.dataclass(frozen=True)
+class SendArguments:
+    """The operator's arguments once rendered and checked (``validate_arguments``), normalised."""
+
+    #: the per-recipient text template, or None when one ``message`` goes to everyone
+    renderer: MessageRenderer | None
+    #: when to send (UTC), or None for now
+    send_at: pendulum.DateTime | None
+    validity: int | None
+    #: İYS recipient type (``BIREYSEL`` / ``TACIR``) of a commercial send, or None
+    iys: str | None
+    push_url: str | None
+    policy: DeliveryPolicy
+    source: RecipientSource
 
 
 class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
@@ -211,7 +229,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         self._owner: str | None = None
 
     # -- validation: every argument, before any request ---------------------------------------------
-    def validate_arguments(self) -> dict[str, Any]:
+    def validate_arguments(self) -> SendArguments:
         """Check the (rendered) arguments; return the normalised ones. Raises ``ValidationError``."""
         if not isinstance(self.conn_id, str) or not self.conn_id.strip():
             raise ValidationError("conn_id", self.conn_id, "must be a connection id")
@@ -295,17 +313,17 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         policy = DeliveryPolicy(
             fail_on_failed=self.fail_on_failed, min_delivered_ratio=self.min_delivered_ratio
         )
-        return {
-            "renderer": renderer,
-            "send_at": send_at,
-            "validity": validity,
-            "iys": iys,
-            "push_url": self.push_url or None,
-            "policy": policy,
-            "source": RecipientSource(
+        return SendArguments(
+            renderer=renderer,
+            send_at=send_at,
+            validity=validity,
+            iys=iys,
+            push_url=self.push_url or None,
+            policy=policy,
+            source=RecipientSource(
                 items=recipients, csv_path=self.recipients_csv or None, csv_delimiter=self.csv_delimiter
             ),
-        }
+        )
 
     def _validity_minutes(self) -> int | None:
         value = self.validity
@@ -459,8 +477,8 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
     # -- the chunked send ---------------------------------------------------------------------------
     def _send_all(self, context: Context) -> dict[str, Any]:
         args = getattr(self, "_args", None) or self.validate_arguments()
-        source: RecipientSource = args["source"]
-        renderer: MessageRenderer | None = args["renderer"]
+        source: RecipientSource = args.source
+        renderer: MessageRenderer | None = args.renderer
         identity = self._task_identity(context)
         try_number = int(getattr(context["ti"], "try_number", 1) or 1)
         if try_number > 1:
@@ -494,7 +512,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
     def _send_chunks(
         self,
         client: SmsClient,
-        args: dict[str, Any],
+        args: SendArguments,
         identity: TaskIdentity,
         try_number: int,
         size: int,
@@ -502,8 +520,8 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         progress: Progress,
     ) -> dict[str, Any]:
         """The send, claimed: settle what earlier tries left, then every chunk not yet out, in order."""
-        source: RecipientSource = args["source"]
-        renderer: MessageRenderer | None = args["renderer"]
+        source: RecipientSource = args.source
+        renderer: MessageRenderer | None = args.renderer
         self._progress = progress
         self._identity = identity
         self._in_flight = None
@@ -599,8 +617,8 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         )
         return result
 
-    def _batch(self, args: dict[str, Any], recipients: list[Any], key: str | None) -> SendBatch:
-        if args["renderer"] is not None:
+    def _batch(self, args: SendArguments, recipients: list[Any], key: str | None) -> SendBatch:
+        if args.renderer is not None:
             messages = tuple(SmsMessage(text=r.text, numbers=(r.number,)) for r in recipients)
         else:
             text = reveal(self.message) or ""
@@ -608,11 +626,11 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         return SendBatch(
             messages=messages,
             sender=self.sender or None,
-            send_at=args["send_at"],
-            validity_minutes=args["validity"],
+            send_at=args.send_at,
+            validity_minutes=args.validity,
             commercial=self.commercial,
-            iys_recipient_type=args["iys"],
-            push_url=args["push_url"],
+            iys_recipient_type=args.iys,
+            push_url=args.push_url,
             title=self.title or None,
             idempotency_key=key,
         )
@@ -625,7 +643,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
             for i, row in enumerate(rows)
         ]
 
-    def _late_retry(self, args: dict[str, Any]) -> dict[str, Any]:
+    def _late_retry(self, args: SendArguments) -> SendArguments:
         """A retry that starts after ``send_at`` sends what is left now (the schedule has passed).
 
         A first try with a past ``send_at`` is refused (a stale template, most likely); a retry is not:
@@ -635,14 +653,14 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
 
         from airflow_provider_ileti.core.schedule import SEND_AT_PAST_TOLERANCE
 
-        send_at = args["send_at"]
+        send_at = args.send_at
         if send_at is None or send_at >= pendulum.now("UTC") - SEND_AT_PAST_TOLERANCE:
             return args
         self.log.warning(
             "send_at %s has passed during earlier tries: the chunks still to send go out now",
             send_at.to_iso8601_string(),
         )
-        return {**args, "send_at": None}
+        return dataclasses.replace(args, send_at=None)
 
     def _fingerprint(self, recipients: Sequence[Any]) -> str:
         text = reveal(self.message) or ""
@@ -674,14 +692,14 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
             raise AirflowFailException(_changed(chunk_no, size, what))
 
     def _validate_with_service(
-        self, client: SmsClient, args: dict[str, Any], identity: TaskIdentity, size: int
+        self, client: SmsClient, args: SendArguments, identity: TaskIdentity, size: int
     ) -> None:
         """The service's own rules (``validate_send``, no network) for every chunk before chunk 0 goes out."""
         validate = getattr(client, "validate_send", None)
         if not callable(validate):
             return
-        source: RecipientSource = args["source"]
-        renderer = args["renderer"]
+        source: RecipientSource = args.source
+        renderer = args.renderer
         for chunk_no, rows in enumerate_chunks(source.iterate(), size):
             first = chunk_no * size
             recipients = self._recipients(rows, first, renderer)
@@ -696,7 +714,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
     def _send_chunk(
         self,
         client: SmsClient,
-        args: dict[str, Any],
+        args: SendArguments,
         identity: TaskIdentity,
         chunk_no: int,
         recipients: list[Any],
