@@ -16,7 +16,7 @@ next part and the unit is wasted.
 
 from __future__ import annotations
 
-import dataclasses
+from typing import NamedTuple
 
 from airflow_provider_ileti.core.errors import ValidationError
 
@@ -49,10 +49,12 @@ NODE_ENCODING: dict[str, int] = {GSM7: 0, GSM7_TURKISH: 1, UCS2: 2}
 #: When two encodings need as many parts, prefer the first: the default alphabet needs no shift header and
 #: every handset reads it; the Turkish table before UCS-2 since it leaves more room in the last part.
 _PREFERENCE = (GSM7, GSM7_TURKISH, UCS2)
+#: the characters each 7-bit table carries, and those of them that take two septets
+_CARRIED = {GSM7: GSM7_BASIC | GSM7_EXTENSION, GSM7_TURKISH: GSM7_BASIC | TURKISH_SINGLE_SHIFT}
+_DOUBLE = {GSM7: GSM7_EXTENSION - GSM7_BASIC, GSM7_TURKISH: TURKISH_SINGLE_SHIFT - GSM7_BASIC}
 
 
-@dataclasses.dataclass(frozen=True)
-class SegmentInfo:
+class SegmentInfo(NamedTuple):
     """The cost of one text: ``parts`` SMS in ``encoding``.
 
     ``characters`` counts units (septets for GSM, UTF-16 code units for UCS-2) including any wasted at part
@@ -92,13 +94,15 @@ def count_segments(text: str, *, encoding: str | None = None) -> SegmentInfo:
             bad = _first_unsupported(text, encoding)
             raise ValidationError("text", text, f"character {bad!r} cannot be sent in {encoding}")
         return info
-    best: SegmentInfo | None = None
+    # The first encoding of the preference that carries the text is the cheapest: at worst every character
+    # takes two septets (n chars -> 2n units, 153 or 149 per part; single part up to 80 or 77 chars),
+    # which still needs no more parts than UCS-2's n units (67 per part; single part up to 70).
+    chars = frozenset(text)
     for candidate in _PREFERENCE:
-        info = _count(text, candidate)
-        if info is not None and (best is None or info.parts < best.parts):
-            best = info
-    assert best is not None  # UCS-2 carries everything
-    return best
+        info = _count(text, candidate, chars)
+        if info is not None:
+            return info
+    raise AssertionError("UCS-2 carries every text")
 
 
 def encoding_for(text: str) -> str:
@@ -115,15 +119,30 @@ def can_encode(text: str, encoding: str) -> bool:
     return _unit_sizes(text, encoding) is not None
 
 
-def _count(text: str, encoding: str) -> SegmentInfo | None:
-    sizes = _unit_sizes(text, encoding)
-    if sizes is None:
-        return None
+def _count(text: str, encoding: str, chars: frozenset[str] | None = None) -> SegmentInfo | None:
+    """``text`` counted in ``encoding`` (None when it cannot carry the text).
+
+    Set operations on the text's distinct characters decide, in C, whether the encoding carries it and
+    which characters take two units; only a multi-part text with such characters is packed unit by unit
+    (a two-unit character is never split across parts).
+    """
+    chars = frozenset(text) if chars is None else chars
+    if encoding == UCS2:
+        doubles = [c for c in chars if ord(c) > 0xFFFF]
+    else:
+        if not chars <= _CARRIED[encoding]:
+            return None
+        doubles = list(chars & _DOUBLE[encoding])
     single, per_part = LIMITS[encoding]
-    total = sum(sizes)
+    total = len(text) + sum(text.count(c) for c in doubles)
     if total <= single:
         parts = 1 if text else 0
         return SegmentInfo(encoding, parts, total, single, single - total)
+    if not doubles:
+        parts = -(-total // per_part)
+        return SegmentInfo(encoding, parts, total, per_part, parts * per_part - total)
+    sizes = _unit_sizes(text, encoding)
+    assert sizes is not None
     parts, used = 1, 0
     wasted = 0
     for size in sizes:

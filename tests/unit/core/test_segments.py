@@ -177,3 +177,36 @@ def test_an_unknown_encoding_is_a_validation_error() -> None:
 def test_text_must_be_a_string() -> None:
     with pytest.raises(ValidationError):
         count_segments(None)  # type: ignore[arg-type]
+
+
+def test_the_set_based_count_matches_counting_character_by_character() -> None:
+    """The fast count (set operations; per-unit packing only when a two-unit character is split) against
+    a plain per-character count of every encoding, on random texts mixing all the tables' characters."""
+    import random
+
+    from airflow_provider_ileti.core import segments
+
+    def by_character(text: str, encoding: str) -> tuple[str, int, int, int, int] | None:
+        sizes = segments._unit_sizes(text, encoding)
+        if sizes is None:
+            return None
+        single, per_part = segments.LIMITS[encoding]
+        if sum(sizes) <= single:
+            return (encoding, 1 if text else 0, sum(sizes), single, single - sum(sizes))
+        parts, used, wasted = 1, 0, 0
+        for size in sizes:
+            if used + size > per_part:
+                wasted, parts, used = wasted + per_part - used, parts + 1, 0
+            used += size
+        return (encoding, parts, sum(sizes) + wasted, per_part, per_part - used)
+
+    alphabet = list("abcXYZ 0123{}[]€^ğışİŞçéñ\n😀ΩΔ@£")
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 500)))
+        counted = {enc: by_character(text, enc) for enc in segments.ENCODINGS}
+        for enc in segments.ENCODINGS:
+            info = segments._count(text, enc)
+            assert (None if info is None else tuple(info)) == counted[enc], (text, enc)
+        cheapest = min((c for c in counted.values() if c is not None), key=lambda c: c[1])
+        assert tuple(segments.count_segments(text)) == cheapest
