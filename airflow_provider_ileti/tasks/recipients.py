@@ -74,27 +74,95 @@ class MessageRenderer:
             self._template = env.from_string(template, globals=dict(globals_ or {}))
         except TemplateSyntaxError as exc:
             raise ValidationError(field, template, f"not a valid Jinja template: {exc.message}") from exc
+        #: the template as literal text and field names, when it is nothing more (``plain_parts``)
+        self._plain = plain_parts(template)
 
     def render(self, fields: Mapping[str, Any], *, where: str) -> str:
+        if self._plain is not None:
+            text = self._render_plain(self._plain, fields, where)
+        else:
+            text = self._render_jinja(fields, where)
+        if not text.strip():
+            raise ValidationError(self.field, f"<template for {where}>", "renders to an empty text")
+        return text
+
+    def _render_plain(self, parts: tuple[str | _Field, ...], fields: Mapping[str, Any], where: str) -> str:
+        """What Jinja renders for a plain template, without Jinja: literal text and ``str`` of each value."""
+        out: list[str] = []
+        for part in parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            value = fields.get(part.name)
+            if value is None:
+                raise self._missing(part.name, where)
+            out.append(value if isinstance(value, str) else str(value))
+        return "".join(out)
+
+    def _missing(self, name: str, where: str) -> ValidationError:
+        return ValidationError(
+            f"{where}.{name}",
+            "<no value>",
+            f"the recipient has no value in this column, which {self.field} uses "
+            f"(give every row a value, or write {{{{ r.{name} | default('') }}}})",
+        )
+
+    def _render_jinja(self, fields: Mapping[str, Any], where: str) -> str:
         present = _Fields((k, v) for k, v in fields.items() if v is not None and k is not None)
         try:
             text = self._template.render({TEMPLATE_RECIPIENT_NAME: present})
         except MissingField as exc:
-            raise ValidationError(
-                f"{where}.{exc.name}",
-                "<no value>",
-                f"the recipient has no value in this column, which {self.field} uses "
-                f"(give every row a value, or write {{{{ r.{exc.name} | default('') }}}})",
-            ) from None
+            raise self._missing(exc.name, where) from None
         except Exception as exc:  # noqa: BLE001 - any template failure stops the send, named by its row
             # the recipient's values are personal data: the error's type and its text without values
             reason = _ERROR_VALUES.sub("…", str(exc))[:200]
             raise ValidationError(
                 self.field, f"<template for {where}>", f"cannot render: {type(exc).__name__}: {reason}"
             ) from None
-        if not text.strip():
-            raise ValidationError(self.field, f"<template for {where}>", "renders to an empty text")
-        return text
+        return str(text)
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+
+
+#: ``{{ r.name }}`` or ``{{ r["name"] }}`` (``r['name']``), spaces allowed inside the braces.
+_PLAIN_FIELD = re.compile(
+    r"\{\{\s*"
+    + TEMPLATE_RECIPIENT_NAME
+    + r"""(?:\.([A-Za-z][A-Za-z0-9_]*)|\[(["'])([A-Za-z0-9_ -]+)\2\])\s*\}\}"""
+)
+#: What makes a template more than plain: any other Jinja syntax, or a newline Jinja would normalise.
+_NOT_PLAIN = re.compile(r"\{[{%#]|\r")
+
+
+def plain_parts(template: str) -> tuple[str | _Field, ...] | None:
+    """The template as literal text and fields when it is only that (``Merhaba {{ r.name }}``), else None.
+
+    Such a template renders the same without Jinja: each field's value as ``str()``, a missing or empty
+    (None) field an error, the text between as written. Anything else (filters, conditions, loops,
+    expressions, a field named like a dict method, which Jinja would resolve to the method) keeps Jinja.
+    """
+    parts: list[str | _Field] = []
+    at = 0
+    for match in _PLAIN_FIELD.finditer(template):
+        literal = template[at : match.start()]
+        if _NOT_PLAIN.search(literal):
+            return None
+        name = match.group(1)
+        if name is not None and (hasattr(dict, name) or name.startswith("_")):
+            return None
+        if literal:
+            parts.append(literal)
+        parts.append(_Field(name if name is not None else match.group(3)))
+        at = match.end()
+    tail = template[at:]
+    if _NOT_PLAIN.search(tail):
+        return None
+    if tail:
+        parts.append(tail)
+    return tuple(parts)
 
 
 def _missing_field_undefined() -> type:
