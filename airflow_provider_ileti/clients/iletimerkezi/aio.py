@@ -1,22 +1,23 @@
 """The async status reader the delivery sensor's trigger uses (httpx; never blocks the event loop).
 
 İleti Merkezi reports one order per request, so ``get_statuses`` sends one ``get-report`` per order, at
-most ``CONCURRENCY`` at a time. Requests go through the shared HTTP layer (``AsyncHttpSession``: no
-redirect followed, the answer capped, ``timeout`` for the whole request) and answers are read by the same
-``answers.read_answer`` as the sync client's. A poll is not retried here by default (``retries=0``): the
+most ``status_concurrency`` (default ``client.STATUS_CONCURRENCY``) at a time per client (``ReadFanout``).
+Requests go through the shared HTTP layer (``AsyncHttpSession``: no redirect followed, the answer capped,
+``timeout`` for the whole request) and answers are read by the same ``answers.read_answer`` as the sync
+client's. A poll is not retried here by default (``retries=0``): the
 trigger rides out transient errors itself (``triggers.delivery``); a retry, when asked for, goes through the
 shared policy (``RetryPolicy.arun``).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 
 import httpx
 
 from airflow_provider_ileti.clients.http import HttpSettings, RetryPolicy
 from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
+from airflow_provider_ileti.clients.http.fanout import ReadFanout
 from airflow_provider_ileti.clients.http.settings import DEFAULT_MAX_ANSWER_BYTES, DEFAULT_TIMEOUT
 from airflow_provider_ileti.clients.iletimerkezi import SERVICE, answers, codec, validation, wire
 from airflow_provider_ileti.clients.iletimerkezi.auth import Credentials
@@ -24,13 +25,11 @@ from airflow_provider_ileti.clients.iletimerkezi.client import (
     DEFAULT_TIMEZONE,
     DEFAULT_URL,
     STATUS_BATCH,
+    STATUS_CONCURRENCY,
     STATUS_ROW_COUNT,
 )
 from airflow_provider_ileti.core.errors import NotChangeableError, ValidationError
 from airflow_provider_ileti.core.models import DeliveryPhase, DeliveryStatus
-
-#: Report requests in flight at once per trigger. Guess: polite to a service that limits 100 SMS/s.
-CONCURRENCY = 8
 
 
 class AsyncIletiMerkeziStatusClient:
@@ -54,10 +53,12 @@ class AsyncIletiMerkeziStatusClient:
         verify_ssl: bool = True,
         retries: int = 0,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        status_concurrency: int = STATUS_CONCURRENCY,
         client: httpx.AsyncClient | None = None,
     ) -> None:
-        """``retries`` defaults to 0: the trigger counts failed polls itself. ``client``: an httpx client
-        to send through (tests); the layer's rules (no redirect, the cap, the deadline) still apply."""
+        """``retries`` defaults to 0: the trigger counts failed polls itself. ``status_concurrency``:
+        ``get-report`` requests in flight at once (1: one after another). ``client``: an httpx client to
+        send through (tests); the layer's rules (no redirect, the cap, the deadline) still apply."""
         if format not in wire.FORMATS:
             raise ValidationError("format", format, "must be xml or json", service=SERVICE)
         settings = HttpSettings(
@@ -77,7 +78,8 @@ class AsyncIletiMerkeziStatusClient:
             secrets=(self._credentials.key or "", *self._credentials.secrets()),
             client=client,
         )
-        self._limit = asyncio.Semaphore(CONCURRENCY)
+        self._reads = ReadFanout(status_concurrency, service=SERVICE)
+        self.status_concurrency = self._reads.concurrency
 
     def __repr__(self) -> str:
         return f"AsyncIletiMerkeziStatusClient(base_url={self.base_url!r}, auth={self._credentials!r})"
@@ -96,18 +98,17 @@ class AsyncIletiMerkeziStatusClient:
     async def get_status(self, reference: str) -> DeliveryStatus:
         oid = validation.check_order_id(reference)
         tree = wire.report_tree(self._credentials.authentication(), oid, 1, STATUS_ROW_COUNT)
-        async with self._limit:
-            try:
-                answer = await self._post("get-report", tree)
-            except NotChangeableError as exc:
-                if exc.code == "456":
-                    return DeliveryStatus(reference=oid, phase=DeliveryPhase.SCHEDULED, raw_state="456")
-                raise
+        try:
+            answer = await self._post("get-report", tree)
+        except NotChangeableError as exc:
+            if exc.code == "456":
+                return DeliveryStatus(reference=oid, phase=DeliveryPhase.SCHEDULED, raw_state="456")
+            raise
         order, _ = answers.report_page_of(answer, self.timezone)
         return order.to_status()
 
     async def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
-        return list(await asyncio.gather(*(self.get_status(ref) for ref in references)))
+        return await self._reads.amap(self.get_status, references)
 
     async def aclose(self) -> None:
         await self._http.aclose()

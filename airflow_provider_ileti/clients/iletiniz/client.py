@@ -20,10 +20,10 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
+from airflow_provider_ileti.clients.http.fanout import ReadFanout
 from airflow_provider_ileti.clients.http.retry import RetryPolicy
 from airflow_provider_ileti.clients.http.settings import (
     DEFAULT_MAX_ANSWER_BYTES,
@@ -70,7 +70,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.iletiniz.com"
 __all__ = ["IletinizClient"]
-#: Jobs read in parallel by ``get_statuses`` (İletiniz has one GET per job and no batch read).
+#: Job reads one client has in flight at once (``get_statuses``, sync and async): İletiniz has one GET per
+#: job and no batch read. Guess: gentle on the service (the official SDK documents no rate limit); 1 reads
+#: one job after another.
 STATUS_CONCURRENCY = 8
 #: Documented (the SDK's ``body`` 1-1600): the most characters of one message body; İletiniz counts
 #: characters, not SMS parts (a body may go to a channel with no parts, such as Telegram).
@@ -159,8 +161,10 @@ class IletinizClient:
         verify_ssl: bool = True,
         retries: int = DEFAULT_RETRIES,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        status_concurrency: int = STATUS_CONCURRENCY,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
+        """``status_concurrency``: job reads in flight at once in ``get_statuses`` (1: one after another)."""
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self._api_key = validate_api_key(api_key)
         self.default_sender = default_sender or None
@@ -168,6 +172,8 @@ class IletinizClient:
         settings = HttpSettings(
             timeout=timeout, verify_ssl=verify_ssl, retries=retries, max_answer_bytes=max_answer_bytes
         )
+        self._reads = ReadFanout(status_concurrency, service=SERVICE)
+        self.status_concurrency = self._reads.concurrency
         self._policy = RetryPolicy(retries=retries)
         self._sleep = sleep if sleep is not None else time.sleep
         self._http = http_session(settings, self._api_key)
@@ -352,7 +358,8 @@ class IletinizClient:
         return {}
 
     def get_statuses(self, references: Sequence[str]) -> list[DeliveryStatus]:
-        """Every job of every reference: one GET per job still moving, ``STATUS_CONCURRENCY`` at a time.
+        """Every job of every reference: one GET per job still moving, ``status_concurrency`` at a time over
+        the client's one session; in the order given, the first error raised.
 
         İletiniz has no batch read, so a job already final (delivered, failed, expired, rejected) is taken
         from the process's ``FINAL_JOBS`` cache instead of being asked again on every poke.
@@ -366,11 +373,13 @@ class IletinizClient:
             if cached is not None:
                 jobs[job_id] = cached
         missing = [j for j in all_ids if j not in jobs]
-        if missing:
-            with ThreadPoolExecutor(max_workers=STATUS_CONCURRENCY) as pool:
-                for job_id, answer in zip(missing, pool.map(self.get_job, missing), strict=True):
-                    jobs[job_id] = answer
-                    FINAL_JOBS.keep(scope, job_id, answer)
+
+        def read(job_id: str) -> dict[str, Any]:
+            answer = self.get_job(job_id)
+            FINAL_JOBS.keep(scope, job_id, answer)  # as each comes: a later failure loses none of them
+            return answer
+
+        jobs.update(zip(missing, self._reads.map(read, missing), strict=True))
         return [combine_jobs(ref, [jobs[j] for j in ids]) for ref, ids in split]
 
     def cancel(self, reference: str) -> None:

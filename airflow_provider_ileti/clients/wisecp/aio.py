@@ -1,15 +1,15 @@
 """The async status reader a deferred delivery sensor uses for WISECP (httpx; never blocks the loop).
 
 WISECP reports one submit per request, so ``get_statuses`` asks ``report`` once per report id, at most
-``CONCURRENCY`` at a time. Requests go through the shared HTTP layer (``AsyncHttpSession``: no redirect
-followed, the answer capped, ``timeout`` for the whole request) and are retried by the shared policy
+``status_concurrency`` (default ``client.STATUS_CONCURRENCY``) at a time per client (``ReadFanout``).
+Requests go through the shared HTTP layer (``AsyncHttpSession``: no redirect followed, the answer capped,
+``timeout`` for the whole request) and are retried by the shared policy
 (``RetryPolicy.arun``); answers are read by the same functions as the sync client's (``interpret_answer``,
 ``parse_report``), so the two cannot disagree about the wire shapes.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +17,7 @@ import httpx
 
 from airflow_provider_ileti.clients.http import HttpSettings, RetryPolicy
 from airflow_provider_ileti.clients.http.aio import AsyncHttpSession
+from airflow_provider_ileti.clients.http.fanout import ReadFanout
 from airflow_provider_ileti.clients.http.settings import (
     DEFAULT_MAX_ANSWER_BYTES,
     DEFAULT_RETRIES,
@@ -24,14 +25,14 @@ from airflow_provider_ileti.clients.http.settings import (
 )
 from airflow_provider_ileti.clients.wisecp import SERVICE
 from airflow_provider_ileti.clients.wisecp.answers import combine_reports, interpret_answer, parse_report
-from airflow_provider_ileti.clients.wisecp.client import REPORT, split_reference
+from airflow_provider_ileti.clients.wisecp.client import (
+    MAX_STATUS_BATCH,
+    REPORT,
+    STATUS_CONCURRENCY,
+    split_reference,
+)
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.models import DeliveryStatus
-
-#: Report requests in flight at once per trigger. Guess: gentle on a self-hosted PHP panel.
-CONCURRENCY = 4
-#: References one ``get_statuses`` call takes (each may need several report requests).
-MAX_STATUS_BATCH = 100
 
 
 class AsyncWisecpStatusClient:
@@ -49,10 +50,12 @@ class AsyncWisecpStatusClient:
         verify_ssl: bool = True,
         retries: int = DEFAULT_RETRIES,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
+        status_concurrency: int = STATUS_CONCURRENCY,
         client: httpx.AsyncClient | None = None,
     ) -> None:
-        """The knobs of ``WisecpClient``; ``client``: an httpx client to send through (tests), the layer's
-        rules (no redirect, the cap, the deadline) still apply."""
+        """The knobs of ``WisecpClient`` (``status_concurrency``: ``report`` requests in flight at once);
+        ``client``: an httpx client to send through (tests), the layer's rules (no redirect, the cap, the
+        deadline) still apply."""
         if not token:
             raise ValidationError("user_token", "", "the WISECP user token is required (connection password)")
         settings = HttpSettings(
@@ -63,7 +66,8 @@ class AsyncWisecpStatusClient:
         self.retries = settings.retries
         self._policy = RetryPolicy(retries=settings.retries)
         self._http = AsyncHttpSession(settings, service=SERVICE, secrets=(token,), client=client)
-        self._limit = asyncio.Semaphore(CONCURRENCY)
+        self._reads = ReadFanout(status_concurrency, service=SERVICE)
+        self.status_concurrency = self._reads.concurrency
 
     def __repr__(self) -> str:
         return f"AsyncWisecpStatusClient(base_url={self.base_url!r})"
@@ -75,15 +79,14 @@ class AsyncWisecpStatusClient:
             )
         split = [(str(ref), split_reference(ref)) for ref in references]
         ids = list(dict.fromkeys(rid for _, rids in split for rid in rids))
-        reports = dict(zip(ids, await asyncio.gather(*(self._report(rid) for rid in ids)), strict=True))
+        reports = dict(zip(ids, await self._reads.amap(self._report, ids), strict=True))
         return [combine_reports(ref, [reports[rid] for rid in rids]) for ref, rids in split]
 
     async def aclose(self) -> None:
         await self._http.aclose()
 
     async def _report(self, report_id: str) -> Any:
-        async with self._limit:
-            body = await self._read(REPORT, {"report_id": int(report_id)})
+        body = await self._read(REPORT, {"report_id": int(report_id)})
         return parse_report(body, report_id)
 
     async def _read(self, function: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -29,7 +29,7 @@ US_NUMBER = "+1 202 555 0143"
 
 def test_the_client_implements_the_common_protocol(client: WisecpClient) -> None:
     assert isinstance(client, SmsClient)
-    assert (client.service, client.supports_idempotency, client.max_status_batch) == ("wisecp", False, 1)
+    assert (client.service, client.supports_idempotency, client.max_status_batch) == ("wisecp", False, 100)
 
 
 def test_submit_posts_json_with_the_token_and_e164_numbers(client: WisecpClient, ileti_sandbox: Any) -> None:
