@@ -22,7 +22,8 @@ class SmsClient(Protocol):
 
     #: The most recipients one ``send()`` may carry; the operator chunks to this.
     max_recipients_per_send: int
-    #: The most references one ``get_statuses()`` request may carry.
+    #: The most references one ``get_statuses()`` call may carry (one request for Node's ``/sms/list``;
+    #: one request per reference, a few at a time, where the service reads one per request).
     max_status_batch: int
     #: True when the service deduplicates by ``SendBatch.idempotency_key`` (Node customID).
     supports_idempotency: bool

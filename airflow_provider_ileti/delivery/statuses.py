@@ -1,7 +1,9 @@
 """Reading the states of many sends in as few requests as the service allows, sync and async.
 
 A client says how many references one ``get_statuses`` call may carry (``max_status_batch``: 1000 for Node's
-``/sms/list``); the references are cut into batches of that size, in order, and nothing else is asked.
+``/sms/list``); the references are cut into batches of that size, in order, and nothing else is asked. A
+call is one request for Node; for a service that reads one reference per request it is that many requests,
+``status_concurrency`` at a time (``clients.http.fanout``).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ def batches(references: Sequence[str], size: int) -> Iterator[list[str]]:
 
 
 def read_statuses(client: SmsClient, references: Sequence[str]) -> list[DeliveryStatus]:
-    """The states of ``references``, one request per ``client.max_status_batch`` of them."""
+    """The states of ``references``, one ``get_statuses`` call per ``client.max_status_batch`` of them."""
     statuses: list[DeliveryStatus] = []
     for batch in batches(references, client.max_status_batch):
         statuses.extend(client.get_statuses(batch))

@@ -1,8 +1,23 @@
 """Wait until SMS packages (any of our services) reach a final state, then apply a success policy.
 
-One status request per poke for up to ``client.max_status_batch`` packages (1000 for Node); poke,
-reschedule or deferrable (the triggerer polls, no worker slot is held). Returns the counts of
+Poke, reschedule or deferrable (the triggerer polls, no worker slot is held). Returns the counts of
 ``summarise()`` to XCom: packages, delivered, undelivered, pending, failed packages...
+
+What one poll costs depends on the service; only Node reads many packages in one request. The others
+answer one order, job or report per request, so a poll sends one request per reference, at most
+``status_concurrency`` at a time per client (the client's constant ``STATUS_CONCURRENCY``, a guess meant to
+be gentle on the service; ``clients.http.fanout``), on the worker (threads over the client's one pooled
+session) and in the triggerer (tasks on its event loop) alike:
+
+- Node: one ``/sms/list`` (with ``ids``) per 1000 packages; 1000 packages are one request.
+- İleti Merkezi: one ``get-report`` per order, 8 at a time; 1000 orders are 1000 requests.
+- İletiniz: one ``GET /v1/messages/{id}`` per job (a send's reference holds one job per recipient), 8 at a
+  time; a job already final is kept in the process's cache and not asked again while the process lives.
+- WISECP: one ``report`` per submit (a reference of several texts holds several), 4 at a time.
+
+References are read ``client.max_status_batch`` per call (Node 1000, İleti Merkezi and WISECP 100,
+İletiniz 50 references), one call after another. The trigger asks no reference again once it is final; a
+poke asks every reference each time.
 """
 
 from __future__ import annotations

@@ -3,9 +3,11 @@
 It runs in the triggerer's event loop next to thousands of others, so nothing in it may block: the
 connection is read through common.compat (``hooks.registry.aget_async_status_client``), and the service is
 polled with the hook's async client (over ``clients.http.aio``). It only polls and judges: the batching
-(``delivery.statuses``) and the verdict (``delivery.policy``) are the sensor's and the send's too. One
-status request per poll carries up to ``client.max_status_batch`` references (1000 for Node ``/sms/list``
-with ``ids``); references that reached a final state are not asked again. ``serialize()`` holds plain values
+(``delivery.statuses``) and the verdict (``delivery.policy``) are the sensor's and the send's too. A poll
+reads ``client.max_status_batch`` references per call; for Node that is one ``/sms/list`` (with ``ids``)
+per 1000 packages, while İleti Merkezi, İletiniz and WISECP answer one order, job or report per request,
+sent ``status_concurrency`` at a time on this loop (what a poll costs per service: ``sensors.delivery``).
+References that reached a final state are not asked again. ``serialize()`` holds plain values
 only, and the event carries counts, not statuses, so a thousand packages make a small event.
 """
 

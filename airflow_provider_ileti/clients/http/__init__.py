@@ -8,6 +8,8 @@
 - ``answer``: what came back (status, headers, a bounded body) and the error for an answer of the wrong kind.
 - ``sync`` / ``aio``: the sessions: redirects are never followed (a clear error names the target), the body is
   read no further than the cap (also decompressed), the deadline holds from connect to the last byte.
+- ``fanout``: many reads through one session, a bounded number at once (``status_concurrency``), for the
+  services that answer one status per request.
 
 The errors it raises (all in ``core.errors``' hierarchy)::
 
