@@ -114,12 +114,107 @@ def send(csv_path: Path, conn_id: str, chunk_size: int | None, task_id: str) -> 
     return op.execute({"ti": ti, "task_instance": ti, "run_id": ti.run_id, "task_state_store": _Store()})
 
 
+#: The hand-written loop a user would write instead of the operator: read the CSV, fill the text with
+#: ``str.format``, post chunks of ``HAND_CHUNK`` (number, text) pairs to ``/sms/create`` on one pooled
+#: ``requests.Session``. No checks, no exactly-once: the floor a send cannot go under.
+HAND_CHUNK = 50_000
+HAND_TEMPLATE = "Merhaba {first_name}, {city} mağazamızda size özel kod: {code}"
+
+
+def hand_loop(csv_path: Path) -> int:
+    import json as _json
+
+    import requests
+
+    conn = _json.loads(os.environ["AIRFLOW_CONN_NODE_SMS_DEFAULT"])
+    session = requests.Session()
+    session.auth = (conn["login"], conn["password"])
+    sent = 0
+    with csv_path.open(newline="", encoding="utf-8") as fh:
+        rows = csv.DictReader(fh)
+        pairs: list[dict[str, str]] = []
+
+        def post(pairs: list[dict[str, str]]) -> None:
+            body = {
+                "type": 1,
+                "sendingType": 2,
+                "sender": conn["extra"]["default_sender"],
+                "title": "hand loop",
+                "content": pairs[0]["msg"],
+                "encoding": 1,
+                "numbers": pairs,
+            }
+            answer = session.post(f"{conn['host']}/sms/create", json=body, timeout=120).json()
+            if answer.get("err"):
+                raise SystemExit(f"hand loop: {answer['err']}")
+
+        for row in rows:
+            pairs.append({"nr": "9" + row["phone"], "msg": HAND_TEMPLATE.format(**row)})
+            if len(pairs) == HAND_CHUNK:
+                post(pairs)
+                sent += len(pairs)
+                pairs = []
+        if pairs:
+            post(pairs)
+            sent += len(pairs)
+    session.close()
+    return sent
+
+
+def timed(fn: Any) -> tuple[Any, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = fn()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def compare(big: Path, recipients: int, conn_id: str, chunk_size: int | None, pairs: int) -> bool:
+    """Ours and the hand loop, interleaved ``pairs`` times; the median of each, in the shared table."""
+    import statistics
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from benchmarks._table import Row, print_table
+
+    ours: list[tuple[float, float]] = []
+    hand: list[tuple[float, float]] = []
+    for n in range(pairs):
+        _, wall, cpu = timed(lambda: send(big, conn_id, chunk_size, f"ours-{n}"))  # noqa: B023
+        ours.append((wall, cpu))
+        _, wall, cpu = timed(lambda: hand_loop(big))
+        hand.append((wall, cpu))
+    our_wall = statistics.median(w for w, _ in ours)
+    hand_wall = statistics.median(w for w, _ in hand)
+    our_cpu_us = statistics.median(c for _, c in ours) / recipients * 1e6
+    hand_cpu_us = statistics.median(c for _, c in hand) / recipients * 1e6
+    print(f"{recipients:,} personalised recipients to Node, {pairs} interleaved pair(s), medians")
+    ok = print_table(
+        [
+            Row("send wall time (s)", our_wall, hand_wall, "s", WALL_GOAL),
+            Row("client CPU per recipient (us)", our_cpu_us, hand_cpu_us, "u", CPU_GOAL_US / hand_cpu_us),
+        ]
+    )
+    met = "yes" if our_cpu_us <= CPU_GOAL_US else "NO"
+    print(f"client CPU goal: <= {CPU_GOAL_US:g} us per recipient: {our_cpu_us:.1f} us ({met})")
+    return ok
+
+
+#: Goals of the issue: wall time at most 1.5x the hand loop; client CPU at most 20 us per recipient.
+WALL_GOAL = 1.5
+CPU_GOAL_US = 20.0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=1_000_000)
     parser.add_argument("--conn-id", default=None, help="default: node_sms_default if the sandbox has it")
     parser.add_argument("--chunk-size", type=int, default=None, help="default: the service's limit")
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument(
+        "--compare",
+        type=int,
+        default=0,
+        metavar="PAIRS",
+        help="time ours against a hand-written loop (Node), PAIRS interleaved runs",
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="ileti-bench-home-"))
@@ -138,6 +233,8 @@ def main() -> int:
 
         logging.disable(logging.INFO)  # a log line per chunk is not what we measure
         send(small, conn_id, args.chunk_size, "warmup")
+        if args.compare:
+            return 0 if compare(big, args.recipients, conn_id, args.chunk_size, args.compare) else 1
         baseline = peak_rss_mb()
         if args.tracemalloc:
             import tracemalloc

@@ -65,6 +65,11 @@ def normalize_number(number: str, *, field: str = "number", region: str = DEFAUL
     valid and can take an SMS (give them with ``+`` and the country code). The error carries the number
     masked (``0212***0001``): a phone number is personal data and must not reach a log or a task's failure.
     """
+    if region == DEFAULT_REGION and number.__class__ is str:
+        # already written plainly (a client normalising what the operator normalised): no separators
+        plain = _FAST_TR.fullmatch(number)
+        if plain is not None:
+            return TR_COUNTRY_CODE + plain.group(1)
     if not isinstance(number, str | int) or isinstance(number, bool):
         raise ValidationError(field, _shown(number), "must be a phone number string")
     text = str(number).strip()

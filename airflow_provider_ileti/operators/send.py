@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -52,12 +52,14 @@ from airflow_provider_ileti.tasks.failures import airflow_failures
 from airflow_provider_ileti.tasks.personal_data import HidesPersonalData, reveal
 from airflow_provider_ileti.tasks.recipients import (
     MessageRenderer,
+    Recipient,
     RecipientSource,
+    iter_recipients,
     parse_recipients_value,
     to_recipient,
-    validate_all,
 )
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
+from airflow_provider_ileti.tasks.spill import RecipientSpill
 
 if TYPE_CHECKING:
     import pendulum
@@ -478,23 +480,32 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
     def _send_all(self, context: Context) -> dict[str, Any]:
         args = getattr(self, "_args", None) or self.validate_arguments()
         source: RecipientSource = args.source
-        renderer: MessageRenderer | None = args.renderer
         identity = self._task_identity(context)
         try_number = int(getattr(context["ti"], "try_number", 1) or 1)
         if try_number > 1:
             args = self._late_retry(args)
-        if self.validate_first and source.rereadable:
-            count = validate_all(
-                source, number_field=self.number_field, renderer=renderer, region=self.region
-            )
-            if count == 0:
-                raise ValidationError("recipients", "<empty>", "no recipients to send to")
-            self.log.info("%d recipient(s) checked before sending", count)
-        client: SmsClient = self._hook().get_client()
-        limit = int(client.max_recipients_per_send)
-        size = min(self.chunk_size or limit, limit)
-        if self.validate_first and source.rereadable:
-            self._validate_with_service(client, args, identity, size)
+        spill = self._check_rows(args) if self.validate_first and source.rereadable else None
+        try:
+            client: SmsClient = self._hook().get_client()
+            limit = int(client.max_recipients_per_send)
+            size = min(self.chunk_size or limit, limit)
+            if spill is not None:
+                self._check_with_service(client, args, identity, size, spill)
+            return self._claim_and_send(context, client, args, identity, try_number, size, spill)
+        finally:
+            if spill is not None:
+                spill.close()
+
+    def _claim_and_send(
+        self,
+        context: Context,
+        client: SmsClient,
+        args: SendArguments,
+        identity: TaskIdentity,
+        try_number: int,
+        size: int,
+        spill: RecipientSpill | None,
+    ) -> dict[str, Any]:
         store = self._progress_store(context)
         progress = store.load()
         progress.campaign = self._campaign() is not None
@@ -504,7 +515,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
             progress = claim(store, progress, owner, try_number, run_id)
         self._owner = owner
         try:
-            return self._send_chunks(client, args, identity, try_number, size, store, progress)
+            return self._send_chunks(client, args, identity, try_number, size, store, progress, spill)
         finally:
             if owner is not None:
                 release(store, self._progress or progress, owner)
@@ -518,8 +529,12 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         size: int,
         store: ProgressStore,
         progress: Progress,
+        spill: RecipientSpill | None = None,
     ) -> dict[str, Any]:
-        """The send, claimed: settle what earlier tries left, then every chunk not yet out, in order."""
+        """The send, claimed: settle what earlier tries left, then every chunk not yet out, in order.
+
+        With a ``spill`` (the first pass's checked recipients) the chunks are replayed from it, each
+        recipient rendered and normalised once; without one the source is read and rendered here."""
         source: RecipientSource = args.source
         renderer: MessageRenderer | None = args.renderer
         self._progress = progress
@@ -561,17 +576,23 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         start = min([progress.next_chunk, *redo])
         if progress.fingerprints and source.rereadable:
             # every chunk an earlier try recorded, before this try sends anything
-            self._check_fingerprints(source, size, renderer, progress)
-        for chunk_no, chunk_rows in enumerate_chunks(source.iterate(), size, start=start):
+            self._check_fingerprints(self._checked_chunks(args, size, spill), size, progress)
+        numbered: Iterator[tuple[int, list[Any]]] = enumerate_chunks(
+            spill if spill is not None else source.iterate(), size, start=start
+        )
+        for chunk_no, chunk_rows in numbered:
             if chunk_no < progress.next_chunk and chunk_no not in redo:
                 if chunk_no in progress.fingerprints and not source.rereadable:
-                    self._check_fingerprint(chunk_no, chunk_rows, size, renderer, progress)
+                    recipients = self._recipients(chunk_rows, chunk_no * size, renderer)
+                    self._check_fingerprint(chunk_no, recipients, size, progress)
                 continue  # surely out, from an earlier try
             receipt = lookup.existing(chunk_no) if lookup is not None else None
             if lookup is not None and lookup.generation(chunk_no) > progress.generation(chunk_no):
                 # found cancelled without a record (no progress store, or on_kill could not write it)
                 progress.generations[chunk_no] = lookup.generation(chunk_no)
-            recipients = self._recipients(chunk_rows, chunk_no * size, renderer)
+            recipients = (
+                chunk_rows if spill is not None else self._recipients(chunk_rows, chunk_no * size, renderer)
+            )
             fingerprint = self._fingerprint(recipients)
             if receipt is None and self._owner is not None:
                 hold(store, progress, self._owner)  # still ours: no other try took over meanwhile
@@ -666,43 +687,62 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         text = reveal(self.message) or ""
         return chunk_fingerprint((r.number, r.text if r.text is not None else text) for r in recipients)
 
+    def _checked_chunks(
+        self, args: SendArguments, size: int, spill: RecipientSpill | None
+    ) -> Iterator[tuple[int, list[Recipient]]]:
+        """This try's chunks as recipients: replayed from the first pass's spill, or read and rendered."""
+        if spill is not None:
+            return enumerate_chunks(spill, size)
+        return (
+            (chunk_no, self._recipients(rows, chunk_no * size, args.renderer))
+            for chunk_no, rows in enumerate_chunks(args.source.iterate(), size)
+        )
+
     def _check_fingerprints(
-        self, source: RecipientSource, size: int, renderer: MessageRenderer | None, progress: Progress
+        self, chunks: Iterator[tuple[int, list[Recipient]]], size: int, progress: Progress
     ) -> None:
         """Every chunk an earlier try recorded is still the same chunk in this try's source."""
         last = max(progress.fingerprints)
-        for chunk_no, rows in enumerate_chunks(source.iterate(), size):
+        for chunk_no, recipients in chunks:
             if chunk_no in progress.fingerprints:
-                self._check_fingerprint(chunk_no, rows, size, renderer, progress)
+                self._check_fingerprint(chunk_no, recipients, size, progress)
             if chunk_no == last:
                 return
         raise AirflowFailException(_changed(last, size, "is no longer in the source, which is shorter"))
 
     def _check_fingerprint(
-        self,
-        chunk_no: int,
-        rows: Sequence[Any],
-        size: int,
-        renderer: MessageRenderer | None,
-        progress: Progress,
+        self, chunk_no: int, recipients: Sequence[Recipient], size: int, progress: Progress
     ) -> None:
-        recipients = self._recipients(rows, chunk_no * size, renderer)
         if self._fingerprint(recipients) != progress.fingerprints[chunk_no]:
             what = "holds other numbers or texts than an earlier try sent"
             raise AirflowFailException(_changed(chunk_no, size, what))
 
-    def _validate_with_service(
-        self, client: SmsClient, args: SendArguments, identity: TaskIdentity, size: int
+    def _check_rows(self, args: SendArguments) -> RecipientSpill:
+        """The first pass, before anything else: every recipient normalised and rendered once, kept in a
+        spill the service check and the send replay (a bad row fails the task before a client exists)."""
+        spill = RecipientSpill()
+        try:
+            for recipient in iter_recipients(
+                args.source, number_field=self.number_field, renderer=args.renderer, region=self.region
+            ):
+                spill.add(recipient)
+            if spill.recipients == 0:
+                raise ValidationError("recipients", "<empty>", "no recipients to send to")
+        except BaseException:
+            spill.close()
+            raise
+        self.log.info("%d recipient(s) checked before sending", spill.recipients)
+        return spill
+
+    def _check_with_service(
+        self, client: SmsClient, args: SendArguments, identity: TaskIdentity, size: int, spill: RecipientSpill
     ) -> None:
         """The service's own rules (``validate_send``, no network) for every chunk before chunk 0 goes out."""
         validate = getattr(client, "validate_send", None)
         if not callable(validate):
             return
-        source: RecipientSource = args.source
-        renderer = args.renderer
-        for chunk_no, rows in enumerate_chunks(source.iterate(), size):
+        for chunk_no, recipients in enumerate_chunks(spill, size):
             first = chunk_no * size
-            recipients = self._recipients(rows, first, renderer)
             try:
                 validate(self._batch(args, recipients, identity.chunk_key(chunk_no)))
             except ValidationError as exc:

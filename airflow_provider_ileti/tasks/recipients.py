@@ -357,16 +357,3 @@ def iter_recipients(
     """Normalised (and rendered) recipients, one at a time."""
     for index, row in enumerate(source.iterate()):
         yield to_recipient(row, index, number_field=number_field, renderer=renderer, region=region)
-
-
-def validate_all(
-    source: RecipientSource, *, number_field: str | None, renderer: MessageRenderer | None, region: str = "TR"
-) -> int:
-    """Read a re-readable source once, checking every recipient; returns how many there are.
-
-    Nothing is kept, so memory stays flat however many recipients there are.
-    """
-    count = 0
-    for _ in iter_recipients(source, number_field=number_field, renderer=renderer, region=region):
-        count += 1
-    return count
