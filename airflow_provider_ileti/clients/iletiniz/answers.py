@@ -48,10 +48,13 @@ FINAL_JOBS_MAX = 100_000
 
 def interpret_answer(what: str, answer: Answer, *, sending: str | None = None) -> Any:
     """``interpret`` of an answer from the HTTP layer (the sync and the async client both call this)."""
+    body = answer.json_or_none()
+    if 200 <= answer.status < 300 and isinstance(body, dict):
+        return body  # the usual case: no description of the answer is needed (it masks an excerpt)
     return interpret(
         what,
         answer.status,
-        answer.json_or_none(),
+        body,
         retry_after=answer.retry_after,
         request_id=answer.header("x-request-id"),
         sending=sending,

@@ -89,6 +89,7 @@ TO_LENGTH = (1, 64)
 #: ``send_bulk`` (an ``SmsClient`` send takes phone numbers); bare digits count as a chat id only when a
 #: provider is named, otherwise they are a phone number.
 HANDLE = re.compile(r"@[A-Za-z0-9_]{1,63}|-[0-9]{1,63}")
+_HANDLE_STARTS = "@-"
 CHAT_ID = re.compile(r"[0-9]{1,64}")
 
 
@@ -104,7 +105,7 @@ def validate_api_key(key: object) -> str:
     return key
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class JobResult:
     """One item of a send: the number and its job id, or the error that kept it from being queued."""
 
@@ -428,18 +429,9 @@ class IletinizClient:
         rows = answer.get("results")
         if not isinstance(rows, list) or len(rows) != len(batch):
             raise ambiguous("bulk send", "an answer without one result per item", what)
-        results = []
-        for row in rows:
-            error = row.get("error") if isinstance(row.get("error"), dict) else {}
-            results.append(
-                JobResult(
-                    to=str(row.get("to")),
-                    status=str(row.get("status")),
-                    job_id=str(row["job_id"]) if row.get("job_id") else None,
-                    error_code=error.get("code"),
-                    error_message=error.get("message"),
-                )
-            )
+        if not all(row.__class__ is dict for row in rows):
+            raise ambiguous("bulk send", "an answer whose results are not all objects", what)
+        results = [_job_result(row) for row in rows]
         log.info("İletiniz bulk accepted %d of %d", sum(1 for r in results if r.job_id), len(results))
         return results
 
@@ -478,19 +470,43 @@ def http_session(settings: HttpSettings, api_key: str) -> HttpSession:
     )
 
 
+def _job_result(row: dict[str, Any]) -> JobResult:
+    """One row of a bulk answer (``{"to", "status", "job_id"}``, or ``{"to", "status", "error"}``)."""
+    job_id = row.get("job_id")
+    error = row.get("error")
+    if error.__class__ is not dict:
+        error = _NO_ERROR
+    return JobResult(
+        str(row.get("to")),
+        str(row.get("status")),
+        str(job_id) if job_id else None,
+        error.get("code"),
+        error.get("message"),
+    )
+
+
+_NO_ERROR: dict[str, Any] = {}
+
+
 def _to(number: object, field: str, *, handles: bool = False, chat_ids: bool = False) -> str:
     """A phone number as E.164; with ``handles`` also a Telegram-style handle or chat id, as given."""
-    rule = "a phone number" + (" or a handle (@name, chat id)" if handles else "")
     if not isinstance(number, str) or not TO_LENGTH[0] <= len(number) <= TO_LENGTH[1]:
+        rule = "a phone number" + (" or a handle (@name, chat id)" if handles else "")
         shown = number if not isinstance(number, str) else f"{len(number)} characters"
         raise ValidationError(
             field, shown, f"must be {rule} of {TO_LENGTH[0]}-{TO_LENGTH[1]} characters", service=SERVICE
         )
-    if handles and (HANDLE.fullmatch(number) or (chat_ids and CHAT_ID.fullmatch(number))):
-        return number
-    if handles and number.startswith("@"):
-        raise ValidationError(field, number, "a handle is @ and 1-63 of A-Z a-z 0-9 _", service=SERVICE)
-    return format_number(normalize_number(number, field=field), "e164")
+    if handles:
+        if number[0] in _HANDLE_STARTS and HANDLE.fullmatch(number):
+            return number
+        if chat_ids and CHAT_ID.fullmatch(number):
+            return number
+        if number[0] == "@":
+            raise ValidationError(field, number, "a handle is @ and 1-63 of A-Z a-z 0-9 _", service=SERVICE)
+    msisdn = normalize_number(number, field=field)
+    if len(msisdn) == 12 and msisdn.startswith("90"):  # a Turkish mobile: canonical by construction
+        return "+" + msisdn
+    return format_number(msisdn, "e164")
 
 
 def _content(body: Any, template: str | None, variables: Any, field: str) -> dict[str, Any]:
@@ -536,8 +552,9 @@ def _bulk_items(
             raise ValidationError("template", template, "must be a template key", service=SERVICE)
         check_characters(template, "template", service=SERVICE)
     prepared: list[dict[str, Any]] = []
+    #: texts already checked: a campaign sends one text (or a few) to every number, checked once each
+    checked: set[str] = set()
     for index, item in enumerate(items):
-        field = f"items[{index}]"
         number, own = (
             (item, None)
             if isinstance(item, str)
@@ -545,17 +562,18 @@ def _bulk_items(
             if isinstance(item, tuple | list)
             else (None, None)
         )
-        to = _to(number, f"{field}.to", handles=handles, chat_ids=chat_ids)
+        to = _to(number, f"items[{index}].to", handles=handles, chat_ids=chat_ids)
         if template is not None:
+            field = f"items[{index}].variables"
             if own is not None and not isinstance(own, Mapping):
-                raise ValidationError(f"{field}.variables", own, "must be a mapping", service=SERVICE)
-            prepared.append(
-                {"to": to, **({"variables": _variables(own, f"{field}.variables")} if own else {})}
-            )
-        else:
-            prepared.append(
-                {"to": to, **_content(own if own is not None else body, None, None, f"{field}.body")}
-            )
+                raise ValidationError(field, own, "must be a mapping", service=SERVICE)
+            prepared.append({"to": to, **({"variables": _variables(own, field)} if own else {})})
+            continue
+        text = own if own is not None else body
+        if text.__class__ is not str or text not in checked:
+            text = _content(text, None, None, f"items[{index}].body")["body"]
+            checked.add(text)
+        prepared.append({"to": to, "body": text})
     if not prepared:
         raise ValidationError("items", [], "at least one recipient is required", service=SERVICE)
     return prepared
