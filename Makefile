@@ -58,8 +58,18 @@ lint: venv
 	$(VENV)/bin/ruff check airflow_provider_ileti tests dags_examples benchmarks
 	$(VENV)/bin/mypy airflow_provider_ileti
 
-bench: venv
-	$(VENV)/bin/python -m benchmarks
+# The baselines the benchmarks measure against come on top of the test venv: Airflow's http provider
+# (import_cost) and the official İletiniz SDK (iletiniz_bulk; a test dependency too).
+# `make bench BENCH=poll_thousand` runs one script; CI runs none.
+BENCH_PACKAGES ?= apache-airflow-providers-http iletiniz==0.1.0
+BENCH ?=
+
+$(VENV)/.bench-installed: $(VENV)/.installed
+	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python -c $(CONSTRAINTS) $(BENCH_PACKAGES)
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(VENV)/bin/python -m benchmarks $(BENCH)
 
 # Also the demo's throw-away AIRFLOW_HOME (`make demo` recreates it).
 clean:
