@@ -2,7 +2,9 @@
 
 Every client (Node, İleti Merkezi, İletiniz, WISECP) turns these into its own requests and its answers
 back into these, so one DAG can move from one service to another by changing a connection id.
-All models are plain, immutable and JSON-safe through ``to_dict()`` (XCom never sees a secret).
+All models are plain, immutable and JSON-safe through ``to_dict()`` (XCom never sees a secret). They are
+frozen dataclasses whose generated methods are compiled on first use (``core.frozen``): every DAG file that
+imports an operator imports these.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import enum
 from collections.abc import Sequence
 from typing import Any
 
+from airflow_provider_ileti.core.frozen import frozen_dataclass
 
-@dataclasses.dataclass(frozen=True)
+
+@frozen_dataclass
 class SmsMessage:
     """One text to one or more numbers (numbers as the user gave them; clients normalise them)."""
 
@@ -22,7 +26,7 @@ class SmsMessage:
     numbers: tuple[str, ...]
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen_dataclass
 class SendBatch:
     """One send request: one message to many numbers, or several messages each with its numbers.
 
@@ -47,7 +51,7 @@ class SendBatch:
         return sum(len(m.numbers) for m in self.messages)
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen_dataclass
 class SendReceipt:
     """What a send produced: the service's reference (package, order or job id) and counts."""
 
@@ -86,7 +90,7 @@ class DeliveryPhase(enum.StrEnum):
         return self in (DeliveryPhase.COMPLETE, DeliveryPhase.FAILED, DeliveryPhase.CANCELLED)
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen_dataclass
 class DeliveryStatus:
     """The state of one package/order/job with its delivery counts."""
 
@@ -127,7 +131,7 @@ class DeliveryStatus:
         )
 
 
-@dataclasses.dataclass(frozen=True)
+@frozen_dataclass
 class Balance:
     """Credit left: SMS credits and/or money, whichever the service reports."""
 

@@ -8,14 +8,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_ileti.core.errors import ValidationError
+from airflow_provider_ileti.core.frozen import frozen_dataclass
 from airflow_provider_ileti.core.models import DeliveryPhase, DeliveryStatus, summarise
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Verdict:
     """What the states of a watched send mean: go on watching, done, or fail (and why)."""
 
@@ -37,7 +37,7 @@ class Verdict:
         return None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class DeliveryPolicy:
     fail_on_failed: bool = True
     min_delivered_ratio: float | None = None

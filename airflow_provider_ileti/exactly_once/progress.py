@@ -47,10 +47,11 @@ import logging
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Protocol
 
 from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, TransientError
+from airflow_provider_ileti.core.frozen import frozen_dataclass, lazy_dataclass
 from airflow_provider_ileti.core.idempotency import make_custom_id
 from airflow_provider_ileti.core.models import SendReceipt
 
@@ -68,7 +69,7 @@ ON_AMBIGUOUS = ("fail", "skip", "resend")
 CAMPAIGN_PREFIX = "campaign:"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class TaskIdentity:
     """What a retry of this task instance shares and a new run does not."""
 
@@ -110,7 +111,7 @@ class TaskIdentity:
         return make_custom_id(self.dag_id, self.task_id, self.run_id, self.map_index, prefix="p")
 
 
-@dataclass
+@lazy_dataclass
 class Progress:
     """What surely went out so far, in chunk order (``references[i]`` is chunk ``chunks[i]``)."""
 
