@@ -27,8 +27,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"=== {script.stem} ===", flush=True)
         started = time.perf_counter()
         done = subprocess.run([sys.executable, str(script)], cwd=HERE.parent, check=False)
-        print(f"--- {script.stem}: {'ok' if done.returncode == 0 else 'FAILED'} "
-              f"in {time.perf_counter() - started:.1f} s\n", flush=True)
+        print(
+            f"--- {script.stem}: {'ok' if done.returncode == 0 else 'FAILED'} "
+            f"in {time.perf_counter() - started:.1f} s\n",
+            flush=True,
+        )
         if done.returncode != 0:
             failed.append(script.stem)
     if failed:
