@@ -20,6 +20,11 @@ def scripts() -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     wanted = set(argv if argv is not None else sys.argv[1:])
+    unknown = wanted - {script.stem for script in scripts()}
+    if unknown:
+        names = ", ".join(script.stem for script in scripts())
+        print(f"no such benchmark: {', '.join(sorted(unknown))} (there are: {names})", file=sys.stderr)
+        return 2
     failed: list[str] = []
     for script in scripts():
         if wanted and script.stem not in wanted:
