@@ -24,7 +24,6 @@ AsyncClientT = TypeVar("AsyncClientT", bound=AsyncStatusClient)
 DEFAULT_TIMEZONE = "Europe/Istanbul"
 #: As ``clients.http.settings`` (not imported: a DAG file importing a hook must not load the HTTP stack).
 DEFAULT_TIMEOUT = 30.0
-DEFAULT_MAX_ANSWER_BYTES = 16 * 1024 * 1024
 
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -99,19 +98,19 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
         return None if value is None else int(value)
 
     @property
-    def max_answer_bytes(self) -> int:
-        """The largest answer read (extra ``max_answer_bytes``), counted after decompression."""
-        return int(self.extra("max_answer_bytes", DEFAULT_MAX_ANSWER_BYTES))
+    def max_answer_bytes(self) -> int | None:
+        """The largest answer read (extra ``max_answer_bytes``, counted after decompression); None: the
+        client's default (``clients.http.settings``)."""
+        value = self.extra("max_answer_bytes")
+        return None if value is None else int(value)
 
     def http_options(self) -> dict[str, Any]:
-        """The HTTP layer's knobs, one vocabulary for every client: timeout, verify_ssl, retries, the cap."""
-        options: dict[str, Any] = {
-            "timeout": self.timeout,
-            "verify_ssl": self.verify_ssl,
-            "max_answer_bytes": self.max_answer_bytes,
-        }
-        if self.retries is not None:
-            options["retries"] = self.retries
+        """The HTTP layer's knobs, one vocabulary for every client: timeout, verify_ssl, retries, the cap
+        (the last two only when the connection sets them: the client's own defaults hold otherwise)."""
+        options: dict[str, Any] = {"timeout": self.timeout, "verify_ssl": self.verify_ssl}
+        for name, value in (("retries", self.retries), ("max_answer_bytes", self.max_answer_bytes)):
+            if value is not None:
+                options[name] = value
         return options
 
     @property
