@@ -9,10 +9,17 @@ Why a separate operator and not a flag of ``SendSmsOperator``: the gate runs bef
 task upstream, on a count from XCom), fails for good without touching the send's retry state, and can sit
 in front of a branch; the send itself stays service-neutral (the generic ``SmsBalanceGateOperator`` asks
 the same ``check_quota`` on any connection).
+
+``IletinizTemplateSendOperator``: İletiniz's server-side templates (``template`` + ``variables`` instead of a
+text) through the send's guarantees — every row checked before the first request (template key, each
+recipient's variables, the number), at most once per chunk, the chunk fingerprint on a retry (it covers
+the template and every variable). It is ``SendSmsOperator`` with a renderer that makes each recipient's
+variables instead of a text (``clients.iletiniz.templates``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -20,11 +27,16 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider_ileti.core.errors import ValidationError
+from airflow_provider_ileti.operators.send import SendArguments, SendSmsOperator
 from airflow_provider_ileti.tasks.failures import airflow_failures
+from airflow_provider_ileti.tasks.personal_data import reveal
+from airflow_provider_ileti.tasks.recipients import MessageRenderer
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider_ileti.hooks.base import AnyIletiHook
 
 
 class IletinizQuotaGateOperator(BaseOperator):
@@ -127,3 +139,140 @@ def _whole(field: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValidationError(field, value, "must be a whole number >= 0")
     return value
+
+
+#: What ``SendSmsOperator`` is given as its per-recipient template: replaced by ``_TemplateVariables``
+#: before any row is read (the base class asks for a text template or a message; a template send has neither).
+_NO_TEXT = "(İletiniz renders the text)"
+
+
+class IletinizTemplateSendOperator(SendSmsOperator):
+    """Send an İletiniz server-side template, each recipient with its own variables, exactly once.
+
+    :param template: the template's key in the İletiniz workspace (templated), e.g. ``order_shipped``.
+    :param recipients: numbers, or mappings with a number field and the recipient's variables (templated;
+        a list, an XCom, a rendered JSON string), or ``recipients_csv``: as ``SendSmsOperator``.
+    :param variables: values every recipient gets (templated; a mapping of name -> text or number, or
+        its JSON), e.g. a campaign code; a recipient's own values win.
+    :param variables_field: the field of a mapping recipient holding its variables (a mapping, or a JSON
+        object as text: a CSV cell, a JSON column). Default ``variables``; a row without it has none.
+    :param variable_columns: instead (or as well), columns of the row taken as variables of the same name
+        (a CSV or SQL row: ``["name", "order"]``); a row without a value in one fails the check.
+    :param required_variables: the names the template needs (İletiniz lists no template's slots, so say
+        them): a recipient without one fails the first pass, naming its row and masked number, and
+        nothing is sent.
+    :param conn_id: an ``iletiniz`` connection (default ``iletiniz_default``); its ``provider`` extra picks
+        the provider, as for a text.
+    Every other argument (``chunk_size``, ``sender``, ``commercial``, ``wait_for_delivery``, ``campaign_id``,
+    ``on_ambiguous``, ...) is ``SendSmsOperator``'s. Returns its result (references, chunks, recipients).
+    """
+
+    template_fields: Sequence[str] = (*SendSmsOperator.template_fields, "template", "variables")
+    personal_fields: Sequence[str] = ("recipients", "variables")
+    ui_color = "#ffe9d6"
+
+    def __init__(
+        self,
+        *,
+        template: str,
+        variables: Mapping[str, Any] | str | None = None,
+        variables_field: str | None = "variables",
+        variable_columns: Sequence[str] | None = None,
+        required_variables: Sequence[str] | str | None = None,
+        conn_id: str = "iletiniz_default",
+        **kwargs: Any,
+    ) -> None:
+        for name in ("message", "message_template"):
+            if kwargs.get(name) is not None:
+                raise ValidationError(name, "<given>", "a template send has no text: İletiniz renders it")
+        kwargs.pop("message", None)
+        kwargs["message_template"] = _NO_TEXT
+        super().__init__(conn_id=conn_id, **kwargs)
+        self.template = template
+        self.variables = variables
+        self.variables_field = variables_field
+        self.variable_columns = variable_columns
+        self.required_variables = required_variables
+
+    def validate_arguments(self) -> SendArguments:
+        """The base class's checks, then the template's: the key, the shared variables, the names."""
+        from airflow_provider_ileti.clients.iletiniz.templates import check_template_key, check_variables
+
+        template = check_template_key(self.template)
+        shared = reveal(self.variables)
+        if isinstance(shared, str):
+            try:
+                shared = json.loads(shared) if shared.strip() else None
+            except ValueError:
+                raise ValidationError("variables", "<text>", "must be a mapping (or its JSON)") from None
+        shared = check_variables(shared) if shared is not None else {}
+        if self.variables_field is not None and (
+            not isinstance(self.variables_field, str) or not self.variables_field
+        ):
+            raise ValidationError("variables_field", self.variables_field, "must be a field name or None")
+        renderer = _TemplateVariables(
+            template,
+            shared,
+            variables_field=self.variables_field,
+            columns=_names("variable_columns", self.variable_columns),
+            required=_names("required_variables", self.required_variables),
+        )
+        return dataclasses.replace(super().validate_arguments(), renderer=renderer)
+
+    def _hook(self) -> AnyIletiHook:
+        hook = super()._hook()
+        if hook.conn_type != "iletiniz":
+            raise ValidationError(
+                "conn_id",
+                self.conn_id,
+                f"must be an İletiniz connection (this one is {hook.conn_type}): templates are İletiniz's",
+            )
+        return hook
+
+
+class _TemplateVariables(MessageRenderer):
+    """A recipient's "text" for the send: its template message (``encode_template_text``), checked."""
+
+    def __init__(
+        self,
+        template: str,
+        shared: Mapping[str, Any],
+        *,
+        variables_field: str | None,
+        columns: tuple[str, ...],
+        required: tuple[str, ...],
+    ) -> None:
+        # no Jinja to compile: the base class's __init__ is not needed
+        self.field = "template"
+        self.template = template
+        self.shared = dict(shared)
+        self.variables_field = variables_field
+        self.columns = columns
+        self.required = required
+
+    def render(self, fields: Mapping[str, Any], *, where: str) -> str:
+        from airflow_provider_ileti.clients.iletiniz.templates import encode_template_text, row_variables
+
+        values = row_variables(
+            fields,
+            where=where,
+            shared=self.shared,
+            variables_field=self.variables_field,
+            columns=self.columns,
+            required=self.required,
+        )
+        return encode_template_text(self.template, values)
+
+
+def _names(field: str, value: Any) -> tuple[str, ...]:
+    """Variable names given as a list or a comma-separated text."""
+    if value is None or value == "":
+        return ()
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, Mapping) or not isinstance(value, list | tuple):
+        raise ValidationError(field, type(value).__name__, "must be a list of names")
+    for name in value:
+        if not isinstance(name, str) or not name:
+            raise ValidationError(field, name, "must be a list of names")
+    return tuple(value)

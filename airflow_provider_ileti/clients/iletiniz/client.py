@@ -41,6 +41,12 @@ from airflow_provider_ileti.clients.iletiniz.answers import (
     interpret_answer,
     split_reference,
 )
+from airflow_provider_ileti.clients.iletiniz.templates import (
+    check_template_key,
+    check_variables,
+    decode_template_text,
+    is_template_text,
+)
 from airflow_provider_ileti.clients.iletiniz.wire import (
     API_KEY_PATTERN,
     MAX_BULK_ITEMS,
@@ -60,11 +66,11 @@ from airflow_provider_ileti.core.errors import (
     TransientError,
     ValidationError,
 )
-from airflow_provider_ileti.core.masking import mask_numbers
+from airflow_provider_ileti.core.masking import mask_numbers, mask_text
 from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatch, SendReceipt
 from airflow_provider_ileti.core.options import refuse_unhonoured
 from airflow_provider_ileti.core.phone import format_number, normalize_number
-from airflow_provider_ileti.core.text_rules import check_characters, check_message_text
+from airflow_provider_ileti.core.text_rules import check_message_text
 
 log = logging.getLogger(__name__)
 
@@ -297,15 +303,47 @@ class IletinizClient:
     # -- SmsClient ----------------------------------------------------------------------------------
     def validate_send(self, request: SendBatch) -> None:
         """Every check ``send`` makes before its request, and no request (for an operator's first pass)."""
-        pairs = self._pairs(request)
-        _bulk_items(pairs, None, None)
+        template, items = self._items(request)
+        _bulk_items(items, None, template)
         self._options(request.sender, None, bool(request.commercial))
 
     def send(self, batch: SendBatch) -> SendReceipt:
-        """One bulk request for the whole batch (≤ 200 recipients); reference = job ids joined by ``,``."""
-        pairs = self._pairs(batch)
-        result = self.send_bulk(pairs, sender=batch.sender, iys=bool(batch.commercial))
+        """One bulk request for the whole batch (≤ 200 recipients); reference = job ids joined by ``,``.
+
+        A batch of template messages (``templates.encode_template_text``) goes out as one bulk request
+        with the template and each recipient's variables.
+        """
+        template, items = self._items(batch)
+        result = self.send_bulk(items, template=template, sender=batch.sender, iys=bool(batch.commercial))
         return self._finish(batch, result)
+
+    def _items(self, batch: SendBatch) -> tuple[str | None, list[tuple[str, Any]]]:
+        """(None, (number, text) pairs) of a batch of texts, or (template, (number, variables) pairs) of a
+        batch of template messages; a mix, or two templates, is refused (a bulk request has one)."""
+        pairs = self._pairs(batch)
+        if not any(is_template_text(text) for _, text in pairs):
+            return None, pairs
+        template: str | None = None
+        items: list[tuple[str, Any]] = []
+        for index, (number, text) in enumerate(pairs):
+            decoded = decode_template_text(text) if isinstance(text, str) else None
+            if decoded is None:
+                raise ValidationError(
+                    f"items[{index}].body",
+                    mask_text(text if isinstance(text, str) else None),
+                    "a send is texts or template messages, not both (a bulk request has one template)",
+                    service=SERVICE,
+                )
+            if template is not None and decoded[0] != template:
+                raise ValidationError(
+                    f"items[{index}].template",
+                    decoded[0],
+                    f"one template per send; this one already has {template!r}",
+                    service=SERVICE,
+                )
+            template = decoded[0]
+            items.append((number, decoded[1]))
+        return template, items
 
     def _pairs(self, batch: SendBatch) -> list[tuple[str, str]]:
         """(number, text) of every recipient, after refusing what İletiniz cannot do; no request."""
@@ -511,28 +549,14 @@ def _to(number: object, field: str, *, handles: bool = False, chat_ids: bool = F
 
 def _content(body: Any, template: str | None, variables: Any, field: str) -> dict[str, Any]:
     if template is not None:
-        if not isinstance(template, str) or not template.strip():
-            raise ValidationError("template", template, "must be a template key", service=SERVICE)
+        check_template_key(template)
         if body is not None:
             raise ValidationError(field, "<text>", "give body or template, not both", service=SERVICE)
-        if variables is not None and not isinstance(variables, Mapping):
-            raise ValidationError("variables", variables, "must be a mapping", service=SERVICE)
-        check_characters(template, "template", service=SERVICE)
-        return {
-            "template": template,
-            **({"variables": _variables(variables, "variables")} if variables else {}),
-        }
+        checked = check_variables(variables) if variables is not None else {}
+        return {"template": template, **({"variables": checked} if checked else {})}
     if variables is not None:
         raise ValidationError("variables", "<values>", "need a template", service=SERVICE)
     return {"body": check_message_text(body, field, service=SERVICE, max_chars=BODY_MAX)}
-
-
-def _variables(values: Mapping[str, Any], field: str) -> dict[str, Any]:
-    """Template values go into the message text: a text value follows the text's character rule."""
-    for name, value in values.items():
-        if isinstance(value, str):
-            check_message_text(value, f"{field}.{name}", service=SERVICE, allow_empty=True)
-    return dict(values)
 
 
 def _bulk_items(
@@ -548,9 +572,7 @@ def _bulk_items(
     if template is not None and body is not None:
         raise ValidationError("body", "<text>", "give body or template, not both", service=SERVICE)
     if template is not None:
-        if not isinstance(template, str) or not template.strip():
-            raise ValidationError("template", template, "must be a template key", service=SERVICE)
-        check_characters(template, "template", service=SERVICE)
+        check_template_key(template)
     prepared: list[dict[str, Any]] = []
     #: texts already checked: a campaign sends one text (or a few) to every number, checked once each
     checked: set[str] = set()
@@ -564,10 +586,8 @@ def _bulk_items(
         )
         to = _to(number, f"items[{index}].to", handles=handles, chat_ids=chat_ids)
         if template is not None:
-            field = f"items[{index}].variables"
-            if own is not None and not isinstance(own, Mapping):
-                raise ValidationError(field, own, "must be a mapping", service=SERVICE)
-            prepared.append({"to": to, **({"variables": _variables(own, field)} if own else {})})
+            variables = check_variables(own, f"items[{index}].variables") if own is not None else {}
+            prepared.append({"to": to, **({"variables": variables} if variables else {})})
             continue
         text = own if own is not None else body
         if text.__class__ is not str or text not in checked:

@@ -21,6 +21,9 @@ Behaviour:
 - strict by the SDK's documents (``docs/sandbox.md``, "Strict by the documents"): unknown fields, missing
   required ones and values out of their rule answer 400/422 naming the field and are counted as refusals
   (``sandbox/refusals.py``); quota, scope, auth and unknown jobs are state errors, not refusals;
+- templates (``TEMPLATES`` in ``state.py``): ``template`` + ``variables`` instead of ``body``; an unknown
+  key is 422 ``template_not_found`` (a state error; the code is our guess), a slot without a value or a
+  value that is not a text or a number is a refusal; the job keeps the rendered text (admin API ``text``);
 - quota: every message costs its SMS parts (``core/segments``); a send the quota cannot cover, or with no
   active plan, is refused whole with HTTP 402 and nothing is queued.
 

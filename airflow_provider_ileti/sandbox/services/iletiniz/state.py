@@ -62,9 +62,17 @@ PROVIDERS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # The SDK's README: with a Telegram provider ``to`` is a chat id or @username and ``sender`` is unused.
     "telegram": ("Telegram", "telegram", ()),
 }
-#: template key -> text with ``{variable}`` slots.
+#: The workspace's templates: key -> text with ``{variable}`` slots. The order ones follow the WordPress
+#: plugin's order-status automation (received, processing, shipped, cancelled, refunded); ``campaign`` is a
+#: personalised bulk send. A send renders the text (every slot must have a value; a variable no slot uses
+#: is ignored, as the document forbids nothing more) and the job keeps it for the admin API.
 TEMPLATES = {
+    "order_received": "Siparisiniz {order} alindi. Tesekkurler {name}!",
+    "order_processing": "Siparisiniz {order} hazirlaniyor.",
     "order_shipped": "Siparisiniz {order} kargoya verildi.",
+    "order_cancelled": "Siparisiniz {order} iptal edildi.",
+    "order_refunded": "Siparisiniz {order} icin {amount} TL iade edildi.",
+    "campaign": "Merhaba {name}, {code} koduyla %{discount} indirim sizi bekliyor.",
     "otp": "Dogrulama kodunuz: {code}",
 }
 _VARIABLE = re.compile(r"\{([A-Za-z0-9_]+)\}")
@@ -430,12 +438,17 @@ def _text(body: Any, template: str | None, variables: Any, where: str) -> str:
     if template:
         if body is not None:
             raise refused(422, "validation_error", f"{where}body", "not with a template")
+        if not isinstance(template, str):
+            raise refused(422, "validation_error", "template", "a template key (text)")
         if template not in TEMPLATES:
             raise ApiError(422, "template_not_found", f"No template {template!r}.")
-        values = variables if isinstance(variables, dict) else {}
-        missing = [v for v in _VARIABLE.findall(TEMPLATES[template]) if v not in values]
         if variables is not None and not isinstance(variables, dict):
             raise refused(422, "validation_error", f"{where}variables", "an object")
+        values = variables if isinstance(variables, dict) else {}
+        for name, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise refused(422, "validation_error", f"{where}variables.{name}", "a text or a number")
+        missing = [v for v in _VARIABLE.findall(TEMPLATES[template]) if v not in values]
         if missing:
             raise refused(422, "validation_error", f"{where}variables", f"lacks {', '.join(missing)}")
         return _VARIABLE.sub(lambda m: str(values[m.group(1)]), TEMPLATES[template])
