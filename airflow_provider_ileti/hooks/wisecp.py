@@ -7,20 +7,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_ileti.hooks.base import IletiHook
+from airflow_provider_ileti.hooks.base import _TRUE, IletiHook
 
 if TYPE_CHECKING:
     from airflow_provider_ileti.clients.wisecp.aio import AsyncWisecpStatusClient
     from airflow_provider_ileti.clients.wisecp.client import WisecpClient
     from airflow_provider_ileti.clients.wisecp.pricing import CostEstimate
+    from airflow_provider_ileti.clients.wisecp.senders import SenderCheck
 
 
 class WisecpHook(IletiHook["WisecpClient", "AsyncWisecpStatusClient"]):
     """A connection of type ``wisecp`` -> a configured ``WisecpClient``.
 
     Host: the panel's SMS API URL (each reseller runs its own panel, so there is no public default);
-    password: the client's user token; extras: ``default_sender``, and the HTTP layer's knobs ``timeout``,
-    ``verify_ssl``, ``retries`` and ``max_answer_bytes`` (``clients.http.settings``).
+    password: the client's user token; extras: ``default_sender``, ``sender_rules`` (per-country sender ID
+    rules as JSON over the guessed default, ``clients/wisecp/senders.py``), ``strict_sender_rules``
+    (refuse, rather than warn about, a sender that needs pre-approval), and the HTTP layer's knobs
+    ``timeout``, ``verify_ssl``, ``retries`` and ``max_answer_bytes`` (``clients.http.settings``).
     """
 
     conn_name_attr: ClassVar[str] = "wisecp_conn_id"
@@ -39,8 +42,19 @@ class WisecpHook(IletiHook["WisecpClient", "AsyncWisecpStatusClient"]):
         from airflow_provider_ileti.clients.wisecp.client import WisecpClient
 
         return WisecpClient(
-            self.base_url, self._token, default_sender=self.default_sender, **self.http_options()
+            self.base_url,
+            self._token,
+            default_sender=self.default_sender,
+            sender_rules=self.extra("sender_rules"),
+            strict_sender_rules=self.strict_sender_rules,
+            **self.http_options(),
         )
+
+    @property
+    def strict_sender_rules(self) -> bool:
+        """Extra ``strict_sender_rules`` (default false): a form's checkbox, or true/false as JSON or text."""
+        value = self.extra("strict_sender_rules", False)
+        return value if isinstance(value, bool) else str(value).strip().lower() in _TRUE
 
     def get_async_client(self) -> AsyncWisecpStatusClient:
         """A new async status client for a trigger (close it with ``aclose()``)."""
@@ -68,7 +82,6 @@ class WisecpHook(IletiHook["WisecpClient", "AsyncWisecpStatusClient"]):
         """The user token: the connection's password (or an extra named ``token``, which Airflow masks)."""
         return str(self.connection.password or self.extra("token") or "")
 
-
     def get_prices(self) -> dict[str, float]:
         """Price of one SMS part per country (ISO alpha-2 -> amount in the panel's currency)."""
         return self.get_client().get_prices()
@@ -76,3 +89,7 @@ class WisecpHook(IletiHook["WisecpClient", "AsyncWisecpStatusClient"]):
     def estimate_cost(self, numbers: list[str], text: str) -> CostEstimate:
         """Parts of ``text`` x the price of each recipient's country."""
         return self.get_client().estimate_cost(numbers, text)
+
+    def check_senders(self, numbers: list[str], sender: str | None = None) -> SenderCheck:
+        """The per-country sender ID rules for ``sender`` (or the default) to ``numbers``; no request."""
+        return self.get_client().check_senders(numbers, origin=sender)

@@ -26,6 +26,9 @@ redirect is followed (the user token never goes to another host), the answer is 
 (``max_answer_bytes``) and ``timeout`` bounds the whole request; a ``Retry-After`` longer than the policy's
 cap fails at once, for Airflow's task retry to wait.
 
+Sender IDs: each recipient country's rule (``senders.py``: numeric only, pre-approval, any; a guessed
+default table a connection overrides) is checked before a submit, and by ``check_senders``.
+
 Money: ``estimate_cost`` prices a planned send from ``prices`` (parts x the price of each recipient's
 country); ``check_quota`` compares that to ``balance`` before anything is sent (the balance gate asks it).
 """
@@ -62,6 +65,7 @@ from airflow_provider_ileti.clients.wisecp.pricing import (
     CountryCost,
     count_price,
 )
+from airflow_provider_ileti.clients.wisecp.senders import SenderCheck, SenderRules
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,
     IletiError,
@@ -125,13 +129,18 @@ class WisecpClient:
         retries: int = DEFAULT_RETRIES,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         status_concurrency: int = STATUS_CONCURRENCY,
+        sender_rules: Any = None,
+        strict_sender_rules: bool = False,
         session: HttpSession | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
         """``timeout``: seconds for a whole request; ``retries``: after the first attempt, for reads and a
         submit that surely did not arrive; ``max_answer_bytes``: the largest answer read (decompressed).
         ``status_concurrency``: ``report`` requests in flight at once in ``get_statuses`` (1: one after
-        another). ``session``: an ``HttpSession`` to use instead of a new one; ``sleep``: the wait between
+        another). ``sender_rules``: per-country sender ID rules over ``DEFAULT_SENDER_RULES_GUESS`` (a mapping
+        or its JSON, ``senders.py``); ``strict_sender_rules``: refuse, rather than warn about, an
+        alphanumeric sender to a country where it needs pre-approval and is not listed as approved.
+        ``session``: an ``HttpSession`` to use instead of a new one; ``sleep``: the wait between
         retries."""
         if not token:
             raise ValidationError(
@@ -154,6 +163,12 @@ class WisecpClient:
         self._http = session or HttpSession(settings, service=SERVICE, secrets=(token,))
         #: Currency of the last ``prices`` answer.
         self.currency: str | None = None
+        self.sender_rules = SenderRules.parse(sender_rules)
+        if not isinstance(strict_sender_rules, bool):
+            raise ValidationError(
+                "strict_sender_rules", strict_sender_rules, "must be true or false", service=SERVICE
+            )
+        self.strict_sender_rules = strict_sender_rules
 
     def __repr__(self) -> str:
         return f"WisecpClient(base_url={self.base_url!r})"
@@ -173,7 +188,19 @@ class WisecpClient:
                 f"at most {self.max_recipients_per_send} per submit",
                 service=SERVICE,
             )
+        self._check_senders(sender, ((f"numbers[{i}]", n) for i, n in enumerate(msisdns)))
         return self._submit(msisdns, text, sender)
+
+    def check_senders(self, numbers: Iterable[str], *, origin: str | None = None) -> SenderCheck:
+        """The per-country sender ID rules for ``origin`` (or the default sender) to ``numbers``; no request.
+
+        Raises ``ValidationError`` for a country that cannot take the sender (and, with
+        ``strict_sender_rules``, one where it needs pre-approval); returns the recipients per country and
+        the countries that need pre-approval (warned about in the log).
+        """
+        sender = self._origin(origin)
+        msisdns = [normalize_number(n, field=f"numbers[{i}]") for i, n in enumerate(_as_list(numbers))]
+        return self._check_senders(sender, ((f"numbers[{i}]", n) for i, n in enumerate(msisdns)))
 
     def report(self, report_id: str | int) -> WisecpReport:
         """The delivery report of one submit (read; retried when transient)."""
@@ -328,11 +355,16 @@ class WisecpClient:
         # submit carries origin, message and numbers only: refusing beats sending at the wrong time
         refuse_unhonoured(batch, honoured=(), service=SERVICE, service_name="WISECP")
         groups: dict[str, list[str]] = {}
+        rows: list[tuple[str, str]] = []
         for m_index, message in enumerate(batch.messages):
             text = _message(message.text, field=f"messages[{m_index}].text")
             numbers = groups.setdefault(text, [])
             for n_index, number in enumerate(message.numbers):
-                numbers.append(normalize_number(number, field=f"messages[{m_index}].numbers[{n_index}]"))
+                row = f"messages[{m_index}].numbers[{n_index}]"
+                msisdn = normalize_number(number, field=row)
+                numbers.append(msisdn)
+                rows.append((row, msisdn))
+        self._check_senders(sender, rows)
         if not groups or not any(groups.values()):
             raise ValidationError(
                 "messages", batch.messages, "at least one number is required", service=SERVICE
@@ -404,6 +436,9 @@ class WisecpClient:
 
     def close(self) -> None:
         self._http.close()
+
+    def _check_senders(self, sender: str, rows: Iterable[tuple[str, str]]) -> SenderCheck:
+        return self.sender_rules.check(sender, rows, strict=self.strict_sender_rules)
 
     # -- transport ------------------------------------------------------------------------------------------
     def _submit(self, msisdns: list[str], text: str, sender: str) -> str:

@@ -31,6 +31,7 @@ def test_every_wisecp_function_passes_the_strict_sandbox(ileti_sandbox: Any) -> 
     assert client.estimate_cost([TR, GB], "Merhaba", prices=prices).to_dict()
     batch = SendBatch(messages=(SmsMessage("Merhaba", (TR, GB)),))
     assert client.check_quota(batch).to_dict()
+    assert client.check_senders([TR, GB], origin="ILETI").needs_approval == ("TR",)
     report_id = client.submit([TR], "Tek", origin="ILETI")
     client.validate_send(batch)
     receipt = client.send(batch)

@@ -14,6 +14,7 @@ from airflow_provider_ileti.core.errors import (
     NotChangeableError,
     NotFoundError,
     ServiceError,
+    ValidationError,
 )
 from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SmsMessage
 from airflow_provider_ileti.core.protocol import SmsClient
@@ -216,10 +217,16 @@ def test_insufficient_balance(client: WisecpClient, wisecp_state: Any) -> None:
     assert wisecp_state.snapshot()["reports"] == []
 
 
-def test_a_numeric_only_country_refuses_an_alphanumeric_sender(client: WisecpClient) -> None:
-    with pytest.raises(ServiceError, match="numeric sender"):
-        client.submit([US_NUMBER], "hi", origin="ILETI")
+def test_a_numeric_only_country_refuses_an_alphanumeric_sender(
+    client: WisecpClient, api_url: str, ileti_sandbox: Any
+) -> None:
+    with pytest.raises(ValidationError, match="US takes only numeric senders"):
+        client.submit([US_NUMBER], "hi", origin="ILETI")  # the client's rule: no request
+    assert ileti_sandbox.requests(path="/wisecp/api/sms/submit") == []
     assert client.submit([US_NUMBER], "hi", origin="+15551234567")
+    lifted = WisecpClient(api_url, WISECP_TOKEN, sender_rules={"US": "any"}, retries=0)
+    with pytest.raises(ServiceError, match="numeric sender"):
+        lifted.submit([US_NUMBER], "hi", origin="ILETI")  # the panel's own rule still holds
 
 
 def test_a_document_country_needs_an_approved_sender(client: WisecpClient) -> None:

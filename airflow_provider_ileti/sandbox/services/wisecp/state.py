@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 from typing import Any
 
+from airflow_provider_ileti.clients.wisecp.senders import APPROVAL, DEFAULT_SENDER_RULES_GUESS, NUMERIC
 from airflow_provider_ileti.core.segments import count_segments
 from airflow_provider_ileti.sandbox.outcomes import Outcome, outcome_for
 from airflow_provider_ileti.sandbox.services.state_base import StateBase
@@ -33,10 +34,14 @@ PRICES: dict[str, float] = {
     "CA": 0.03,
     "TR": 0.025,
 }
-#: Countries that accept only numeric sender IDs ("only numeric ID to country Y").
-NUMERIC_SENDER_ONLY = frozenset({"US", "CA"})
-#: Countries where an alphanumeric sender ID needs documents (pre-approval), and the IDs approved.
-DOCUMENT_REQUIRED = frozenset({"TR", "AE"})
+#: The panel's sender ID rules are the client's guessed default table (``clients/wisecp/senders.py``, one
+#: place), so a client with the default rules and this panel agree. Countries that accept only numeric
+#: sender IDs ("only numeric ID to country Y") — an alphanumeric one is a refusal:
+NUMERIC_SENDER_ONLY = frozenset(c for c, r in DEFAULT_SENDER_RULES_GUESS.items() if r == NUMERIC)
+#: Countries where an alphanumeric sender ID needs documents (pre-approval), and the IDs this account has
+#: had approved; any other alphanumeric ID is refused there (a state error: the panel "warns that it needs
+#: pre-approval").
+DOCUMENT_REQUIRED = frozenset(c for c, r in DEFAULT_SENDER_RULES_GUESS.items() if r == APPROVAL)
 APPROVED_SENDERS = frozenset({"ILETI"})
 
 
