@@ -13,37 +13,40 @@ from __future__ import annotations
 
 from typing import Any
 
+# Every field with a default names it in its schema ("default"): Airflow >= 3.2 fills the form with it (an
+# enum without one shows a literal "null", a boolean without one shows OFF) and the legacy form of 2.11
+# starts from it. Extras' placeholders do not show in Airflow 3's Extra Fields: examples go in descriptions.
 _TIMEZONE = {
     "label": "Time zone",
-    "schema": {"type": ["string", "null"]},
-    "description": "IANA zone of the service's wall clock for scheduled sends and report dates. "
-    "Default: Europe/Istanbul.",
+    "schema": {"type": ["string", "null"], "default": "Europe/Istanbul"},
+    "description": "IANA zone of the service's wall clock for scheduled sends and report dates.",
 }
 _TIMEOUT = {
     "label": "Timeout (seconds)",
-    "schema": {"type": ["number", "null"], "minimum": 1},
-    "description": "Seconds to wait for an answer. Default: 30.",
+    "schema": {"type": ["number", "null"], "minimum": 1, "default": 30},
+    "description": "Seconds to wait for an answer, connecting and reading included (e.g. 30 or 2.5).",
 }
 _RETRIES = {
     "label": "Retries",
     "schema": {"type": ["integer", "null"], "minimum": 0},
     "description": "Retries of a request that is safe to repeat (a send that may have arrived never is). "
-    "A Retry-After longer than 60 s is left to the task's own retries. Default: the service client's.",
+    "A Retry-After longer than 60 s is left to the task's own retries. Empty: the service client's "
+    "default (e.g. 2).",
 }
 _MAX_ANSWER_BYTES = {
     "label": "Largest answer (bytes)",
-    "schema": {"type": ["integer", "null"], "minimum": 1024},
-    "description": "Answers larger than this (after decompression) are refused. Default: 16777216 (16 MB).",
+    "schema": {"type": ["integer", "null"], "minimum": 1024, "default": 16777216},
+    "description": "Answers larger than this (after decompression) are refused (16777216 = 16 MB).",
 }
 _VERIFY_SSL = {
     "label": "Verify TLS certificates",
-    "schema": {"type": ["boolean", "null"]},
-    "description": "Verify the server's TLS certificate. Default: true. Turn off only for a test server.",
+    "schema": {"type": ["boolean", "null"], "default": True},
+    "description": "Verify the server's TLS certificate. Turn off only for a test server.",
 }
 _DEFAULT_SENDER = {
     "label": "Default sender",
     "schema": {"type": ["string", "null"]},
-    "description": "Approved sender ID (alphanumeric title) used when an operator names none.",
+    "description": "Approved sender ID (alphanumeric title, e.g. MYSTORE) used when an operator names none.",
 }
 
 #: connection type -> {"hook-name", "hook-class-name", "ui-field-behaviour", "conn-fields"}
@@ -52,26 +55,15 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
         "hook-name": "Node SMS API",
         "hook-class-name": "airflow_provider_ileti.hooks.node.NodeSmsHook",
         "ui-field-behaviour": {
-            "hidden-fields": [],
-            "relabeling": {
-                "host": "API host or URL",
-                "schema": "Scheme (http/https)",
-                "login": "API username",
-                "password": "API password",
-            },
-            "placeholders": {
-                "host": "sms.example.com or https://sms.example.com/api",
-                "port": "9587",
-                "schema": "https",
-                "protocol": "rest",
-                "timezone": "Europe/Istanbul",
-                "timeout": "30",
-            },
+            # the host is a full URL (scheme, port, path), so neither Port nor Schema is asked for
+            "hidden-fields": ["port", "schema"],
+            "relabeling": {"host": "API URL", "login": "API username", "password": "API password"},
+            "placeholders": {"host": "http://sms.example.com:9587 (the panel's URL, with its scheme)"},
         },
         "conn-fields": {
             "protocol": {
                 "label": "Protocol",
-                "schema": {"type": ["string", "null"], "enum": ["rest", "soap", None]},
+                "schema": {"type": ["string", "null"], "enum": ["rest", "soap"], "default": "rest"},
                 "description": "rest (JSON, default) or soap (zeep over the panel's WSDL). Functions the "
                 "WSDL lacks go over REST to the same server with the same credentials.",
             },
@@ -84,7 +76,7 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
         },
     },
     "iletimerkezi": {
-        "hook-name": "İleti Merkezi",
+        "hook-name": "İleti Merkezi SMS",
         "hook-class-name": "airflow_provider_ileti.hooks.iletimerkezi.IletiMerkeziHook",
         "ui-field-behaviour": {
             "hidden-fields": ["port", "schema"],
@@ -93,8 +85,6 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
                 "host": "https://api.iletimerkezi.com/v1",
                 "login": "public API key",
                 "password": "hash issued by the panel (or set API secret instead)",
-                "format": "xml",
-                "timezone": "Europe/Istanbul",
             },
         },
         "conn-fields": {
@@ -107,12 +97,12 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
             },
             "format": {
                 "label": "Format",
-                "schema": {"type": ["string", "null"], "enum": ["xml", "json", None]},
+                "schema": {"type": ["string", "null"], "enum": ["xml", "json"], "default": "xml"},
                 "description": "xml (default) or json request bodies.",
             },
             "auth_method": {
                 "label": "Authentication",
-                "schema": {"type": ["string", "null"], "enum": ["key", "password", None]},
+                "schema": {"type": ["string", "null"], "enum": ["key", "password"], "default": "key"},
                 "description": "key (default): API key + hash or secret. password: the old username/password "
                 "form (login = username, password = password).",
             },
@@ -125,7 +115,7 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
         },
     },
     "iletiniz": {
-        "hook-name": "İletiniz",
+        "hook-name": "İletiniz SMS",
         "hook-class-name": "airflow_provider_ileti.hooks.iletiniz.IletinizHook",
         "ui-field-behaviour": {
             "hidden-fields": ["port", "schema", "login"],
@@ -133,15 +123,13 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
             "placeholders": {
                 "host": "https://api.iletiniz.com",
                 "password": "iltz_live_… (or run: ileti-connect iletiniz)",
-                "auth_url": "https://iletiniz.com",
-                "timezone": "Europe/Istanbul",
             },
         },
         "conn-fields": {
             "auth_url": {
                 "label": "Authorization server",
-                "schema": {"type": ["string", "null"]},
-                "description": "Where `ileti-connect iletiniz` runs OAuth 2.0 + PKCE. Default: https://iletiniz.com",
+                "schema": {"type": ["string", "null"], "default": "https://iletiniz.com"},
+                "description": "Where `ileti-connect iletiniz` runs OAuth 2.0 + PKCE.",
             },
             "client_id": {
                 "label": "OAuth client id",
@@ -170,6 +158,20 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
             "placeholders": {"host": "https://panel.example.com/api/sms/", "password": "user token"},
         },
         "conn-fields": {
+            "sender_rules": {
+                "label": "Sender ID rules per country",
+                "schema": {"type": ["string", "null"]},
+                "description": "JSON: ISO country code (or * for the rest) -> any | numeric | approval, or "
+                '{"rule": "approval", "approved": ["ID"]}; replaces the built-in guess (numeric: US, CA; '
+                "approval: TR, AE, SA, IN, QA, KW, EG) country by country. E.g. "
+                '{"TR": {"rule": "approval", "approved": ["MYSTORE"]}, "BR": "numeric"}',
+            },
+            "strict_sender_rules": {
+                "label": "Refuse senders that need pre-approval",
+                "schema": {"type": ["boolean", "null"], "default": False},
+                "description": "Refuse, before sending, an alphanumeric sender to a country where it needs "
+                "documents approved in advance and is not listed as approved. Default: only warn.",
+            },
             "timeout": _TIMEOUT,
             "verify_ssl": _VERIFY_SSL,
             "retries": _RETRIES,
@@ -178,3 +180,39 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
         },
     },
 }
+
+#: Airflow releases whose Test button cannot test a saved connection without a port: the UI sends port 0 for
+#: a missing one and the API refuses it as "a different destination" (apache/airflow#73298). The check came
+#: with 3.3.0 and the fix after 3.3.2; both bounds are our reading of the release notes, kept here as one
+#: guess. On these releases our forms show Port, so a saved connection carries one (443 for https).
+TEST_BUTTON_NEEDS_PORT = ((3, 3, 0), (3, 3, 3))
+
+
+def test_button_needs_port(airflow_version: str | None = None) -> bool:
+    """True on the Airflow releases of ``TEST_BUTTON_NEEDS_PORT`` (the installed one unless given)."""
+    if airflow_version is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            airflow_version = version("apache-airflow")
+        except PackageNotFoundError:
+            return False
+    numbers = []
+    for part in airflow_version.split(".")[:3]:
+        digits = "".join(c for c in part if c.isdigit()) or "0"
+        numbers.append(int(digits))
+    first, fixed = TEST_BUTTON_NEEDS_PORT
+    return first <= tuple(numbers) < fixed
+
+
+def ui_field_behaviour(conn_type: str, *, show_port: bool | None = None) -> dict[str, Any]:
+    """The form's standard-field behaviour; Port shown where the Test button needs it (see above)."""
+    ui = CONNECTION_FORMS[conn_type]["ui-field-behaviour"]
+    hidden: list[str] = list(ui["hidden-fields"])
+    relabeling: dict[str, str] = dict(ui["relabeling"])
+    placeholders: dict[str, str] = dict(ui["placeholders"])
+    if show_port if show_port is not None else test_button_needs_port():
+        hidden = [name for name in hidden if name != "port"]
+        relabeling["port"] = "Port (the Test button needs it)"
+        placeholders["port"] = "443 for https, 80 for http, or the port in the URL"
+    return {"hidden-fields": hidden, "relabeling": relabeling, "placeholders": placeholders}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from airflow_provider_ileti.connection_forms import CONNECTION_FORMS
+from airflow_provider_ileti.connection_forms import CONNECTION_FORMS, ui_field_behaviour
 
 _PKG = "airflow_provider_ileti"
 #: The generic operators, sensor and trigger work with every connection type below.
@@ -69,7 +69,7 @@ def get_provider_info() -> dict[str, Any]:
                 "connection-type": conn_type,
                 "hook-class-name": form["hook-class-name"],
                 "hook-name": form["hook-name"],
-                "ui-field-behaviour": form["ui-field-behaviour"],
+                "ui-field-behaviour": ui_field_behaviour(conn_type),
                 "conn-fields": form["conn-fields"],
             }
             for conn_type, form in CONNECTION_FORMS.items()

@@ -6,15 +6,17 @@ operator that makes ten calls shares one pooled session.
 
 from __future__ import annotations
 
-import json
 from functools import cached_property
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from airflow.providers.common.compat.sdk import BaseHook
 
-from airflow_provider_ileti.connection_forms import CONNECTION_FORMS
+from airflow_provider_ileti.connection_forms import CONNECTION_FORMS, ui_field_behaviour
 from airflow_provider_ileti.core.endpoint import build_base_url
 from airflow_provider_ileti.core.protocol import AsyncStatusClient, SmsClient
+
+if TYPE_CHECKING:
+    from airflow_provider_ileti.core.models import Balance
 
 #: The service's client and its async status client, as each hook declares them
 #: (``IletiHook[NodeClient, AsyncNodeStatusClient]``).
@@ -26,6 +28,8 @@ DEFAULT_TIMEZONE = "Europe/Istanbul"
 DEFAULT_TIMEOUT = 30.0
 
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+N = TypeVar("N", int, float)
 
 
 class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
@@ -35,6 +39,7 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
     conn_name_attr: ClassVar[str]
     default_conn_name: ClassVar[str]
     conn_type: ClassVar[str]
+    #: Set from ``connection_forms`` for every subclass that declares a ``conn_type``.
     hook_name: ClassVar[str]
     #: The service's public base URL, used when the connection has no host.
     default_url: ClassVar[str]
@@ -54,6 +59,8 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
         self._client: ClientT | None = None
         self._given_connection = connection
         self._given_extras = extras
+        #: True while ``test_connection`` runs: Airflow's Test button gives the connection a temporary id.
+        self._testing = False
 
     # -- connection ---------------------------------------------------------------------------------
     @cached_property
@@ -84,25 +91,58 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
 
     @property
     def timeout(self) -> float:
-        return float(self.extra("timeout", DEFAULT_TIMEOUT))
+        return self._number_extra("timeout", float, minimum=0.001, example="30 or 2.5") or DEFAULT_TIMEOUT
 
     @property
     def verify_ssl(self) -> bool:
-        value = self.extra("verify_ssl", True)
-        return value if isinstance(value, bool) else str(value).strip().lower() in _TRUE
+        return self._bool_extra("verify_ssl", True)
+
+    def _bool_extra(self, name: str, default: bool) -> bool:
+        """A yes/no extra: a form's checkbox, or true/false (1/0, yes/no, on/off) as JSON or text."""
+        value = self.extra(name, default)
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in _TRUE or text in _FALSE:
+            return text in _TRUE
+        raise self._extra_error(name, value, "must be true or false")
 
     @property
     def retries(self) -> int | None:
         """Retries after the first attempt (extra ``retries``); None: the client's own default."""
-        value = self.extra("retries")
-        return None if value is None else int(value)
+        return self._number_extra("retries", int, minimum=0, example="2")
 
     @property
     def max_answer_bytes(self) -> int | None:
         """The largest answer read (extra ``max_answer_bytes``, counted after decompression); None: the
         client's default (``clients.http.settings``)."""
-        value = self.extra("max_answer_bytes")
-        return None if value is None else int(value)
+        return self._number_extra("max_answer_bytes", int, minimum=1024, example="16777216")
+
+    def _number_extra(self, name: str, kind: type[N], *, minimum: float, example: str) -> N | None:
+        """A numeric extra as typed by hand into the Extra JSON (``"30"`` or ``30``), or None when unset;
+        anything else is a ``ValidationError`` naming the connection, the extra and the rule."""
+        value = self.extra(name)
+        if value is None:
+            return None
+        try:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            number = kind(str(value).strip()) if kind is int else kind(value)
+        except (TypeError, ValueError):
+            kind_name = "a whole number" if kind is int else "a number"
+            raise self._extra_error(name, value, f"must be {kind_name} (e.g. {example})") from None
+        if number < minimum:
+            raise self._extra_error(name, value, f"must be >= {minimum:g}")
+        return number
+
+    def _extra_error(self, name: str, value: Any, rule: str) -> Exception:
+        from airflow_provider_ileti.core.errors import ValidationError
+
+        return ValidationError(f"{self._where()} extra {name}", value, rule)
+
+    def _where(self) -> str:
+        """How errors name the connection: its id, except under the UI's Test button (a temporary id)."""
+        return "this connection" if self._testing else f"connection {self.conn_id!r}"
 
     def http_options(self) -> dict[str, Any]:
         """The HTTP layer's knobs, one vocabulary for every client: timeout, verify_ssl, retries, the cap
@@ -138,28 +178,65 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
             self._client = None
 
     def test_connection(self) -> tuple[bool, str]:
-        """Read-only check (balance), never a send."""
+        """Airflow's Test button: a read-only check (``_check``), never a send; the message says what was read
+        or what is wrong, never a secret."""
+        self._testing = True
         try:
-            balance = self.get_client().get_balance()
+            if not self._secret_given():
+                return False, (
+                    f"{self._secret_name()} is empty: type it into the form (Airflow does not send a saved "
+                    "secret back with an edited form), or save the connection and test it from the list"
+                )
+            return True, f"Connection OK: {self._check()}"
         except Exception as exc:  # the UI shows the message; it never carries a secret
             return False, str(exc)
-        return True, f"Connection OK; balance: {json.dumps(balance.to_dict())}"
+        finally:
+            self._testing = False
 
-    # -- the connection form for Airflow 2.11–3.1 (≥ 3.2 reads get_provider_info) ----------------
-    @classmethod
-    def get_connection_form_widgets(cls) -> dict[str, Any]:
-        from airflow_provider_ileti.hooks.legacy_form import widgets_for
+    def _secret_given(self) -> bool:
+        return bool(self.connection.password)
 
-        return widgets_for(CONNECTION_FORMS[cls.conn_type]["conn-fields"])
+    def _secret_name(self) -> str:
+        return "The password"
 
-    @classmethod
-    def get_ui_field_behaviour(cls) -> dict[str, Any]:
-        ui = CONNECTION_FORMS[cls.conn_type]["ui-field-behaviour"]
-        return {
-            "hidden_fields": list(ui["hidden-fields"]),
-            "relabeling": dict(ui["relabeling"]),
-            "placeholders": dict(ui["placeholders"]),
-        }
+    def _check(self) -> str:
+        """What ``test_connection`` reads, said in words (the balance, by default)."""
+        return f"balance {describe_balance(self.get_client().get_balance())}"
+
+    # -- the connection form for Airflow 2.11–3.1 (>= 3.2 reads get_provider_info) ----------------
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Airflow 2.11–3.1 take the form methods only from a hook's own ``__dict__`` (not inherited), so
+        every hook class with a ``conn_type`` gets its own pair, built from ``connection_forms``."""
+        super().__init_subclass__(**kwargs)
+        if "conn_type" in cls.__dict__:
+            cls.hook_name = CONNECTION_FORMS[cls.conn_type]["hook-name"]  # one name, the form's
+            cls.get_connection_form_widgets = classmethod(_form_widgets)  # type: ignore[method-assign,assignment]
+            cls.get_ui_field_behaviour = classmethod(_ui_field_behaviour)  # type: ignore[method-assign,assignment]
+
+
+def _form_widgets(cls: type[IletiHook[Any, Any]]) -> dict[str, Any]:
+    from airflow_provider_ileti.hooks.legacy_form import widgets_for
+
+    return widgets_for(CONNECTION_FORMS[cls.conn_type]["conn-fields"])
+
+
+def _ui_field_behaviour(cls: type[IletiHook[Any, Any]]) -> dict[str, Any]:
+    ui = ui_field_behaviour(cls.conn_type, show_port=False)  # 2.11-3.1 test a saved connection as it is
+    return {
+        "hidden_fields": ui["hidden-fields"],
+        "relabeling": ui["relabeling"],
+        "placeholders": ui["placeholders"],
+    }
+
+
+def describe_balance(balance: Balance) -> str:
+    """``1,250 SMS credits`` / ``312.50 TRY`` / both, as a person reads a balance."""
+    parts = []
+    if balance.credits is not None:
+        parts.append(f"{balance.credits:,.0f} SMS credits")
+    if balance.amount is not None:
+        parts.append(f"{balance.amount:,.2f} {balance.currency or ''}".rstrip())
+    return " and ".join(parts) or "not reported by the service"
 
 
 #: Any of our hooks, seen through the protocol its clients implement (the generic operators' view).

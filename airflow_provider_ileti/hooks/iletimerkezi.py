@@ -25,7 +25,6 @@ class IletiMerkeziHook(IletiHook["IletiMerkeziClient", "AsyncIletiMerkeziStatusC
     conn_name_attr: ClassVar[str] = "iletimerkezi_conn_id"
     default_conn_name: ClassVar[str] = "iletimerkezi_default"
     conn_type: ClassVar[str] = "iletimerkezi"
-    hook_name: ClassVar[str] = "İleti Merkezi"
     default_url: ClassVar[str] = "https://api.iletimerkezi.com/v1"
 
     def __init__(self, iletimerkezi_conn_id: str | None = None, **kwargs: Any) -> None:
@@ -52,6 +51,12 @@ class IletiMerkeziHook(IletiHook["IletiMerkeziClient", "AsyncIletiMerkeziStatusC
         if api_hash:
             mask_secret(api_hash)
         return {"key": conn.login, "api_hash": api_hash}
+
+    def _secret_given(self) -> bool:
+        return bool(self.connection.password or self.extra("api_secret"))
+
+    def _secret_name(self) -> str:
+        return "The API hash (or the API secret)"
 
     def _common_kwargs(self) -> dict[str, Any]:
         return {

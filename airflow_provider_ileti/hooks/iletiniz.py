@@ -7,7 +7,6 @@ Connection: host = API URL (default https://api.iletiniz.com), password = the ``
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow_provider_ileti.hooks.base import IletiHook
@@ -23,7 +22,6 @@ class IletinizHook(IletiHook["IletinizClient", "AsyncIletinizStatusClient"]):
     conn_name_attr: ClassVar[str] = "iletiniz_conn_id"
     default_conn_name: ClassVar[str] = "iletiniz_default"
     conn_type: ClassVar[str] = "iletiniz"
-    hook_name: ClassVar[str] = "İletiniz"
     default_url: ClassVar[str] = "https://api.iletiniz.com"
 
     def __init__(self, iletiniz_conn_id: str | None = None, **kwargs: Any) -> None:
@@ -54,20 +52,24 @@ class IletinizHook(IletiHook["IletinizClient", "AsyncIletinizStatusClient"]):
         """See ``IletinizClient.check_quota``: raises ``InsufficientCreditError`` with the upgrade link."""
         return self.get_client().check_quota(planned)
 
-    def test_connection(self) -> tuple[bool, str]:
+    def _secret_given(self) -> bool:
+        return bool(self._api_key)
+
+    def _secret_name(self) -> str:
+        return "The API key"
+
+    def _check(self) -> str:
         """Read-only: the account (plan and quota); a key without ``account:read`` falls back to health."""
         from airflow_provider_ileti.core.errors import AuthenticationError
 
+        client = self.get_client()
         try:
-            client = self.get_client()
-            try:
-                account = client.get_account()
-            except AuthenticationError as exc:
-                if exc.http_status != 403:
-                    raise
-                health = client.health()
-                return True, f"Connection OK (no account:read scope); health: {json.dumps(health)}"
-        except Exception as exc:  # the UI shows the message; it never carries a secret
-            return False, str(exc)
+            account = client.get_account()
+        except AuthenticationError as exc:
+            if exc.http_status != 403:
+                raise
+            health = client.health()
+            state = health.get("status", "answering") if isinstance(health, dict) else "answering"
+            return f"the service is {state} (this key may not read the account: no account:read scope)"
         plan = account.plan.name if account.plan else "no plan"
-        return True, f"Connection OK; plan: {plan}, remaining quota: {account.remaining_quota}"
+        return f"plan {plan}, {account.remaining_quota:,} SMS left in the quota"

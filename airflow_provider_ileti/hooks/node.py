@@ -30,7 +30,6 @@ class NodeSmsHook(IletiHook["NodeClient", "AsyncNodeStatusClient"]):
     conn_name_attr: ClassVar[str] = "node_sms_conn_id"
     default_conn_name: ClassVar[str] = "node_sms_default"
     conn_type: ClassVar[str] = "node_sms"
-    hook_name: ClassVar[str] = "Node SMS API"
     default_url: ClassVar[str] = DEFAULT_URL
 
     def __init__(self, node_sms_conn_id: str | None = None, **kwargs: Any) -> None:
@@ -64,7 +63,6 @@ class NodeSmsHook(IletiHook["NodeClient", "AsyncNodeStatusClient"]):
             **self.http_options(),
         )
 
-
     def get_async_client(self) -> AsyncNodeStatusClient:
         from airflow_provider_ileti.clients.node.aio import AsyncNodeStatusClient
 
@@ -77,10 +75,22 @@ class NodeSmsHook(IletiHook["NodeClient", "AsyncNodeStatusClient"]):
             **{**self.http_options(), "retries": 0},  # the trigger polls again; it does not retry
         )
 
-    def test_connection(self) -> tuple[bool, str]:
+    def _check(self) -> str:
         """Reads the credit (``/user/credit``); never sends."""
-        try:
-            credit = self.get_client().get_credit()
-        except Exception as exc:  # the UI shows the message; it never carries a secret
-            return False, str(exc)
-        return True, f"Connection OK ({self.protocol}); credit: {credit:g}"
+        return f"{self.get_client().get_credit():,.0f} SMS credits over {self.protocol.upper()}"
+
+    @property
+    def base_url(self) -> str:
+        """The panel's URL. Node is white-label with no public address, and panels speak plain HTTP as often
+        as HTTPS (on 9587 by default), so a host without its scheme is refused rather than guessed."""
+        from airflow_provider_ileti.core.errors import ValidationError
+
+        host = (self.connection.host or "").strip()
+        if host and "://" not in host and not self.connection.schema:
+            raise ValidationError(
+                f"{self._where()} host",
+                host,
+                "needs its scheme: http://host:port or https://host (the panel's URL as its vendor gives it)",
+                service="node",
+            )
+        return super().base_url

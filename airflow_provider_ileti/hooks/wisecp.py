@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from airflow_provider_ileti.hooks.base import _TRUE, IletiHook
+from airflow_provider_ileti.hooks.base import IletiHook
 
 if TYPE_CHECKING:
     from airflow_provider_ileti.clients.wisecp.aio import AsyncWisecpStatusClient
@@ -29,7 +29,6 @@ class WisecpHook(IletiHook["WisecpClient", "AsyncWisecpStatusClient"]):
     conn_name_attr: ClassVar[str] = "wisecp_conn_id"
     default_conn_name: ClassVar[str] = "wisecp_default"
     conn_type: ClassVar[str] = "wisecp"
-    hook_name: ClassVar[str] = "WISECP International SMS"
     #: None: WISECP is self-hosted, every panel has its own URL, so a connection without a host is refused
     #: (``base_url``) before any request — the user token must never go to a guessed address. A bare host
     #: (``panel.example.net``) gets https and no path; give the full SMS API URL when it has one.
@@ -53,8 +52,7 @@ class WisecpHook(IletiHook["WisecpClient", "AsyncWisecpStatusClient"]):
     @property
     def strict_sender_rules(self) -> bool:
         """Extra ``strict_sender_rules`` (default false): a form's checkbox, or true/false as JSON or text."""
-        value = self.extra("strict_sender_rules", False)
-        return value if isinstance(value, bool) else str(value).strip().lower() in _TRUE
+        return self._bool_extra("strict_sender_rules", False)
 
     def get_async_client(self) -> AsyncWisecpStatusClient:
         """A new async status client for a trigger (close it with ``aclose()``)."""
@@ -71,11 +69,17 @@ class WisecpHook(IletiHook["WisecpClient", "AsyncWisecpStatusClient"]):
             raise ValidationError(
                 "host",
                 self.connection.host,
-                f"connection {self.conn_id!r} needs the host: your WISECP panel's SMS API URL "
+                f"{self._where()} needs the host: your WISECP panel's SMS API URL "
                 "(WISECP is self-hosted; there is no public default)",
                 service="wisecp",
             )
         return super().base_url
+
+    def _secret_given(self) -> bool:
+        return bool(self._token)
+
+    def _secret_name(self) -> str:
+        return "The user token"
 
     @property
     def _token(self) -> str:

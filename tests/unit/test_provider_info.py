@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from airflow_provider_ileti import connection_forms
 from airflow_provider_ileti.get_provider_info import get_provider_info
 from airflow_provider_ileti.version_compat import AIRFLOW_V_3_2_PLUS
 
@@ -41,12 +42,39 @@ def test_hook_class_attributes_match(conn_type: str) -> None:
 
 @pytest.mark.parametrize("conn_type", CONN_TYPES)
 def test_ui_field_behaviour_agrees(conn_type: str) -> None:
-    info = _connection_types()[conn_type]
-    legacy = _hook_class(info).get_ui_field_behaviour()
-    ui = info["ui-field-behaviour"]
+    """The legacy form (2.11-3.1) and the declarative one show the same fields, labels and placeholders
+    (Port aside: only Airflow 3.3.0-3.3.2's Test button needs it)."""
+    legacy = _hook_class(_connection_types()[conn_type]).get_ui_field_behaviour()
+    ui = connection_forms.ui_field_behaviour(conn_type, show_port=False)
     assert legacy["hidden_fields"] == ui["hidden-fields"]
     assert legacy["relabeling"] == ui["relabeling"]
     assert legacy["placeholders"] == ui["placeholders"]
+
+
+@pytest.mark.parametrize("conn_type", CONN_TYPES)
+def test_every_hook_class_defines_its_own_form_methods(conn_type: str) -> None:
+    """Airflow 2.11 takes the form methods only from the hook class's own ``__dict__``."""
+    hook = _hook_class(_connection_types()[conn_type])
+    assert "get_connection_form_widgets" in hook.__dict__
+    assert "get_ui_field_behaviour" in hook.__dict__
+
+
+@pytest.mark.parametrize(
+    ("version", "shown"),
+    [
+        ("2.11.2", False),
+        ("3.2.1", False),
+        ("3.3.0", True),
+        ("3.3.2", True),
+        ("3.3.3", False),
+        ("3.4.0", False),
+    ],
+)
+def test_port_is_shown_only_where_the_test_button_needs_it(version: str, shown: bool) -> None:
+    assert connection_forms.test_button_needs_port(version) is shown
+    for conn_type in CONN_TYPES:
+        hidden = connection_forms.ui_field_behaviour(conn_type, show_port=shown)["hidden-fields"]
+        assert ("port" in hidden) is not shown, conn_type
 
 
 @pytest.mark.skipif(
@@ -55,6 +83,7 @@ def test_ui_field_behaviour_agrees(conn_type: str) -> None:
 )
 @pytest.mark.parametrize("conn_type", CONN_TYPES)
 def test_widgets_agree_with_conn_fields(conn_type: str) -> None:
+    """Only the four field classes Airflow 2.11 accepts; every default carried over."""
     info = _connection_types()[conn_type]
     widgets = _hook_class(info).get_connection_form_widgets()
     fields = info["conn-fields"]
@@ -62,18 +91,40 @@ def test_widgets_agree_with_conn_fields(conn_type: str) -> None:
     for name, spec in fields.items():
         field = widgets[name]
         schema = spec["schema"]
+        kind = field.field_class.__name__
+        assert kind in {"StringField", "PasswordField", "IntegerField", "BooleanField"}, name
         assert str(field.args[0]) == spec["label"]
-        assert field.kwargs.get("description", "") == spec.get("description", "")
+        assert field.kwargs.get("description", "").startswith(spec.get("description", ""))
         # Sensitive on one form means sensitive on the other (Airflow >= 3.2: schema format "password").
-        assert (field.field_class.__name__ == "PasswordField") == (schema.get("format") == "password"), name
-        if "enum" in schema:
-            assert [v for v, _ in field.kwargs["choices"]] == [v for v in schema["enum"] if v is not None]
-        elif "number" in schema["type"]:
-            assert field.field_class.__name__ == "FloatField", name
+        assert (kind == "PasswordField") == (schema.get("format") == "password"), name
+        if "boolean" in schema["type"]:
+            assert kind == "BooleanField", name
+            assert field.kwargs["default"] is bool(schema.get("default")), name
         elif "integer" in schema["type"]:
-            assert field.field_class.__name__ == "IntegerField", name
-        elif "boolean" in schema["type"]:
-            assert field.field_class.__name__ == "BooleanField", name
+            assert kind == "IntegerField", name
+        if kind != "PasswordField" and "default" in schema:
+            assert field.kwargs["default"] == schema["default"], name
+
+
+@pytest.mark.skipif(
+    AIRFLOW_V_3_2_PLUS and importlib.util.find_spec("flask_appbuilder") is None,
+    reason="the legacy widgets need flask_appbuilder (checked on 2.11)",
+)
+@pytest.mark.parametrize(
+    ("field", "value", "valid"),
+    [("timeout", "30", True), ("timeout", "2.5", True), ("timeout", "30s", False), ("timeout", "", True)],
+)
+def test_legacy_number_field_checks_what_is_typed(field: str, value: str, valid: bool) -> None:
+    from flask import Flask
+    from wtforms import Form
+
+    widget = _hook_class(_connection_types()["node_sms"]).get_connection_form_widgets()[field]
+    form_class = type("F", (Form,), {field: widget})
+    with Flask(__name__).test_request_context():
+        from werkzeug.datastructures import MultiDict
+
+        form = form_class(MultiDict({field: value}))
+        assert form.validate() is valid, form.errors
 
 
 def test_every_secret_extra_is_declared_sensitive() -> None:
@@ -89,6 +140,27 @@ def test_conn_fields_have_labels_and_descriptions(conn_type: str) -> None:
     for name, spec in _connection_types()[conn_type]["conn-fields"].items():
         assert spec["label"] and spec.get("description"), name
         assert "type" in spec["schema"]
+
+
+@pytest.mark.parametrize("listing", ["widgets", "behaviours"])
+def test_airflow_providers_lists_our_form_for_every_type(tmp_path: Path, listing: str) -> None:
+    """What Airflow itself sees (2.11: the hooks' own methods; >= 3.2: conn-fields), not our methods."""
+    airflow = Path(sys.executable).with_name("airflow")
+    env = dict(os.environ, AIRFLOW_HOME=str(tmp_path), AIRFLOW__CORE__LOAD_EXAMPLES="False")
+    done = subprocess.run(
+        [str(airflow), "providers", listing, "--output", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = done.stdout
+    for conn_type in CONN_TYPES:
+        if listing == "widgets":
+            assert f"extra__{conn_type}__timeout" in text, (conn_type, text[-2000:])
+        else:
+            assert f'"{conn_type}"' in text, (conn_type, text[-2000:])
 
 
 def test_airflow_providers_hooks_lists_node_sms(tmp_path: Path) -> None:

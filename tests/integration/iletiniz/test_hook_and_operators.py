@@ -45,7 +45,7 @@ def test_hook_from_the_sandbox_connection(ileti_sandbox_env: Any) -> None:
     client = hook.get_client()
     assert client.base_url == ileti_sandbox_env.url + "/iletiniz" and ILETINIZ_API_KEY not in repr(client)
     ok, message = hook.test_connection()
-    assert ok and "remaining quota: 100000" in message
+    assert ok and "100,000 SMS left in the quota" in message
     assert [r["path"] for r in ileti_sandbox_env.requests(service="iletiniz")] == ["/iletiniz/v1/account"]
     hook.close()
 

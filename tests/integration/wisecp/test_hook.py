@@ -39,7 +39,7 @@ def test_the_sandbox_connection_builds_a_configured_client(ileti_sandbox_env: An
 def test_test_connection_reads_the_balance(ileti_sandbox_env: Any) -> None:
     ok, message = WisecpHook().test_connection()
     assert ok, message
-    assert '"amount": 100.0' in message
+    assert "100.00 EUR" in message
     [entry] = ileti_sandbox_env.requests(service="wisecp")
     assert entry["path"].endswith("/balance")
 
