@@ -181,6 +181,18 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
     },
 }
 
+#: Extras that hold secrets: the password-format fields of every form, and the ones the hooks also read
+#: instead of the password (``token`` for WISECP, ``api_key`` for İletiniz). Only these are masked in logs.
+SECRET_EXTRAS = frozenset(
+    {"token", "api_key"}
+    | {
+        name
+        for form in CONNECTION_FORMS.values()
+        for name, spec in form["conn-fields"].items()
+        if spec["schema"].get("format") == "password"
+    }
+)
+
 #: Airflow releases whose Test button cannot test a saved connection without a port: the UI sends port 0 for
 #: a missing one and the API refuses it as "a different destination" (apache/airflow#73298). The check came
 #: with 3.3.0 and the fix after 3.3.2; both bounds are our reading of the release notes, kept here as one

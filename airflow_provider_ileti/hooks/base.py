@@ -6,12 +6,13 @@ operator that makes ten calls shares one pooled session.
 
 from __future__ import annotations
 
+import json
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from airflow.providers.common.compat.sdk import BaseHook
 
-from airflow_provider_ileti.connection_forms import CONNECTION_FORMS, ui_field_behaviour
+from airflow_provider_ileti.connection_forms import CONNECTION_FORMS, SECRET_EXTRAS, ui_field_behaviour
 from airflow_provider_ileti.core.endpoint import build_base_url
 from airflow_provider_ileti.core.protocol import AsyncStatusClient, SmsClient
 
@@ -71,8 +72,26 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
 
     @cached_property
     def extras(self) -> dict[str, Any]:
-        extra = self._given_extras if self._given_extras is not None else self.connection.extra_dejson
-        return dict(extra) if isinstance(extra, dict) else {}
+        """The connection's extras, read from its JSON; the secret ones (``SECRET_EXTRAS``) masked in logs.
+
+        Not ``extra_dejson``: Airflow masks *every* value it returns, so a time zone or a sender name turned
+        into ``***`` in every log line, and a short one ("xml") printed "Skipping masking for a secret as
+        it's too short" in every task that opened a connection."""
+        extra: Any = self._given_extras
+        if extra is None:
+            raw = self.connection.extra
+            try:
+                extra = json.loads(raw) if isinstance(raw, str) and raw.strip() else raw
+            except ValueError:
+                raise self._extra_error("JSON", "<not shown>", "must be a JSON object") from None
+        extras = dict(extra) if isinstance(extra, dict) else {}
+        secrets = [str(extras[name]) for name in SECRET_EXTRAS if extras.get(name)]
+        if secrets:
+            from airflow.providers.common.compat.sdk import mask_secret
+
+            for secret in secrets:
+                mask_secret(secret)
+        return extras
 
     def extra(self, name: str, default: Any = None) -> Any:
         value = self.extras.get(name)
@@ -138,7 +157,8 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
     def _extra_error(self, name: str, value: Any, rule: str) -> Exception:
         from airflow_provider_ileti.core.errors import ValidationError
 
-        return ValidationError(f"{self._where()} extra {name}", value, rule)
+        field = "extra" if name == "JSON" else f"extra {name}"
+        return ValidationError(f"{self._where()} {field}", value, rule)
 
     def _where(self) -> str:
         """How errors name the connection: its id, except under the UI's Test button (a temporary id)."""

@@ -34,18 +34,17 @@ def get_sms_hook(conn_id: str) -> AnyIletiHook:
 async def aget_async_status_client(conn_id: str) -> AsyncStatusClient:
     """The async status client of any of our connections, for a trigger: nothing blocks the event loop.
 
-    The connection and its extras are read through common.compat (``get_async_connection``,
-    ``get_async_extra_dejson``): calling ``aget_connection`` directly can deadlock before Airflow 3.3.2.
-    The hook is built on what was read, so it looks nothing up again.
+    The connection is read through common.compat (``get_async_connection``): calling ``aget_connection``
+    directly can deadlock before Airflow 3.3.2. The hook is built on what was read, so it looks nothing
+    up again; it reads the extras from the connection's JSON itself (``IletiHook.extras``).
     """
-    from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
+    from airflow.providers.common.compat.connection import get_async_connection
 
     from airflow_provider_ileti.core.errors import ValidationError
 
     connection = await get_async_connection(conn_id)
-    extras = await get_async_extra_dejson(connection)
     try:
         hook_class = hook_class_for(str(connection.conn_type or "").replace("-", "_"))
     except ValueError as exc:
         raise ValidationError("conn_id", conn_id, str(exc)) from None
-    return hook_class(conn_id=conn_id, connection=connection, extras=extras).get_async_client()
+    return hook_class(conn_id=conn_id, connection=connection).get_async_client()

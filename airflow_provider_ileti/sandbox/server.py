@@ -62,7 +62,9 @@ class SandboxServer:
         conns: dict[str, dict[str, Any]] = {}
         for module in service_modules():
             conns.update(module.connections(self.url))
-        return conns
+        # The port is in every host URL already; saying it again lets Airflow 3.3.0-3.3.2's Test button
+        # test the saved connection (``connection_forms.TEST_BUTTON_NEEDS_PORT``).
+        return {cid: {**conn, "port": self.port} for cid, conn in conns.items()}
 
     def env(self) -> dict[str, str]:
         """``AIRFLOW_CONN_<ID>`` variables (JSON form) for every sandbox connection."""

@@ -148,3 +148,33 @@ def test_the_wisecp_no_host_message_does_not_name_the_test_buttons_temporary_id(
 )
 def test_a_balance_reads_as_a_person_says_it(balance: Balance, text: str) -> None:
     assert describe_balance(balance) == text
+
+
+def test_only_the_secret_extras_are_masked_and_nothing_warns_about_short_values(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Airflow's ``extra_dejson`` masks every extra (a time zone became ``***`` in logs, "xml" warned "too
+    short" in every task); the hook masks the secret ones by name."""
+    import airflow.providers.common.compat.sdk as compat_sdk
+
+    masked: list[str] = []
+    monkeypatch.setattr(
+        compat_sdk, "mask_secret", lambda value, name=None: masked.append(value), raising=False
+    )
+    extra = {
+        "format": "xml",
+        "api_secret": "supersecret123",
+        "timezone": "Europe/Istanbul",
+        "verify_ssl": True,
+    }
+    hook = _hook(monkeypatch, "iletimerkezi", password="", extra=extra)
+    assert hook.extras == extra and hook.timezone == "Europe/Istanbul"
+    assert masked == ["supersecret123"]
+    assert "too short" not in caplog.text
+
+
+def test_extras_that_are_not_json_name_the_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    conn = {"conn_type": "wisecp", "host": HOSTS["wisecp"], "password": "tok", "extra": "{timeout: 30"}
+    monkeypatch.setenv("AIRFLOW_CONN_BROKEN", json.dumps(conn))
+    with pytest.raises(ValidationError, match="connection 'broken' extra.*must be a JSON object"):
+        WisecpHook("broken").get_client()
