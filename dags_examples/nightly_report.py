@@ -8,9 +8,13 @@ Every night at 02:00 Istanbul time:
    how many messages each got yesterday and in which state. Numbers are masked in every output.
 3. ``write_report``: a CSV and a self-contained HTML page with an inline SVG bar chart (no plotting
    library: parse-cheap and nothing to install) in the reports folder: the ``reports_dir`` param, else
-   ``$ILETI_REPORTS_DIR``, else ``$AIRFLOW_HOME/reports``.
+   ``$ILETI_REPORTS_DIR``, else ``$AIRFLOW_HOME/reports``. The same report, as a table, is in the task's
+   log and its counts in the task's XCom, so a person reads it in the Airflow UI without the files.
 
 The report day comes from the run's data interval, so a backfill of last month writes last month's files.
+Triggered by hand ("Trigger" in the UI), the ``day`` param picks it: ``yesterday`` (the default),
+``today`` (so far), or a date such as ``2026-12-01``. Against the sandbox, whose clock runs faster than
+yours, ask for the day the sandbox is on (``ileti-sandbox`` prints it; ``today`` at a slow clock).
 """
 
 from __future__ import annotations
@@ -36,16 +40,37 @@ with DAG(
     catchup=False,
     tags=["ileti", "example", "node", "report"],
     params={
-        "watch_list": Param(["0532 100 00 01", "0532 100 00 09"], type="array"),
-        "reports_dir": Param("", type="string"),
+        "day": Param(
+            "yesterday",
+            type="string",
+            pattern=r"^(yesterday|today|\d{4}-\d{2}-\d{2})$",
+            description="yesterday, today (so far) or a date (YYYY-MM-DD), in Türkiye's time",
+        ),
+        "watch_list": Param(
+            ["0532 100 00 01", "0532 100 00 09"],
+            type="array",
+            description="numbers to look up one by one (shown masked)",
+        ),
+        "reports_dir": Param(
+            None,
+            type=["null", "string"],
+            description="folder for the CSV and HTML files "
+            "(empty: $ILETI_REPORTS_DIR, else $AIRFLOW_HOME/reports)",
+        ),
     },
 ) as nightly_report:
 
     @task
-    def report_day(data_interval_end: Any = None) -> dict[str, str]:
-        """The Turkish calendar day before the run: [00:00, 24:00) local, as ISO strings with offset."""
-        end = pendulum.instance(data_interval_end or pendulum.now("UTC")).in_timezone(TIMEZONE)
-        start = end.subtract(days=1).start_of("day")
+    def report_day(data_interval_end: Any = None, params: dict[str, Any] | None = None) -> dict[str, str]:
+        """The Turkish calendar day to report: [00:00, 24:00) local, as ISO strings with offset. ``day``:
+        yesterday (the day before the run: what the schedule wants), today (so far) or a date."""
+        asked = str((params or {}).get("day") or "yesterday")
+        if asked in ("yesterday", "today"):
+            # a run triggered by hand on Airflow 3 may have no data interval: it runs now
+            local = pendulum.instance(data_interval_end or pendulum.now("UTC")).in_timezone(TIMEZONE)
+            start = (local if asked == "today" else local.subtract(days=1)).start_of("day")
+        else:
+            start = pendulum.parse(asked, tz=TIMEZONE).start_of("day")  # type: ignore[union-attr]
         finish = start.end_of("day")
         return {"day": start.to_date_string(), "start": start.isoformat(), "finish": finish.isoformat()}
 
@@ -138,8 +163,17 @@ with DAG(
             f"{watch_rows}</table></html>",
             encoding="utf-8",
         )
-        print(f"Report written: {csv_path} and {html_path}")
-        return {"csv": str(csv_path), "html": str(html_path), "day": day["day"]}
+        # The same report in the task's log: what a person opens in the UI (Task -> Logs).
+        lines = [f"SMS delivery on {day['day']} (Türkiye)", f"{'metric':<24}{'value':>12}"]
+        lines += [f"{k:<24}{v:>12}" for k, v in counts.items()]
+        lines += ["Watch list:"] + [
+            f"  {w['number']}: {w['messages']} message(s) "
+            + ", ".join(f"{k} {v}" for k, v in w["states"].items())
+            for w in watched
+        ]
+        print("\n".join(lines))
+        print(f"Report files: {csv_path} and {html_path}")
+        return {"day": day["day"], **counts, "csv": str(csv_path), "html": str(html_path)}
 
     day = report_day()
     write_report(day, summary(day), watch_list(day))

@@ -8,6 +8,7 @@ from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowException, AirflowFailException
 
+from airflow_provider_ileti.delivery.log_lines import final_line
 from airflow_provider_ileti.delivery.policy import DeliveryPolicy
 
 
@@ -31,5 +32,5 @@ def complete_from_event(
     reason = policy.final_failure(summary)
     if reason:
         raise AirflowFailException(f"SMS delivery below policy: {reason}")
-    log.info("Delivery final: %s", summary)
+    log.info("%s", final_line(summary))
     return summary

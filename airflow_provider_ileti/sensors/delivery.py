@@ -35,6 +35,7 @@ from airflow.providers.common.compat.sdk import (
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.delivery.events import complete_from_event
+from airflow_provider_ileti.delivery.log_lines import final_line, progress_line
 from airflow_provider_ileti.delivery.policy import DeliveryPolicy
 from airflow_provider_ileti.delivery.statuses import read_statuses
 from airflow_provider_ileti.tasks.failures import airflow_failures
@@ -130,18 +131,11 @@ class SmsDeliverySensor(BaseSensorOperator):
         verdict = self._policy.judge(statuses, len(refs))
         if verdict.message:
             raise AirflowFailException(verdict.message)
-        self.log.info("%d of %d package(s) final", verdict.final, len(refs))
         if not verdict.done or verdict.summary is None:
+            self.log.info("%s; next look in %gs", progress_line(statuses, len(refs)), self.poke_interval)
             return PokeReturnValue(is_done=False)
-        summary = verdict.summary
-        self.log.info(
-            "Delivery final: %d delivered, %d undelivered of %d in %d package(s)",
-            summary["delivered"],
-            summary["undelivered"],
-            summary["total"],
-            summary["packages"],
-        )
-        return PokeReturnValue(is_done=True, xcom_value=summary)
+        self.log.info("%s", final_line(verdict.summary))
+        return PokeReturnValue(is_done=True, xcom_value=verdict.summary)
 
     def execute_complete(self, context: Context, event: Mapping[str, Any] | None = None) -> dict[str, int]:
         return complete_from_event(self._policy, event, log=self.log)

@@ -23,6 +23,7 @@ from airflow.triggers.base import BaseTrigger, TriggerEvent
 from airflow_provider_ileti.core.errors import IletiError
 from airflow_provider_ileti.core.models import DeliveryStatus
 from airflow_provider_ileti.core.protocol import AsyncStatusClient
+from airflow_provider_ileti.delivery.log_lines import progress_line
 from airflow_provider_ileti.delivery.policy import DeliveryPolicy
 from airflow_provider_ileti.delivery.statuses import aread_statuses
 
@@ -106,9 +107,8 @@ class SmsDeliveryTrigger(BaseTrigger):
                     yield TriggerEvent({"status": "final", "summary": verdict.summary})
                     return
                 log.info(
-                    "%d of %d package(s) final; next poll in %gs",
-                    verdict.final,
-                    len(self.references),
+                    "%s; next poll in %gs",
+                    progress_line(list(latest.values()), len(self.references)),
                     self.poll_interval,
                 )
                 await asyncio.sleep(self.poll_interval)
