@@ -27,6 +27,8 @@ EXPECTED_DAGS = {
     "ileti_nightly_report",
     "ileti_kvkk_consent",
     "ileti_otp",
+    "ileti_iletiniz_campaign",
+    "ileti_wisecp_international",
 }
 HEAVY = ("requests", "zeep", "lxml", "httpx", "phonenumbers")
 #: Parse time of one DAG file on top of Airflow's own imports. Generous for slow CI machines; a file that

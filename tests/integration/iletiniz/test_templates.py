@@ -105,13 +105,15 @@ def test_a_bulk_item_without_its_slots_fails_alone_and_is_counted(api_url: str, 
 def test_the_operator_sends_each_recipient_its_variables_in_chunks(
     ileti_sandbox_env: Any, state: Any
 ) -> None:
-    rows = [{"phone": number(i), "variables": {"name": f"Kişi {i}", "code": f"K{i}"}} for i in range(250)]
+    rows = [
+        {"phone": number(i), "variables": {"first_name": f"Kişi {i}", "code": f"K{i}"}} for i in range(250)
+    ]
     op = IletinizTemplateSendOperator(
         task_id="send",
         template="campaign",
         variables={"discount": 20},
         recipients=rows,
-        required_variables=["name", "code", "discount"],
+        required_variables=["first_name", "code", "discount"],
     )
     result = op.execute(context("send"))
     assert result["service"] == "iletiniz" and result["recipients"] == 250 and result["chunks"] == 2

@@ -72,7 +72,7 @@ TEMPLATES = {
     "order_shipped": "Siparisiniz {order} kargoya verildi.",
     "order_cancelled": "Siparisiniz {order} iptal edildi.",
     "order_refunded": "Siparisiniz {order} icin {amount} TL iade edildi.",
-    "campaign": "Merhaba {name}, {code} koduyla %{discount} indirim sizi bekliyor.",
+    "campaign": "Merhaba {first_name}, {code} koduyla %{discount} indirim sizi bekliyor.",
     "otp": "Dogrulama kodunuz: {code}",
 }
 _VARIABLE = re.compile(r"\{([A-Za-z0-9_]+)\}")
