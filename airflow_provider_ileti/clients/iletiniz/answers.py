@@ -16,6 +16,7 @@ from typing import Any
 from airflow_provider_ileti.clients.http.answer import Answer
 from airflow_provider_ileti.clients.http.retry import parse_retry_after
 from airflow_provider_ileti.clients.iletiniz import SERVICE
+from airflow_provider_ileti.clients.iletiniz.templates import TEMPLATE_TEXT_PREFIX
 from airflow_provider_ileti.clients.iletiniz.wire import (
     JOB_DELIVERED,
     JOB_FAILED,
@@ -208,6 +209,14 @@ class QuotaEstimate:
                 raise ValidationError(f"planned[{index}]", pair, "must be (text, recipients)") from None
             if not isinstance(text, str) or not text or isinstance(count, bool) or not isinstance(count, int):
                 raise ValidationError(f"planned[{index}]", "<text>", "must be (non-empty text, whole number)")
+            if text.startswith(TEMPLATE_TEXT_PREFIX):
+                raise ValidationError(
+                    f"planned[{index}]",
+                    "<template message>",
+                    "İletiniz renders a template's text, so its SMS parts are unknown here: plan the credits "
+                    "(recipients x the parts of one rendered message) instead",
+                    service=SERVICE,
+                )
             needed += count_segments(text).parts * count
             recipients += count
         return cls(needed=needed, recipients=recipients)

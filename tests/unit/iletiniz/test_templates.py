@@ -209,3 +209,12 @@ def test_another_service_refuses_a_template_message_instead_of_sending_its_json(
     with pytest.raises(ValidationError, match="U\\+0000"):
         client.validate_send(batch)
     client.close()
+
+
+def test_a_quota_estimate_of_template_messages_asks_for_credits_instead_of_counting_json() -> None:
+    from airflow_provider_ileti.clients.iletiniz.answers import QuotaEstimate
+
+    batch = SendBatch(messages=(SmsMessage(encode_template_text("otp", {"code": 1}), (PHONE,)),))
+    with pytest.raises(ValidationError, match="plan the credits"):
+        QuotaEstimate.of(batch)
+    assert QuotaEstimate.of(3).needed == 3
