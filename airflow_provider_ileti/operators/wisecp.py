@@ -49,6 +49,8 @@ class WisecpCostGateOperator(HidesPersonalData, BaseOperator):
         and the countries over it instead, for a ``ShortCircuitOperator`` or a branch.
     :param sender: the sender ID the send will use (templated; default: the connection's default sender):
         its per-country rule is checked, no request made (``None`` and no default: not checked).
+    :param strict_sender_rules: fail when the sender needs pre-approval in a recipient's country and the
+        rules do not list it as approved (default: the connection's ``strict_sender_rules``, else a warning).
     :param fail_if_short: fail when the balance is below the estimate (default). ``False`` only returns
         the estimate, with ``"enough": false``, for a ``@task.branch`` to decide.
     :param wisecp_conn_id: a ``wisecp`` connection.
@@ -80,6 +82,7 @@ class WisecpCostGateOperator(HidesPersonalData, BaseOperator):
         fail_if_short: bool = True,
         fail_over_budget: bool = True,
         sender: str | None = None,
+        strict_sender_rules: bool | None = None,
         wisecp_conn_id: str = "wisecp_default",
         show_personal_data: bool = False,
         **kwargs: Any,
@@ -92,6 +95,7 @@ class WisecpCostGateOperator(HidesPersonalData, BaseOperator):
         self.fail_if_short = fail_if_short
         self.fail_over_budget = fail_over_budget
         self.sender = sender
+        self.strict_sender_rules = strict_sender_rules
         self.wisecp_conn_id = wisecp_conn_id
         self.show_personal_data = show_personal_data
 
@@ -123,6 +127,13 @@ class WisecpCostGateOperator(HidesPersonalData, BaseOperator):
             for flag in ("fail_if_short", "fail_over_budget"):
                 if not isinstance(getattr(self, flag), bool):
                     raise ValidationError(flag, getattr(self, flag), "must be True or False", service=SERVICE)
+            if self.strict_sender_rules is not None and not isinstance(self.strict_sender_rules, bool):
+                raise ValidationError(
+                    "strict_sender_rules",
+                    self.strict_sender_rules,
+                    "must be True, False or None",
+                    service=SERVICE,
+                )
             if self.sender is not None and (not isinstance(self.sender, str) or not self.sender.strip()):
                 raise ValidationError("sender", self.sender, "must be a sender ID or number", service=SERVICE)
             hook = WisecpHook(wisecp_conn_id=self.wisecp_conn_id)
@@ -131,7 +142,8 @@ class WisecpCostGateOperator(HidesPersonalData, BaseOperator):
                 needs_approval: list[str] = []
                 if self.sender or client.default_sender:
                     # each country's sender ID rule, before any request: a refused sender fails here
-                    needs_approval = list(client.check_senders(numbers, origin=self.sender).needs_approval)
+                    check = client.check_senders(numbers, origin=self.sender, strict=self.strict_sender_rules)
+                    needs_approval = list(check.needs_approval)
                 # validates every number (and that its country has a price) before the balance read
                 estimate = client.estimate_cost(numbers, text)
                 balance = client.get_balance()

@@ -191,16 +191,20 @@ class WisecpClient:
         self._check_senders(sender, ((f"numbers[{i}]", n) for i, n in enumerate(msisdns)))
         return self._submit(msisdns, text, sender)
 
-    def check_senders(self, numbers: Iterable[str], *, origin: str | None = None) -> SenderCheck:
+    def check_senders(
+        self, numbers: Iterable[str], *, origin: str | None = None, strict: bool | None = None
+    ) -> SenderCheck:
         """The per-country sender ID rules for ``origin`` (or the default sender) to ``numbers``; no request.
 
-        Raises ``ValidationError`` for a country that cannot take the sender (and, with
-        ``strict_sender_rules``, one where it needs pre-approval); returns the recipients per country and
-        the countries that need pre-approval (warned about in the log).
+        Raises ``ValidationError`` for a country that cannot take the sender (and, when ``strict`` — by
+        default the client's ``strict_sender_rules`` — one where it needs pre-approval); returns the
+        recipients per country and the countries that need pre-approval (warned about in the log).
         """
         sender = self._origin(origin)
         msisdns = [normalize_number(n, field=f"numbers[{i}]") for i, n in enumerate(_as_list(numbers))]
-        return self._check_senders(sender, ((f"numbers[{i}]", n) for i, n in enumerate(msisdns)))
+        rows = ((f"numbers[{i}]", n) for i, n in enumerate(msisdns))
+        strict = self.strict_sender_rules if strict is None else strict
+        return self.sender_rules.check(sender, rows, strict=strict)
 
     def report(self, report_id: str | int) -> WisecpReport:
         """The delivery report of one submit (read; retried when transient)."""

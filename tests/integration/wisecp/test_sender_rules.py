@@ -110,6 +110,11 @@ def test_the_cost_gate_checks_senders_and_budgets_per_country(ileti_sandbox_env:
     to_us = WisecpCostGateOperator(task_id="cost", message="Merhaba", recipients=[GB[0], US])
     with pytest.raises(AirflowFailException, match="US takes only numeric senders"):
         to_us.execute(context())
+    strict = WisecpCostGateOperator(
+        task_id="cost", message="Merhaba", recipients=[GB[0], TR], strict_sender_rules=True
+    )
+    with pytest.raises(AirflowFailException, match="TR needs documents approved in advance"):
+        strict.execute(context())
     numeric = WisecpCostGateOperator(
         task_id="cost", message="Merhaba", recipients=[US], sender="+905550000000"
     )

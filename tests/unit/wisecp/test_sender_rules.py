@@ -121,6 +121,9 @@ def test_the_client_refuses_before_any_request_and_names_the_row() -> None:
     with pytest.raises(ValidationError) as caught:
         client.submit(["+" + GB, "+" + CA], "hi")
     assert caught.value.field == "numbers[1]"
+    assert client.check_senders(["+" + TR]).needs_approval == ("TR",)  # the client's own: a warning
+    with pytest.raises(ValidationError, match="TR needs documents"):
+        client.check_senders(["+" + TR], strict=True)  # asked strict for this check only
     strict = WisecpClient("http://127.0.0.1:9", "token", default_sender="ILETI", strict_sender_rules=True)
     with pytest.raises(ValidationError, match="TR needs documents"):
         strict.check_senders(["+" + TR])
