@@ -44,6 +44,16 @@ OPERATOR_MODULES = {
 }
 
 
+#: Transfers from other systems to an SMS, in the shape official providers use (source, target, module).
+TRANSFERS = [
+    {
+        "source-integration-name": "Common SQL",
+        "target-integration-name": GENERIC,
+        "python-module": f"{_PKG}.transfers.sql_to_sms",
+    },
+]
+
+
 def _by_integration(modules: dict[str, list[str]]) -> list[dict[str, Any]]:
     return [{"integration-name": name, "python-modules": mods} for name, mods in modules.items()]
 
@@ -76,6 +86,7 @@ def get_provider_info() -> dict[str, Any]:
         ],
         "hooks": _by_integration(HOOK_MODULES),
         "operators": _by_integration(OPERATOR_MODULES),
+        "transfers": TRANSFERS,
         "sensors": _by_integration({GENERIC: [f"{_PKG}.sensors.delivery"]}),
         "triggers": _by_integration({GENERIC: [f"{_PKG}.triggers.delivery"]}),
         "notifications": [f"{_PKG}.notifications.sms.SmsNotifier"],

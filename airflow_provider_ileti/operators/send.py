@@ -54,6 +54,7 @@ from airflow_provider_ileti.tasks.recipients import (
     MessageRenderer,
     Recipient,
     RecipientSource,
+    RowSource,
     iter_recipients,
     parse_recipients_value,
     to_recipient,
@@ -92,7 +93,7 @@ class SendArguments:
     iys: str | None
     push_url: str | None
     policy: DeliveryPolicy
-    source: RecipientSource
+    source: RowSource
 
 
 class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
@@ -245,15 +246,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         renderer = None
         if self.message_template is not None:
             renderer = MessageRenderer(self.message_template)
-        if recipients is None and self.recipients_csv is None:
-            raise ValidationError("recipients", None, "give recipients or recipients_csv")
-        parse_recipients_value(recipients)  # the type check; a generator is not consumed here
-        if self.recipients_csv is not None and (
-            not isinstance(self.recipients_csv, str) or not self.recipients_csv.strip()
-        ):
-            raise ValidationError("recipients_csv", self.recipients_csv, "must be a file path")
-        if not isinstance(self.csv_delimiter, str) or len(self.csv_delimiter) != 1:
-            raise ValidationError("csv_delimiter", self.csv_delimiter, "must be one character")
+        source = self._recipient_source(recipients)
         if self.number_field is not None and (
             not isinstance(self.number_field, str) or not self.number_field
         ):
@@ -322,9 +315,22 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
             iys=iys,
             push_url=self.push_url or None,
             policy=policy,
-            source=RecipientSource(
-                items=recipients, csv_path=self.recipients_csv or None, csv_delimiter=self.csv_delimiter
-            ),
+            source=source,
+        )
+
+    def _recipient_source(self, recipients: Any) -> RowSource:
+        """Where the recipients come from, checked (a subclass reads them elsewhere: ``SqlToSmsOperator``)."""
+        if recipients is None and self.recipients_csv is None:
+            raise ValidationError("recipients", None, "give recipients or recipients_csv")
+        parse_recipients_value(recipients)  # the type check; a generator is not consumed here
+        if self.recipients_csv is not None and (
+            not isinstance(self.recipients_csv, str) or not self.recipients_csv.strip()
+        ):
+            raise ValidationError("recipients_csv", self.recipients_csv, "must be a file path")
+        if not isinstance(self.csv_delimiter, str) or len(self.csv_delimiter) != 1:
+            raise ValidationError("csv_delimiter", self.csv_delimiter, "must be one character")
+        return RecipientSource(
+            items=recipients, csv_path=self.recipients_csv or None, csv_delimiter=self.csv_delimiter
         )
 
     def _validity_minutes(self) -> int | None:
@@ -479,7 +485,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
     # -- the chunked send ---------------------------------------------------------------------------
     def _send_all(self, context: Context) -> dict[str, Any]:
         args = getattr(self, "_args", None) or self.validate_arguments()
-        source: RecipientSource = args.source
+        source: RowSource = args.source
         identity = self._task_identity(context)
         try_number = int(getattr(context["ti"], "try_number", 1) or 1)
         if try_number > 1:
@@ -535,7 +541,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
 
         With a ``spill`` (the first pass's checked recipients) the chunks are replayed from it, each
         recipient rendered and normalised once; without one the source is read and rendered here."""
-        source: RecipientSource = args.source
+        source: RowSource = args.source
         renderer: MessageRenderer | None = args.renderer
         self._progress = progress
         self._identity = identity

@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.phone import normalize_number
@@ -197,6 +197,20 @@ class _Fields(dict):  # type: ignore[type-arg]
             raise AttributeError(name) from None
 
 
+class RowSource(Protocol):
+    """What the send reads recipients from: raw rows (a number string or a mapping of fields), lazily.
+
+    ``rereadable``: a second ``iterate()`` gives the same rows in the same order. Only such a source is
+    checked whole before the first request, and has its earlier chunks' fingerprints checked on a retry;
+    ``RecipientSource`` (lists, CSV) and ``transfers.sql_source.SqlRowSource`` (an ordered query) are two.
+    """
+
+    @property
+    def rereadable(self) -> bool: ...
+
+    def iterate(self) -> Iterator[Any]: ...
+
+
 @dataclass(frozen=True)
 class RecipientSource:
     """Where recipients come from; ``iterate()`` yields raw rows (a number string or a mapping) lazily."""
@@ -348,7 +362,7 @@ def _number_of(row: Mapping[str, Any], number_field: str | None, where: str) -> 
 
 
 def iter_recipients(
-    source: RecipientSource,
+    source: RowSource,
     *,
     number_field: str | None,
     renderer: MessageRenderer | None,

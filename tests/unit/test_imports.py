@@ -35,7 +35,8 @@ CORE_MODULES = tuple(_modules_in("core"))
 
 #: What DAG files import, folder by folder: our import may add none of HEAVY to what Airflow itself
 #: loaded, nor any protocol client module. ``maintenance``: an Airflow 2.11 clean-up DAG imports it;
-#: ``delivery``, ``exactly_once`` and ``tasks`` are what the operators import below them.
+#: ``delivery``, ``exactly_once`` and ``tasks`` are what the operators import below them; ``transfers``:
+#: ``SqlToSmsOperator``, which must not import common-sql or a database driver before ``execute``.
 DAG_FACING_FOLDERS = (
     "hooks",
     "operators",
@@ -46,6 +47,7 @@ DAG_FACING_FOLDERS = (
     "delivery",
     "exactly_once",
     "tasks",
+    "transfers",
 )
 DAG_FACING_MODULES = tuple(
     ["airflow_provider_ileti", "airflow_provider_ileti.get_provider_info"]

@@ -235,3 +235,37 @@ def test_every_integration_named_by_a_group_is_declared() -> None:
     for kind in ("hooks", "operators", "sensors", "triggers"):
         for group in info[kind]:
             assert group["integration-name"] in names, (kind, group["integration-name"])
+
+
+def test_every_transfer_module_is_declared_and_names_known_integrations() -> None:
+    """``transfers/`` modules that define an operator are listed (``airflow providers`` shows them), and each
+    entry names our integration as its target and common-sql's as its source, as official providers do."""
+    import inspect
+
+    from airflow.providers.common.sql.get_provider_info import get_provider_info as common_sql_info
+
+    info = get_provider_info()
+    declared = {t["python-module"] for t in info["transfers"]}
+    defining = set()
+    for module_name in _package_modules("transfers"):
+        module = importlib.import_module(module_name)
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if cls.__module__ == module_name and any(b.__name__ == "BaseOperator" for b in cls.__mro__[1:]):
+                defining.add(module_name)
+    assert defining == declared == {"airflow_provider_ileti.transfers.sql_to_sms"}
+    ours = {i["integration-name"] for i in info["integrations"]}
+    common_sql = {i["integration-name"] for i in common_sql_info()["integrations"]}
+    for transfer in info["transfers"]:
+        assert transfer["target-integration-name"] in ours
+        assert transfer["source-integration-name"] in common_sql
+
+
+def test_provider_info_matches_airflows_schema() -> None:
+    """What Airflow's providers manager validates at start-up (its ``provider_info.schema.json``)."""
+    import json
+
+    import airflow
+    import jsonschema
+
+    schema_path = Path(airflow.__file__).with_name("provider_info.schema.json")
+    jsonschema.validate(get_provider_info(), json.loads(schema_path.read_text("utf-8")))
