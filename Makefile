@@ -10,7 +10,7 @@ CONSTRAINTS_AF2 ?= constraints/airflow-2.11.txt
 
 PYTEST_ARGS ?=
 
-.PHONY: all python-check venv venv-af2 test test-af3 test-af2 demo lint bench clean
+.PHONY: all python-check venv venv-af2 test test-af3 test-af2 demo airflow airflow-af2 lint bench clean
 
 all: test
 
@@ -53,6 +53,14 @@ test-af2: venv-af2
 demo: venv
 	$(VENV)/bin/python -m airflow_provider_ileti.demo
 
+# A whole local Airflow on 127.0.0.1:8080 (api-server or webserver, scheduler, triggerer) with the sandbox,
+# its connections in the metadata database and the example DAGs, for a person to click through.
+airflow: venv
+	$(VENV)/bin/python -m airflow_provider_ileti.sandbox.local_airflow $(AIRFLOW_ARGS)
+
+airflow-af2: venv-af2
+	$(VENV_AF2)/bin/python -m airflow_provider_ileti.sandbox.local_airflow $(AIRFLOW_ARGS)
+
 lint: venv
 	@echo "=== ruff and mypy ==="
 	$(VENV)/bin/ruff check airflow_provider_ileti tests dags_examples benchmarks
@@ -73,4 +81,4 @@ bench: $(VENV)/.bench-installed
 
 # Also the demo's throw-away AIRFLOW_HOME (`make demo` recreates it).
 clean:
-	rm -rf $(VENV) $(VENV_AF2) .pytest_cache .airflow-home
+	rm -rf $(VENV) $(VENV_AF2) .pytest_cache .airflow-home .airflow-local

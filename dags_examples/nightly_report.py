@@ -19,6 +19,7 @@ yours, ask for the day the sandbox is on (``ileti-sandbox`` prints it; ``today``
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pendulum
@@ -87,7 +88,8 @@ with DAG(
             hook.close()
         fields = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else dict(vars(result))
         counts = {k: v for k, v in fields.items() if isinstance(v, int | float) and not isinstance(v, bool)}
-        print(f"Summary for {day['day']}: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+        summary_line = ", ".join(f"{k}={v}" for k, v in counts.items())
+        logging.getLogger("airflow.task").info("Summary for %s: %s", day["day"], summary_line)
         return counts
 
     @task
@@ -171,8 +173,10 @@ with DAG(
             + ", ".join(f"{k} {v}" for k, v in w["states"].items())
             for w in watched
         ]
-        print("\n".join(lines))
-        print(f"Report files: {csv_path} and {html_path}")
+        # logging, not print: Airflow 3 keeps a task's stdout out of the log the UI shows
+        log = logging.getLogger("airflow.task")
+        log.info("%s", "\n".join(lines))
+        log.info("Report files: %s and %s", csv_path, html_path)
         return {"day": day["day"], **counts, "csv": str(csv_path), "html": str(html_path)}
 
     day = report_day()
