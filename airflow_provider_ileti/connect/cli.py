@@ -5,12 +5,16 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from airflow_provider_ileti.clients.iletiniz.oauth import DEFAULT_CLIENT_ID
-from airflow_provider_ileti.connect.iletiniz import DEFAULT_CONN_ID, REDIRECT_TIMEOUT_SECONDS, ConnectOptions
+from airflow_provider_ileti.extras import require_extra
+
+PROG = "ileti-connect"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ileti-connect", description=__doc__)
+    from airflow_provider_ileti.clients.iletiniz.oauth import DEFAULT_CLIENT_ID
+    from airflow_provider_ileti.connect.iletiniz import DEFAULT_CONN_ID, REDIRECT_TIMEOUT_SECONDS
+
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
     services = parser.add_subparsers(dest="service", required=True)
     p = services.add_parser(
         "iletiniz", help="OAuth 2.0 + PKCE: get an İletiniz key into an Airflow connection"
@@ -41,8 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # ordinary dependencies, no extra: one line if this environment lacks them (e.g. not Airflow's venv)
+    require_extra(None, "requests", "airflow", prog=PROG)
     args = build_parser().parse_args(argv)
-    from airflow_provider_ileti.connect.iletiniz import connect
+    from airflow_provider_ileti.connect.iletiniz import ConnectOptions, connect
 
     options = ConnectOptions(
         conn_id=args.conn_id,

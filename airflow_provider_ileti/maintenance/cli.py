@@ -2,7 +2,7 @@
 
 Run it where the Airflow CLI works against the metadata database (beside the scheduler, e.g. from cron).
 Exit status: 0 done (the report on stdout), 1 the clean-up failed (one line on stderr), 2 a bad argument
-(one line on stderr).
+or Airflow not installed here (one line on stderr).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
+
+from airflow_provider_ileti.extras import require_extra
 
 PROG = "python -m airflow_provider_ileti.maintenance"
 _DURATION = re.compile(r"\s*(\d+)\s*([dhm])\s*")
@@ -86,6 +88,8 @@ def _duration_argument(text: str) -> datetime.timedelta:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # ordinary dependencies, no extra: one line (exit 2) where Airflow is not installed, e.g. a wrong venv
+    require_extra(None, "airflow", "sqlalchemy", prog=PROG)
     args = build_parser().parse_args(argv)
     from airflow_provider_ileti.maintenance.send_progress import cleanup_send_progress
 

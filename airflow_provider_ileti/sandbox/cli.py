@@ -2,7 +2,8 @@
 
 Binds first, then prints, for each service, the ``AIRFLOW_CONN_…`` line to export (and writes them to
 ``--env-file``) with the port it really listens on, then serves until interrupted. A port that is taken is
-one line on stderr and exit status 2, with nothing printed or written before it.
+one line on stderr and exit status 2, with nothing printed or written before it; so is a missing
+``[sandbox]`` extra (aiohttp), even for ``--help``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import shlex
 import signal
 import sys
 
-from airflow_provider_ileti.sandbox.server import SandboxServer
+from airflow_provider_ileti.extras import require_extra
 
 #: Exit status when the sandbox cannot listen (port taken, address not local).
 EXIT_CANNOT_LISTEN = 2
@@ -30,6 +31,10 @@ def _write_env_file(path: str, text: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # before anything imports aiohttp: a plain install (no [sandbox] extra) gets one line, not a traceback
+    require_extra("sandbox", "aiohttp", prog="ileti-sandbox")
+    from airflow_provider_ileti.sandbox.server import SandboxServer
+
     parser = argparse.ArgumentParser(prog="ileti-sandbox", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 = any free port)")
