@@ -28,8 +28,8 @@ DEFAULT_TIMEZONE = "Europe/Istanbul"
 #: As ``clients.http.settings`` (not imported: a DAG file importing a hook must not load the HTTP stack).
 DEFAULT_TIMEOUT = 30.0
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
+_TRUE = {"1", "true", "yes", "on", "y"}  # "y": what Airflow 2.11 sends for a ticked box
+_FALSE = {"0", "false", "no", "off", "n"}
 N = TypeVar("N", int, float)
 
 

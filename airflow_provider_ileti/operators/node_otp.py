@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import mask_secret
 
+from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.masking import mask_number
+from airflow_provider_ileti.core.otp_code import DIGITS_RANGE
 from airflow_provider_ileti.exactly_once.node import create_once, custom_id_for, is_retry
 from airflow_provider_ileti.operators.node_base import (
     NodeBaseOperator,
@@ -62,6 +64,13 @@ class NodeOtpOperator(NodeBaseOperator):
     :param push_url: URL the server calls with the delivery report.
     :param commercial: a commercial message (IYS rules apply).
     :param custom_id: your own customID instead of the derived one (then *you* make it unique per send).
+    :param code_key_conn_id: derive the code here instead of passing it in (``core/otp_code.py``): the key is
+        this connection's password, the code replaces ``{code}`` in ``content``, and it is never stored
+        (not in the run's params, XCom or rendered fields). Your login service checks the typed code with
+        ``verify_code(key, request_id, typed)``.
+    :param request_id: what the code is derived from (templated; default: the DAG run's id, which the
+        login service chooses when it triggers the run).
+    :param code_digits: digits of a derived code (4..10, default 6).
 
     Returns ``{"package_id", "custom_id", "replayed"}`` (no number, no text).
     """
@@ -75,6 +84,7 @@ class NodeOtpOperator(NodeBaseOperator):
         "sender",
         "push_url",
         "custom_id",
+        "request_id",
     )
     failure_action = "send OTP"
     personal_fields: Sequence[str] = ("number",)
@@ -92,6 +102,9 @@ class NodeOtpOperator(NodeBaseOperator):
         commercial: bool | None = None,
         custom_id: str | None = None,
         region: str = "TR",
+        code_key_conn_id: str | None = None,
+        request_id: str | None = None,
+        code_digits: int = 6,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -105,6 +118,9 @@ class NodeOtpOperator(NodeBaseOperator):
         self.commercial = commercial
         self.custom_id = custom_id
         self.region = region
+        self.code_key_conn_id = code_key_conn_id
+        self.request_id = request_id
+        self.code_digits = code_digits
 
     def render_template_fields(self, context: Context, jinja_env: Any = None) -> None:
         """Render, then register the text and its code with Airflow's secrets masker.
@@ -123,9 +139,18 @@ class NodeOtpOperator(NodeBaseOperator):
         number = reveal(self.number)
         if not isinstance(number, str):
             require_text("number", number)
+        content = require_text("content", self.content)
+        if self.code_key_conn_id is not None:
+            require_text("code_key_conn_id", self.code_key_conn_id)
+            if self.request_id is not None:
+                require_text("request_id", self.request_id)
+            if "{code}" not in content:
+                raise ValidationError("content", "<not shown>", "must hold {code}: where the code goes")
+            fewest, most = DIGITS_RANGE
+            optional_int("code_digits", self.code_digits, minimum=fewest, maximum=most)
         return {
             "number": normalize_number(number, field="number", region=self.region),
-            "content": require_text("content", self.content),
+            "content": content,
             "validity": optional_int("validity", self.validity, minimum=low, maximum=high),
             "trust_date": optional_datetime("trust_date", self.trust_date),
             "sender": optional_text("sender", self.sender),
@@ -137,7 +162,21 @@ class NodeOtpOperator(NodeBaseOperator):
             else validate_custom_id(self.custom_id, field="custom_id"),
         }
 
+    def _derived_content(self, content: str, request_id: str) -> str:
+        """``content`` with ``{code}`` replaced by the code derived from the key and ``request_id``."""
+        from airflow.providers.common.compat.sdk import BaseHook
+
+        from airflow_provider_ileti.core.otp_code import derive_code
+
+        key = BaseHook.get_connection(str(self.code_key_conn_id)).password or ""
+        code = derive_code(key, request_id, self.code_digits)
+        mask_secret(code)
+        return content.replace("{code}", code)
+
     def run(self, client: NodeClient, args: dict[str, Any], context: Context) -> dict[str, Any]:
+        if self.code_key_conn_id is not None:
+            request_id = self.request_id or str(context["run_id"])
+            args = {**args, "content": self._derived_content(args["content"], request_id)}
         mask_otp(args["content"])  # also when execute() is called without Airflow's rendering
         custom_id = args["custom_id"] or custom_id_for(context, OTP_ID_PREFIX)
 

@@ -37,6 +37,7 @@ class DagRun:
     xcoms: dict[str, Any] = field(default_factory=dict)
     #: ``task_id -> {field: value}`` as Airflow stored them for its "Rendered Template" view.
     rendered: dict[str, Any] = field(default_factory=dict)
+    run_id: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -109,6 +110,8 @@ class AirflowHome:
         run = DagRun(dag_id, proc.returncode, output, time.monotonic() - started, log_path)
         run.xcoms = self.read_xcoms(dag_id)
         run.rendered = self.read_rendered_fields(dag_id)
+        rows = self._latest_run_rows(dag_id, "SELECT ? AS dag_id, ? AS run_id")
+        run.run_id = str(rows[0][1]) if rows else None
         return run
 
     def read_rendered_fields(self, dag_id: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import time
@@ -101,6 +102,12 @@ class LocalAirflow:
         (self.home.path / "webserver_config.py").write_text(_WEBSERVER_CONFIG, encoding="utf-8")
         self._airflow("db", "migrate")
         connections = connections_from_env(self.sandbox_env)
+        # the OTP example derives its codes from this key (dags_examples/otp.py); a new one every start
+        connections["ileti_otp_key"] = {
+            "conn_type": "generic",
+            "password": secrets.token_urlsafe(32),
+            "description": "the OTP example's code key (random, made by make airflow)",
+        }
         path = self.home.path / "sandbox-connections.json"
         path.write_text(json.dumps(connections, indent=2), encoding="utf-8")
         try:

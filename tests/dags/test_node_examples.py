@@ -74,8 +74,17 @@ def test_periodic_campaign_created_once_then_cancelled(
     assert "<hidden: 2 items" in shown
 
 
+#: The OTP example's key, as the login service and Airflow would share it.
+OTP_KEY = "test-key-0123456789abcdef"
+
+
 def test_otp_sent_once_and_delivered(run_dag: Callable[..., DagRun], dag_sandbox: SandboxProcess) -> None:
-    run = run_dag("ileti_otp", conf={"number": "0532 123 45 67", "code": "482913"})
+    """The code is derived inside the send from the key and the run id: the login service can check it,
+    and it is in no param, XCom, rendered field or log line."""
+    from airflow_provider_ileti.core.otp_code import verify_code
+
+    key_conn = {"AIRFLOW_CONN_ILETI_OTP_KEY": json.dumps({"conn_type": "generic", "password": OTP_KEY})}
+    run = run_dag("ileti_otp", conf={"number": "0532 123 45 67"}, env=key_conn)
     sent = run.xcoms["send_otp"]
     assert sent["package_id"] and not sent["replayed"]
     assert "90532***4567" in run.output  # logged masked
@@ -84,11 +93,14 @@ def test_otp_sent_once_and_delivered(run_dag: Callable[..., DagRun], dag_sandbox
     [otp] = dag_sandbox.admin().requests(service="node", path="/sms/create-otp")
     assert str(otp["body"]["number"]) == "905321234567"
     assert otp["body"]["validity"] == 3  # minutes; the OTP route allows 3..6
-    assert otp["body"]["content"] == "Doğrulama kodunuz: 482913. Kimseyle paylaşmayın."
-    assert "482913" not in json.dumps(run.xcoms)
-    assert "482913" not in run.output.replace(str(otp["body"]), "")  # the code is never logged
+    match = re.fullmatch(r"Doğrulama kodunuz: (\d{6})\. Kimseyle paylaşmayın\.", otp["body"]["content"])
+    assert match, otp["body"]["content"]
+    code = match.group(1)
+    assert run.run_id and verify_code(OTP_KEY, run.run_id, code)  # what the login service checks
+    assert code not in json.dumps(run.xcoms)
+    assert code not in run.output.replace(str(otp["body"]), "")  # the code is never logged
     shown = json.dumps(run.rendered["send_otp"])  # what the "Rendered Template" view shows
-    assert "123 45 67" not in shown and "1234567" not in shown and "482913" not in shown
+    assert "123 45 67" not in shown and "1234567" not in shown and code not in shown
 
 
 def _import_rows(csv_data: str) -> list[dict[str, str]]:
