@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from airflow_provider_ileti import DOCUMENTATION_URL, __version__
 from airflow_provider_ileti.connection_forms import CONNECTION_FORMS, ui_field_behaviour
 
 _PKG = "airflow_provider_ileti"
@@ -65,7 +66,8 @@ def get_provider_info() -> dict[str, Any]:
         "description": "SMS in Turkey from Airflow: Node SMS API (REST/SOAP), İleti Merkezi, İletiniz and "
         "WISECP international SMS: sending exactly once, delivery sensors, OTP, KVKK consent links, "
         "contacts, reports and a local sandbox.",
-        "versions": ["0.1.0"],
+        "versions": [__version__],
+        "documentation-url": DOCUMENTATION_URL,
         "integrations": [
             {
                 "integration-name": name,
