@@ -45,7 +45,9 @@ Why exactly once, crash by crash
 - ``send`` succeeded but ``record`` never ran (the crash window between "sent" and "recorded"): the next run
   resumes the batch, ``send`` finds the campaign complete and sends nothing, returning the references it
   sent, and ``record`` writes them.
-New changes that arrive while a batch is unfinished wait for the run after it.
+New changes that arrive while a batch is unfinished wait for the run after it. A batch that cannot go out
+(a row with a number the check refuses: the send fails before any request, naming the row) holds the
+others back until you fix its ``sms_sent`` rows (their phone or message) or delete them to drop it.
 
 Knobs (environment variables, read at parse time): ``ILETI_ORDERS_DB`` (the demo database's path),
 ``ILETI_EXAMPLE_RETRY_DELAY_SECONDS`` (default 30).
