@@ -32,6 +32,7 @@ class SmsBalanceGateOperator(BaseOperator):
     :param planned_recipients: recipients of the send to come (templated, e.g. a count from XCom).
     :param planned_message: its text; the needed credits are recipients x SMS parts of this text.
     :param credits_per_recipient: instead of ``planned_message``, the parts per recipient.
+
     Returns the balance and the credits needed (JSON-safe).
     """
 

@@ -48,6 +48,7 @@ class IletinizQuotaGateOperator(BaseOperator):
         ``{"text": ..., "recipients": n}`` or ``[text, n]``; the credits needed are summed.
     :param credits: instead of text and recipients, the SMS credits needed.
     :param iletiniz_conn_id: an ``iletiniz`` connection.
+
     Returns ``{"needed", "remaining", "plan", "upgrade_url"}`` (JSON-safe, no secret).
     """
 
@@ -163,6 +164,7 @@ class IletinizTemplateSendOperator(SendSmsOperator):
         nothing is sent.
     :param conn_id: an ``iletiniz`` connection (default ``iletiniz_default``); its ``provider`` extra picks
         the provider, as for a text.
+
     Every other argument (``chunk_size``, ``sender``, ``commercial``, ``wait_for_delivery``, ``campaign_id``,
     ``on_ambiguous``, ...) is ``SendSmsOperator``'s. Returns its result (references, chunks, recipients).
     """

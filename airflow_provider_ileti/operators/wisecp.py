@@ -56,6 +56,7 @@ class WisecpCostGateOperator(HidesPersonalData, BaseOperator):
     :param wisecp_conn_id: a ``wisecp`` connection.
     :param show_personal_data: show the rendered ``message`` and ``recipients`` in Airflow's "Rendered
         Template" view (hidden by default: see ``personal_data.py``).
+
     Returns ``{"service", "total", "currency", "parts", "encoding", "recipients", "by_country": [{country,
     recipients, price, cost}], "balance", "enough", "within_budget", "over_budget": [countries or
     "total"], "needs_approval": [countries]}`` — JSON-safe, no number, no text, no token.
