@@ -10,7 +10,7 @@ CONSTRAINTS_AF2 ?= constraints/airflow-2.11.txt
 
 PYTEST_ARGS ?=
 
-.PHONY: all python-check venv venv-af2 test test-af3 test-af2 demo airflow airflow-af2 lint bench clean
+.PHONY: all python-check venv venv-af2 test test-af3 test-af2 demo airflow airflow-af2 lint docs bench clean
 
 all: test
 
@@ -24,7 +24,7 @@ python-check:
 $(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | python-check
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q "uv==$(UV_VERSION)"
-	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python -c $(CONSTRAINTS) -e ".[test]"
+	$(VENV)/bin/uv pip install -q --python $(VENV)/bin/python -c $(CONSTRAINTS) -e ".[test,docs,release]"
 	touch $@
 
 $(VENV_AF2)/.installed: pyproject.toml $(CONSTRAINTS_AF2) | python-check
@@ -40,7 +40,9 @@ venv-af2: $(VENV_AF2)/.installed
 # (unit, integration against the sandbox, example DAGs under `airflow dags test`) on the newest Airflow 3
 # and again on Airflow 2.11. `make -k test` (what CI runs) keeps going after a failed lint or a failed
 # Airflow version, so every part reports, and still exits non-zero.
-test: lint test-af3 test-af2
+# The documentation site is built first, warnings as errors; tests/release (in test-af3) builds the wheel
+# and the sdist and installs the wheel into a fresh venv.
+test: lint docs test-af3 test-af2
 
 test-af3: venv
 	@echo "=== tests on Airflow $$($(VENV)/bin/python -c 'import airflow; print(airflow.__version__)') ==="
@@ -66,6 +68,15 @@ lint: venv
 	$(VENV)/bin/ruff check airflow_provider_ileti tests dags_examples benchmarks
 	$(VENV)/bin/mypy airflow_provider_ileti
 
+# The documentation site (docs/site): Sphinx, pages in Markdown (MyST), the API reference from the
+# docstrings, examples included from dags_examples/. Any warning fails the build.
+DOCS_OUT ?= docs/site/_build/html
+
+docs: venv
+	@echo "=== docs ==="
+	$(VENV)/bin/sphinx-build -W --keep-going -q -j 2 -b html docs/site $(DOCS_OUT)
+	@echo "docs: $(DOCS_OUT)/index.html"
+
 # The baselines the benchmarks measure against come on top of the test venv: Airflow's http provider
 # (import_cost) and the official İletiniz SDK (iletiniz_bulk; a test dependency too).
 # `make bench BENCH=poll_thousand` runs one script; CI runs none.
@@ -81,4 +92,4 @@ bench: $(VENV)/.bench-installed
 
 # Also the demo's throw-away AIRFLOW_HOME (`make demo` recreates it).
 clean:
-	rm -rf $(VENV) $(VENV_AF2) .pytest_cache .airflow-home .airflow-local
+	rm -rf $(VENV) $(VENV_AF2) .pytest_cache .airflow-home .airflow-local docs/site/_build
