@@ -11,6 +11,9 @@ A command whose modules are ordinary dependencies (Airflow for ``ileti-connect``
 ``extra=None`` and the line asks for the package itself: its dependencies were left out (``--no-deps``, or
 the command runs from another environment than Airflow's).
 
+The sandbox's pytest fixtures (registered in every pytest run where the package is installed) fail a test
+that asks for them with the same line, instead of breaking pytest itself for every test.
+
 Importing this module imports nothing else of ours.
 """
 
@@ -46,13 +49,20 @@ def install_command(extra: str | None) -> str:
     return f"pip install '{DISTRIBUTION}[{extra}]'" if extra else f"pip install {DISTRIBUTION}"
 
 
-def require_extra(extra: str | None, *modules: str, prog: str, stream: TextIO | None = None) -> None:
-    """Return when every module imports; otherwise print one line to stderr and exit with status 2."""
+def missing_line(extra: str | None, *modules: str, prog: str) -> str | None:
+    """The one line that says what to install, or None when every module imports."""
     missing = missing_modules(*modules)
     if not missing:
-        return
+        return None
     names = ", ".join(dict.fromkeys(missing))
     verb = "is" if len(missing) == 1 else "are"
-    line = f"{prog}: needs {names}, which {verb} not installed: {install_command(extra)}"
+    return f"{prog}: needs {names}, which {verb} not installed: {install_command(extra)}"
+
+
+def require_extra(extra: str | None, *modules: str, prog: str, stream: TextIO | None = None) -> None:
+    """Return when every module imports; otherwise print one line to stderr and exit with status 2."""
+    line = missing_line(extra, *modules, prog=prog)
+    if line is None:
+        return
     print(line, file=stream if stream is not None else sys.stderr)
     raise SystemExit(EXIT_MISSING)

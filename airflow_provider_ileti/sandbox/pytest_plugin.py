@@ -16,11 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from airflow_provider_ileti.sandbox.server import SandboxServer
+from airflow_provider_ileti.extras import missing_line
+
+if TYPE_CHECKING:
+    # not at import: pytest loads this plugin wherever the package is installed, [sandbox] extra or not
+    from airflow_provider_ileti.sandbox.server import SandboxServer
 
 DEFAULT_TEST_SPEED = 60.0
 
@@ -73,6 +77,11 @@ class SandboxHandle:
 
 @pytest.fixture(scope="session")
 def ileti_sandbox_server() -> Iterator[SandboxServer]:
+    line = missing_line("sandbox", "aiohttp", prog="ileti_sandbox fixture")
+    if line is not None:
+        pytest.fail(line, pytrace=False)
+    from airflow_provider_ileti.sandbox.server import SandboxServer
+
     with SandboxServer(speed=DEFAULT_TEST_SPEED) as server:
         yield server
 

@@ -5,7 +5,8 @@ the wheel from it; ``twine check --strict`` reads both as PyPI would; the wheel 
 Airflow from ``constraints/airflow-3.txt`` and no extras (uv's cache keeps that to seconds). Then, in that
 venv, with the checkout out of reach: Airflow lists the provider, a DAG file's import of the send operator
 adds nothing heavy to what Airflow itself loads, and ``ileti-sandbox`` (the ``[sandbox]`` extra is not
-installed) names the extra in one line instead of a traceback.
+installed) names the extra in one line instead of a traceback, and so does the sandbox's pytest fixture
+while the user's own pytest keeps running.
 """
 
 from __future__ import annotations
@@ -189,6 +190,28 @@ def test_ileti_connect_runs_from_the_plain_install(built: Built) -> None:
     done = built.run(built.venv / "bin" / "ileti-connect", "iletiniz", "--help")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "--no-browser" in done.stdout
+
+
+def test_a_users_pytest_runs_beside_the_plain_install(built: Built) -> None:
+    """The package registers pytest fixtures (pytest11) in every environment it is installed in: without the
+    [sandbox] extra pytest must still run; only a test asking for the sandbox fails, naming the extra."""
+    _run(
+        UV,
+        "pip",
+        "install",
+        "--quiet",
+        "--python",
+        built.venv / "bin" / "python",
+        "-c",
+        CONSTRAINTS,
+        "pytest",
+    )
+    (built.elsewhere / "test_user.py").write_text(
+        "def test_plain():\n    assert 1 + 1 == 2\n\n\ndef test_sandbox(ileti_sandbox):\n    pass\n"
+    )
+    done = built.run(built.venv / "bin" / "pytest", "-q", "-p", "no:cacheprovider", "test_user.py")
+    assert "1 passed, 1 error" in done.stdout, done.stdout[-3000:] + done.stderr[-3000:]
+    assert SANDBOX_LINE.replace("ileti-sandbox", "ileti_sandbox fixture").strip() in done.stdout
 
 
 def test_the_sdist_carries_what_a_rebuild_needs(built: Built, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +109,24 @@ def test_the_sandbox_package_does_not_import_aiohttp_before_the_check() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert (done.returncode, done.stdout) == (2, "")
     assert done.stderr == SANDBOX_LINE
+
+
+def test_the_pytest_plugin_loads_without_aiohttp_and_its_fixture_names_the_extra(tmp_path: Path) -> None:
+    """pytest loads the plugin wherever the package is installed: without the extra, pytest must still run,
+    and only a test that asks for the sandbox fails, with the one line."""
+    (tmp_path / "test_user.py").write_text(
+        "def test_plain():\n    assert 1 + 1 == 2\n\n\ndef test_sandbox(ileti_sandbox):\n    pass\n"
+    )
+    code = (
+        "import sys; sys.modules['aiohttp'] = None; import pytest; "
+        "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-o', 'addopts=', sys.argv[1]]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "1 passed" in done.stdout and "1 error" in done.stdout
+    assert (
+        "ileti_sandbox fixture: needs aiohttp, which is not installed: "
+        "pip install 'airflow-provider-ileti[sandbox]'" in done.stdout
+    )
