@@ -74,7 +74,7 @@ DOCS_OUT ?= docs/site/_build/html
 
 docs: venv
 	@echo "=== docs ==="
-	$(VENV)/bin/sphinx-build -W --keep-going -q -j 2 -b html docs/site $(DOCS_OUT)
+	$(VENV)/bin/sphinx-build -W --keep-going -q -b html docs/site $(DOCS_OUT)
 	@echo "docs: $(DOCS_OUT)/index.html"
 
 # The baselines the benchmarks measure against come on top of the test venv: Airflow's http provider

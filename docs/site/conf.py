@@ -18,7 +18,6 @@ sys.path.insert(0, str(ROOT))
 # autodoc imports the operators, so Airflow is imported: keep it quiet and out of the user's home.
 os.environ.setdefault("AIRFLOW_HOME", str(SITE / "_build" / "airflow-home"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
-os.environ.setdefault("AIRFLOW__CORE__UNIT_TEST_MODE", "True")
 
 from airflow_provider_ileti import DOCUMENTATION_URL, __version__  # noqa: E402
 
@@ -49,4 +48,3 @@ autodoc_typehints = "description"
 autodoc_default_options = {"members": True, "show-inheritance": True}
 # Airflow's and the services' own types are not documented here; their names are shown as written.
 nitpicky = False
-suppress_warnings = ["myst.xref_missing"] if os.environ.get("ILETI_DOCS_LAX") else []
