@@ -30,6 +30,7 @@ library at module level.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ from airflow.providers.common.compat.sdk import DAG, task
 
 from airflow_provider_ileti.operators.send import SendSmsOperator
 from airflow_provider_ileti.sensors.delivery import SmsDeliverySensor
+
+#: A task's lines go through logging: Airflow 3 keeps print() out of the log the UI shows.
+task_log = logging.getLogger("airflow.task")
 
 CUSTOMERS_CSV = str(Path(__file__).parent / "data" / "customers.csv")
 POKE_SECONDS = float(os.environ.get("ILETI_EXAMPLE_POKE_SECONDS", "60"))
@@ -111,7 +115,7 @@ def build_weekly_campaign(dag_id: str, conn_id: str) -> DAG:
                 "undelivered": int(summary.get("undelivered", 0)),
                 "pending": int(summary.get("pending", 0)),
             }
-            print(
+            task_log.info(
                 f"Campaign: {counts['recipients']} sent in {counts['packages']} package(s); "
                 f"{counts['delivered']} delivered, {counts['undelivered']} undelivered"
             )

@@ -24,6 +24,7 @@ Parse cost: Airflow's SDK names and our operator modules only (no HTTP library a
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -33,6 +34,9 @@ from airflow.providers.common.compat.sdk import DAG, Param, task
 from airflow_provider_ileti.operators.send import SendSmsOperator
 from airflow_provider_ileti.operators.wisecp import WisecpCostGateOperator
 from airflow_provider_ileti.sensors.delivery import SmsDeliverySensor
+
+#: A task's lines go through logging: Airflow 3 keeps print() out of the log the UI shows.
+task_log = logging.getLogger("airflow.task")
 
 CONN_ID = "wisecp_default"
 POKE_SECONDS = float(os.environ.get("ILETI_EXAMPLE_POKE_SECONDS", "60"))
@@ -88,13 +92,13 @@ with DAG(
     def within_budget(estimate: dict[str, Any]) -> bool:
         """Go on only within budget; the log shows each country's share either way (counts and money)."""
         for row in estimate["by_country"]:
-            print(f"{row['country']}: {row['recipients']} x {row['price']:g} -> {row['cost']:.4f}")
+            task_log.info(f"{row['country']}: {row['recipients']} x {row['price']:g} -> {row['cost']:.4f}")
         if estimate["needs_approval"]:
-            print(f"Sender needs pre-approval in: {', '.join(estimate['needs_approval'])}")
+            task_log.info(f"Sender needs pre-approval in: {', '.join(estimate['needs_approval'])}")
         if not estimate["within_budget"]:
-            print(f"Over budget ({', '.join(estimate['over_budget'])}): nothing is sent")
+            task_log.info(f"Over budget ({', '.join(estimate['over_budget'])}): nothing is sent")
             return False
-        print(f"Within budget: {estimate['total']:.4f} {estimate['currency']}; sending")
+        task_log.info(f"Within budget: {estimate['total']:.4f} {estimate['currency']}; sending")
         return True
 
     # Step 4: the send, and the panel's delivery reports.
@@ -122,7 +126,7 @@ with DAG(
             "delivered": int(summary.get("delivered", 0)),
             "undelivered": int(summary.get("undelivered", 0)),
         }
-        print(f"WISECP campaign: {counts['recipients']} sent; {counts['delivered']} delivered")
+        task_log.info(f"WISECP campaign: {counts['recipients']} sent; {counts['delivered']} delivered")
         return counts
 
     within_budget(cost.output) >> send >> wait
