@@ -70,8 +70,8 @@ def _as_server_user() -> tuple[list[str], str | None]:
     return ["runuser", "-u", "postgres", "--"], "postgres"
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
+def required_postgres_bin() -> Path:
+    """The server's bin directory; a skip when ILETI_NO_POSTGRES=1; else a failure naming the installer."""
     if os.environ.get("ILETI_NO_POSTGRES") == "1":
         pytest.skip("ILETI_NO_POSTGRES=1: the PostgreSQL tests are skipped on purpose")
     bin_dir = postgres_bin()
@@ -80,6 +80,12 @@ def postgres_server() -> Iterator[PostgresServer]:
             f"no PostgreSQL server binaries ({PG_BIN_GLOB}/initdb): run .ci/install-postgres "
             "(or set ILETI_NO_POSTGRES=1 to skip the PostgreSQL tests)"
         )
+    return bin_dir
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    bin_dir = required_postgres_bin()
     prefix, owner = _as_server_user()
     base = Path(tempfile.mkdtemp(prefix="ileti-postgres-"))
     if owner is not None:
