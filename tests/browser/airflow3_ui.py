@@ -25,6 +25,7 @@ def add_connection(
     if screenshot is not None:
         dialog.get_by_text("Extra Fields", exact=True).click()  # the standard ones were filled above
         dialog.get_by_text("Verify TLS certificates").wait_for()
+        page.wait_for_timeout(500)  # the accordion's animation, for a still picture
         page.screenshot(path=str(screenshot), full_page=True)
     with page.expect_response(
         lambda r: r.url.endswith("/api/v2/connections") and r.request.method == "POST"

@@ -29,6 +29,7 @@ EXPECTED_DAGS = {
     "ileti_otp",
     "ileti_iletiniz_campaign",
     "ileti_wisecp_international",
+    "ileti_order_status",
 }
 HEAVY = ("requests", "zeep", "lxml", "httpx", "phonenumbers")
 #: Parse time of one DAG file on top of Airflow's own imports. Generous for slow CI machines; a file that
