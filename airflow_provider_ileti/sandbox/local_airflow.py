@@ -40,8 +40,12 @@ AIRFLOW_SETTINGS = {
     "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
     "AIRFLOW__SCHEDULER__MIN_FILE_PROCESS_INTERVAL": "5",
     "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+    # a few task processes, not the default 32: two cores and the example DAGs are enough for a person
+    "AIRFLOW__CORE__PARALLELISM": "4",
     "AIRFLOW__SCHEDULER__DAG_DIR_LIST_INTERVAL": "5",
 }
+#: How long a component waits for the SQLite file's lock before its request fails ("Database error").
+SQLITE_LOCK_WAIT_SECONDS = 60
 #: The example DAGs' knobs for a sandbox whose clock runs fast (see ``dags_examples/``).
 EXAMPLE_SETTINGS = {
     "ILETI_EXAMPLE_POKE_SECONDS": "5",
@@ -90,6 +94,9 @@ class LocalAirflow:
         env["AIRFLOW__API__PORT"] = str(self.port)
         env["AIRFLOW__WEBSERVER__WEB_SERVER_PORT"] = str(self.port)
         env["AIRFLOW__API__BASE_URL"] = self.url
+        # every component writes to one SQLite file: wait for its lock (default 5 s), do not fail a request
+        db = self.home.path / "airflow.db"
+        env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{db}?timeout={SQLITE_LOCK_WAIT_SECONDS}"
         env.update({k: v for k, v in self.sandbox_env.items() if not k.startswith("AIRFLOW_CONN_")})
         env.update(self.extra_env)
         # standalone starts each component as ``airflow ...`` from PATH: ours, not another install's

@@ -5,6 +5,9 @@ The browser is the system's (``/usr/bin/chromium``; ``.ci/install-browser`` inst
 download does not work here, and CI must not depend on it. Without it these tests fail and say how to get
 it; ``ILETI_NO_BROWSER=1`` skips them instead (a machine that cannot install packages).
 
+Everything here is package-scoped: Airflow stops, and Playwright's sync API (which keeps an asyncio loop
+running in the test thread while it is open) is closed, before the rest of the suite runs.
+
 Screenshots go to a temporary folder, or to ``$ILETI_SCREENSHOTS_DIR`` (``docs/screenshots`` to refresh
 the README's pictures).
 """
@@ -50,13 +53,13 @@ def chromium_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def ui_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SandboxProcess]:
     with SandboxProcess(tmp_path_factory.mktemp("ui-sandbox"), speed=BROWSER_SPEED) as sandbox:
         yield sandbox
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def local_airflow(
     tmp_path_factory: pytest.TempPathFactory, ui_sandbox: SandboxProcess
 ) -> Iterator[LocalAirflow]:
@@ -70,7 +73,7 @@ def local_airflow(
         yield airflow
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(chromium_path: str) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
