@@ -14,7 +14,6 @@ Cheap to import: the hook, the client and phone-number parsing load inside ``exe
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -202,27 +201,13 @@ class WisecpCostGateOperator(HidesPersonalData, BaseOperator):
 
 def _budgets(value: Any) -> dict[str, float]:
     """``max_cost_per_country`` as ISO code (or ``*``) -> amount; its JSON text read first."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return {}
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise ValidationError(
-                "max_cost_per_country", "<text>", "must be a mapping (or its JSON)"
-            ) from None
-    if not isinstance(value, Mapping):
-        raise ValidationError(
-            "max_cost_per_country", type(value).__name__, "must be a mapping country -> amount"
-        )
+    from airflow_provider_ileti.clients.wisecp.senders import country_mapping
+
     budgets: dict[str, float] = {}
-    for country, amount in value.items():
-        code = str(country).strip().upper()
-        if code != "*" and not (len(code) == 2 and code.isalpha()):
-            raise ValidationError(f"max_cost_per_country.{country}", country, "must be an ISO code or *")
-        checked = _amount(f"max_cost_per_country.{country}", amount)
+    for code, amount in country_mapping(value, "max_cost_per_country").items():
+        checked = _amount(f"max_cost_per_country.{code}", amount)
         if checked is None:
-            raise ValidationError(f"max_cost_per_country.{country}", amount, "must be a number >= 0")
+            raise ValidationError(f"max_cost_per_country.{code}", amount, "must be a number >= 0")
         budgets[code] = checked
     return budgets
 

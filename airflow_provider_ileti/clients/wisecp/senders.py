@@ -186,7 +186,9 @@ class SenderRules:
             )
 
 
-def _read(value: Any, field: str) -> dict[str, CountryRule]:
+def country_mapping(value: Any, field: str) -> dict[str, Any]:
+    """A per-country setting (a mapping or its JSON text; None or blank: empty) keyed by upper-case ISO
+    3166 alpha-2 codes or ``*``: the shape of ``sender_rules`` and of the cost gate's per-country budgets."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return {}
     if isinstance(value, str):
@@ -196,19 +198,26 @@ def _read(value: Any, field: str) -> dict[str, CountryRule]:
             raise ValidationError(field, "<text>", "must be a JSON object", service=SERVICE) from None
     if not isinstance(value, Mapping):
         raise ValidationError(field, type(value).__name__, "must be a JSON object", service=SERVICE)
-    table: dict[str, CountryRule] = {}
+    mapping: dict[str, Any] = {}
     for key, entry in value.items():
         country = str(key).strip().upper()
         if country != OTHER_COUNTRIES and not _COUNTRY.fullmatch(country):
             raise ValidationError(
                 f"{field}.{key}", key, "a key is an ISO 3166 alpha-2 code (TR, US) or *", service=SERVICE
             )
+        mapping[country] = entry
+    return mapping
+
+
+def _read(value: Any, field: str) -> dict[str, CountryRule]:
+    table: dict[str, CountryRule] = {}
+    for country, entry in country_mapping(value, field).items():
         rule, approved = (
             (entry.get("rule"), entry.get("approved", ())) if isinstance(entry, Mapping) else (entry, ())
         )
         if rule not in RULES:
             raise ValidationError(
-                f"{field}.{key}", rule, f"the rule is one of {', '.join(RULES)}", service=SERVICE
+                f"{field}.{country}", rule, f"the rule is one of {', '.join(RULES)}", service=SERVICE
             )
         if (
             isinstance(approved, str)
@@ -216,7 +225,7 @@ def _read(value: Any, field: str) -> dict[str, CountryRule]:
             or not all(isinstance(s, str) and s.strip() for s in approved)
         ):
             raise ValidationError(
-                f"{field}.{key}.approved", approved, "must be a list of sender IDs", service=SERVICE
+                f"{field}.{country}.approved", approved, "must be a list of sender IDs", service=SERVICE
             )
         table[country] = CountryRule(str(rule), frozenset(s.strip() for s in approved))
     return table
