@@ -100,3 +100,24 @@ bench: $(VENV)/.bench-installed
 # Also the demo's throw-away AIRFLOW_HOME (`make demo` recreates it).
 clean:
 	rm -rf $(VENV) $(VENV_AF2) .pytest_cache .airflow-home .airflow-local docs/site/_build
+
+# --- scale: past one machine (issue #18; docs/scale.md) -----------------------------------------------
+# Airflow on CeleryExecutor with the OS's Redis and PostgreSQL (apt-get when missing), a triggerer and
+# Celery workers, all on loopback, in a venv of its own (.venv-scale: the test venvs stay unchanged); runs
+# the sharded campaign with 1, 2 and 4 workers and the fault runs, and prints the table and the counts.
+# Knobs: `make scale SCALE_ARGS="--recipients 1000000 --shards 16 --phases throughput"` (--help lists them).
+VENV_SCALE ?= .venv-scale
+SCALE_PACKAGES ?= apache-airflow-providers-celery==3.26.0 celery redis psycopg2-binary asyncpg
+SCALE_ARGS ?=
+
+$(VENV_SCALE)/.installed: pyproject.toml $(CONSTRAINTS) | python-check
+	$(PYTHON) -m venv $(VENV_SCALE)
+	$(VENV_SCALE)/bin/python -m pip install -q "uv==$(UV_VERSION)"
+	$(VENV_SCALE)/bin/uv pip install -q --python $(VENV_SCALE)/bin/python -c $(CONSTRAINTS) -e ".[sandbox]" \
+	  $(SCALE_PACKAGES)
+	touch $@
+
+.PHONY: scale
+scale: $(VENV_SCALE)/.installed
+	$(VENV_SCALE)/bin/python scale/run.py $(SCALE_ARGS)
+# --- end scale ------------------------------------------------------------------------------------------
