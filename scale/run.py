@@ -99,20 +99,26 @@ class Proc:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, sig)
 
-    def tree_rss(self) -> int:
-        """Bytes of RSS of this process and every descendant (a worker's pool and task processes)."""
+    def tree_memory(self) -> tuple[int, int]:
+        """(RSS, PSS) in bytes of this process and every descendant (a worker's pool and task processes).
+
+        RSS counts the pages a forked child shares with its parent once per process, so a tree's RSS
+        overstates it; PSS divides each shared page among the processes that map it.
+        """
         import psutil
 
         try:
             root = psutil.Process(self.popen.pid)
             procs = [root, *root.children(recursive=True)]
         except psutil.NoSuchProcess:
-            return 0
-        total = 0
+            return 0, 0
+        rss = pss = 0
         for p in procs:
-            with contextlib.suppress(psutil.NoSuchProcess):
-                total += p.memory_info().rss
-        return total
+            with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                info = p.memory_full_info()
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+        return rss, pss
 
 
 @dataclass
@@ -494,6 +500,7 @@ class Result:
     send_seconds: float
     total_seconds: float
     peak_worker_rss: list[int]
+    peak_worker_pss: list[int]
     counts: dict[str, int]
     polls: int
     status_requests: int
@@ -529,12 +536,15 @@ def run_campaign(
     log(f"{label}: triggered {run_id} ({recipients:,} recipients, {shards} shards, chunk {chunk_size})")
     started = time.monotonic()
     peaks: dict[str, int] = {}
+    pss_peaks: dict[str, int] = {}
     memo: dict[str, Any] = {}
     state = "running"
     last_note = 0.0
     while time.monotonic() - started < timeout:
         for w in cluster.workers():
-            peaks[w.name] = max(peaks.get(w.name, 0), w.tree_rss())
+            rss, pss = w.tree_memory()
+            peaks[w.name] = max(peaks.get(w.name, 0), rss)
+            pss_peaks[w.name] = max(pss_peaks.get(w.name, 0), pss)
         rows = cluster.sql("select state from dag_run where run_id=%s", run_id)
         state = rows[0][0] if rows else "queued"
         if state in ("success", "failed"):
@@ -570,7 +580,8 @@ def run_campaign(
         state,
         send_seconds,
         total,
-        sorted(peaks.values()),
+        [peaks[name] for name in sorted(peaks)],
+        [pss_peaks[name] for name in sorted(peaks)],
         counts,
         polls,
         len(requests),
@@ -591,39 +602,88 @@ def _polls(requests: list[dict[str, float]]) -> int:
 
 
 # -- faults ----------------------------------------------------------------------------------------
-def fault_plan(main_only: bool, recipients: int) -> Callable[[Cluster, str, dict[str, Any]], None]:
-    """Kill a worker once a fifth of the numbers arrived, then the triggerer once the watch is deferred."""
+#: How each fault run stops the worker that is sending (``fault``, ``fault-main``, ``fault-freeze``).
+FAULT_MODES = {
+    "fault": "SIGKILL the whole process group",
+    "fault-main": "SIGKILL the main process only",
+    "fault-freeze": "SIGSTOP the whole process group until Airflow runs the shard's next try, then SIGCONT",
+}
+
+
+def fault_plan(mode: str, recipients: int) -> Callable[[Cluster, str, dict[str, Any]], None]:
+    """Stop a worker once a fifth of the numbers arrived, then kill the triggerer once the watch is deferred.
+
+    ``fault-freeze`` is the overlap the claim exists for: the frozen worker's tries are alive but silent, so
+    Airflow fails them after the heartbeat timeout and starts the next try elsewhere; the old try is then
+    woken mid-send while the new one runs — two live tries of one shard.
+    """
 
     def during(cluster: Cluster, run_id: str, memo: dict[str, Any]) -> None:
+        import psutil
+
         notes = memo.setdefault("notes", [])
         if "worker_killed" not in memo:
             received = cluster.counts(recipients)["received"]
             running = cluster.sql(
-                "select hostname, count(*) from task_instance where run_id=%s and"
-                " task_id='send' and state='running' group by 1",
+                "select hostname, map_index from task_instance where run_id=%s and"
+                " task_id='send' and state='running'",
                 run_id,
             )
             busy = {h for h, _ in running}
             victim = next((w for w in cluster.workers() if f"{w.name}.scale" in busy), None)
             if victim is not None and received >= recipients // 5:
-                how = "main process only" if main_only else "whole process group"
-                if main_only:
+                shards = sorted(m for h, m in running if h == f"{victim.name}.scale")
+                try:
+                    memo["victim_children"] = psutil.Process(victim.popen.pid).children(recursive=True)
+                except psutil.NoSuchProcess:
+                    memo["victim_children"] = []
+                if mode == "fault-main":
                     os.kill(victim.popen.pid, signal.SIGKILL)
+                elif mode == "fault-freeze":
+                    victim.kill_group(signal.SIGSTOP)
+                    memo["frozen"] = (victim, shards)
                 else:
                     victim.kill_group()
                 memo["worker_killed"] = victim.name
+                memo["killed_at"] = time.monotonic()
                 note = (
-                    f"SIGKILL {victim.name} ({how}) at {received:,}/{recipients:,} numbers received,"
-                    f" its running shards: {dict(running).get(victim.name + '.scale')}"
+                    f"{FAULT_MODES[mode]} of {victim.name} at {received:,}/{recipients:,} numbers received,"
+                    f" while it sent shards (map_index) {shards}"
                 )
                 notes.append(note)
                 log(note)
+        wait_done = "killed_at" in memo and time.monotonic() - memo["killed_at"] >= 5
+        if mode == "fault-main" and wait_done and "survivors" not in memo:
+            alive = [p for p in memo["victim_children"] if p.is_running()]
+            memo["survivors"] = len(alive)
+            notes.append(
+                f"5 s after the kill {len(alive)} of the worker's {len(memo['victim_children'])} child"
+                " processes were still alive"
+            )
+            log(notes[-1])
+        if "frozen" in memo and "thawed" not in memo:
+            victim, shards = memo["frozen"]
+            later = cluster.sql(
+                "select map_index, try_number, state, hostname from task_instance where run_id=%s and"
+                " task_id='send' and map_index = any(%s) and try_number > 1"
+                " and state in ('running', 'success')",
+                run_id,
+                shards,
+            )
+            if later:
+                victim.kill_group(signal.SIGCONT)
+                memo["thawed"] = True
+                notes.append(
+                    f"SIGCONT {victim.name} after {time.monotonic() - memo['killed_at']:.0f} s, when the next"
+                    f" try of its shards was {[(m, t, s, h) for m, t, s, h in later]}"
+                )
+                log(notes[-1])
         if "worker_killed" in memo and "triggerer_killed" not in memo:
             watch = cluster.sql("select state from task_instance where run_id=%s and task_id='watch'", run_id)
             if watch and watch[0][0] == "deferred":
                 cluster.procs["triggerer"].kill_group()
                 memo["triggerer_killed"] = time.monotonic()
-                notes.append("SIGKILL the triggerer while the watch was deferred; restarted after 5 s")
+                notes.append("SIGKILL the triggerer (its process group) while the watch was deferred")
                 log(notes[-1])
         if (
             "triggerer_killed" in memo
@@ -633,7 +693,8 @@ def fault_plan(main_only: bool, recipients: int) -> Callable[[Cluster, str, dict
             cluster.spawn("triggerer2", ["triggerer", "--skip-serve-logs"])
             cluster.procs["triggerer"] = cluster.procs.pop("triggerer2")
             memo["triggerer_restarted"] = True
-            log("triggerer restarted")
+            notes.append("a new triggerer started 5 s after the kill")
+            log(notes[-1])
 
     return during
 
@@ -697,25 +758,26 @@ def _post_shards(conn: dict[str, Any], paths: list[str], chunk_size: int) -> int
 def report(results: list[Result], ceiling: dict[int, float]) -> bool:
     ok = True
     print(
-        "\n| run | workers | recipients | send s | recipients/s | peak RSS per worker (MiB) | packages |"
+        "\n| run | workers | recipients | send s | recipients/s | peak per worker MiB, PSS (RSS) | packages |"
         " status requests / polls | retried shards | duplicates | lost | state |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        rss = ", ".join(f"{b / 2**20:.0f}" for b in r.peak_worker_rss) or "-"
+        mem = ", ".join(
+            f"{p / 2**20:.0f} ({b / 2**20:.0f})"
+            for p, b in zip(r.peak_worker_pss, r.peak_worker_rss, strict=True)
+        )
         per_poll = f"{r.status_requests}/{r.polls}" if r.polls else "0/0"
         print(
-            f"| {r.label} | {r.workers} | {r.recipients:,} | {r.send_seconds:.1f} | {r.rate:,.0f} | {rss} |"
+            f"| {r.label} | {r.workers} | {r.recipients:,} | {r.send_seconds:.1f} | {r.rate:,.0f} |"
+            f" {mem or '-'} |"
             f" {r.packages} | {per_poll} | {r.retried_shards} | {r.counts['duplicates']} |"
             f" {r.counts['lost']} | {r.state} |"
         )
         ok = ok and r.state == "success" and r.counts["duplicates"] == 0 and r.counts["lost"] == 0
         ok = ok and r.counts["unexpected"] == 0
     for procs, rate in sorted(ceiling.items()):
-        print(
-            f"sandbox ceiling, {procs} plain client process(es) posting the same chunks: {rate:,.0f}"
-            " recipients/s"
-        )
+        print(f"sandbox ceiling, {procs} plain client process(es), the same chunks: {rate:,.0f} recipients/s")
     for r in results:
         for note in r.notes:
             print(f"{r.label}: {note}")
@@ -732,8 +794,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=240.0, help="sandbox clock speed (default 240)")
     parser.add_argument(
         "--phases",
-        default="throughput,fault,fault-main",
-        help="any of throughput, fault, fault-main, ceiling (comma-separated)",
+        default="throughput,fault,fault-main,fault-freeze",
+        help="any of throughput, fault, fault-main, fault-freeze, ceiling (comma-separated)",
     )
     parser.add_argument("--fault-recipients", type=int, default=None, help="size of the fault runs")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds one campaign may take")
@@ -778,7 +840,7 @@ def main(argv: list[str] | None = None) -> int:
                         args.timeout,
                     )
                 )
-        for phase in ("fault", "fault-main"):
+        for phase in FAULT_MODES:
             if phase not in phases:
                 continue
             n = args.fault_recipients or args.recipients
@@ -796,7 +858,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.shards,
                     args.chunk_size,
                     args.timeout,
-                    during=fault_plan(phase == "fault-main", n),
+                    during=fault_plan(phase, n),
                 )
             )
         if "throughput" in phases or "ceiling" in phases:
