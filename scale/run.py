@@ -573,6 +573,13 @@ def run_campaign(
     requests = cluster.status_requests()
     polls = _polls(requests)
     log(f"{label}: {state} in {total:.0f} s; counts {counts}")
+    durations = cluster.sql(
+        "select task_id, max(extract(epoch from end_date - start_date)) from task_instance where run_id=%s"
+        " and task_id in ('make_shards', 'watch') group by 1",
+        run_id,
+    )
+    phases = ", ".join(f"{task_id} {float(sec or 0):.1f} s" for task_id, sec in sorted(durations))
+    memo.setdefault("notes", []).append(f"{phases}; run {total:.0f} s from trigger to end")
     return Result(
         label,
         len(peaks),
@@ -794,7 +801,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--speed", type=float, default=240.0, help="sandbox clock speed (default 240)")
     parser.add_argument(
         "--phases",
-        default="throughput,fault,fault-main,fault-freeze",
+        default="throughput,ceiling,fault,fault-main,fault-freeze",
         help="any of throughput, fault, fault-main, fault-freeze, ceiling (comma-separated)",
     )
     parser.add_argument("--fault-recipients", type=int, default=None, help="size of the fault runs")
@@ -861,7 +868,7 @@ def main(argv: list[str] | None = None) -> int:
                     during=fault_plan(phase, n),
                 )
             )
-        if "throughput" in phases or "ceiling" in phases:
+        if "ceiling" in phases:
             from airflow_provider_ileti.transfers.shards import split_csv
 
             plan = split_csv(source, args.workdir / "shards" / "ceiling", shards=args.shards)
