@@ -33,6 +33,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ReadTimeoutError
 
 from airflow_provider_ileti.clients.http.answer import Answer
 from airflow_provider_ileti.clients.http.body import ACCEPT_ENCODING, CHUNK_BYTES, BoundedBody
@@ -305,11 +306,14 @@ class HttpSession:
     def _network(
         self, exc: BaseException, what: str, deadline: bool, *, after_headers: bool = False
     ) -> TransientError:
+        # requests' per-read timeout is the whole timeout too: whichever of it and the watchdog fires
+        # first (a loaded machine decides), no answer came within the timeout, and the error says so
+        read_timeout = isinstance(exc, requests.ReadTimeout | ReadTimeoutError | TimeoutError)
         return network_error(
             exc,
             what=what,
             service=self.service,
             timeout=self.settings.timeout,
-            deadline=deadline,
+            deadline=deadline or read_timeout,
             after_headers=after_headers,
         )
