@@ -38,6 +38,16 @@ _MAX_ANSWER_BYTES = {
     "schema": {"type": ["integer", "null"], "minimum": 1024, "default": 16777216},
     "description": "Answers larger than this (after decompression) are refused (16777216 = 16 MB).",
 }
+#: The most status reads a client runs at once: its HTTP session's pool (``clients.http.sync.POOL_SIZE``;
+#: a unit test holds the two equal), so every read keeps a pooled connection.
+MAX_STATUS_CONCURRENCY = 10
+_STATUS_CONCURRENCY = {
+    "label": "Status reads at once",
+    "schema": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_STATUS_CONCURRENCY},
+    "description": "The service reads one status per request, so a poll of 1,000 sends is 1,000 requests: "
+    "this many in flight at once over one connection (1: one after another). Empty: the service client's "
+    "default (8; 4 for WISECP).",
+}
 _VERIFY_SSL = {
     "label": "Verify TLS certificates",
     "schema": {"type": ["boolean", "null"], "default": True},
@@ -111,6 +121,7 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
             "verify_ssl": _VERIFY_SSL,
             "retries": _RETRIES,
             "max_answer_bytes": _MAX_ANSWER_BYTES,
+            "status_concurrency": _STATUS_CONCURRENCY,
             "default_sender": _DEFAULT_SENDER,
         },
     },
@@ -146,6 +157,7 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
             "verify_ssl": _VERIFY_SSL,
             "retries": _RETRIES,
             "max_answer_bytes": _MAX_ANSWER_BYTES,
+            "status_concurrency": _STATUS_CONCURRENCY,
             "default_sender": _DEFAULT_SENDER,
         },
     },
@@ -176,6 +188,7 @@ CONNECTION_FORMS: dict[str, dict[str, Any]] = {
             "verify_ssl": _VERIFY_SSL,
             "retries": _RETRIES,
             "max_answer_bytes": _MAX_ANSWER_BYTES,
+            "status_concurrency": _STATUS_CONCURRENCY,
             "default_sender": _DEFAULT_SENDER,
         },
     },

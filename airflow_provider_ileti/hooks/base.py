@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from airflow.providers.common.compat.sdk import BaseHook
 
-from airflow_provider_ileti.connection_forms import CONNECTION_FORMS, SECRET_EXTRAS, ui_field_behaviour
+from airflow_provider_ileti.connection_forms import (
+    CONNECTION_FORMS,
+    MAX_STATUS_CONCURRENCY,
+    SECRET_EXTRAS,
+    ui_field_behaviour,
+)
 from airflow_provider_ileti.core.endpoint import build_base_url
 from airflow_provider_ileti.core.protocol import AsyncStatusClient, SmsClient
 
@@ -44,6 +49,8 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
     hook_name: ClassVar[str]
     #: The service's public base URL, used when the connection has no host.
     default_url: ClassVar[str]
+    #: True where a status is read one order, job or report per request (extra ``status_concurrency``).
+    reads_one_status_per_request: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -137,7 +144,9 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
         client's default (``clients.http.settings``)."""
         return self._number_extra("max_answer_bytes", int, minimum=1024, example="16777216")
 
-    def _number_extra(self, name: str, kind: type[N], *, minimum: float, example: str) -> N | None:
+    def _number_extra(
+        self, name: str, kind: type[N], *, minimum: float, example: str, maximum: float | None = None
+    ) -> N | None:
         """A numeric extra as typed by hand into the Extra JSON (``"30"`` or ``30``), or None when unset;
         anything else is a ``ValidationError`` naming the connection, the extra and the rule."""
         value = self.extra(name)
@@ -152,6 +161,8 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
             raise self._extra_error(name, value, f"must be {kind_name} (e.g. {example})") from None
         if number < minimum:
             raise self._extra_error(name, value, f"must be >= {minimum:g}")
+        if maximum is not None and number > maximum:
+            raise self._extra_error(name, value, f"must be <= {maximum:g}")
         return number
 
     def _extra_error(self, name: str, value: Any, rule: str) -> Exception:
@@ -164,11 +175,23 @@ class IletiHook(BaseHook, Generic[ClientT, AsyncClientT]):
         """How errors name the connection: its id, except under the UI's Test button (a temporary id)."""
         return "this connection" if self._testing else f"connection {self.conn_id!r}"
 
+    @property
+    def status_concurrency(self) -> int | None:
+        """Status reads in flight at once (extra ``status_concurrency``) where the service reads one
+        order, job or report per request; None: the client's default (``STATUS_CONCURRENCY``)."""
+        return self._number_extra(
+            "status_concurrency", int, minimum=1, maximum=MAX_STATUS_CONCURRENCY, example="8"
+        )
+
     def http_options(self) -> dict[str, Any]:
-        """The HTTP layer's knobs, one vocabulary for every client: timeout, verify_ssl, retries, the cap
-        (the last two only when the connection sets them: the client's own defaults hold otherwise)."""
+        """The HTTP layer's knobs, one vocabulary for every client: timeout, verify_ssl, retries, the cap,
+        and the status reads at once (the last three only when the connection sets them, and the last only
+        where statuses are read one per request: the client's own defaults hold otherwise)."""
         options: dict[str, Any] = {"timeout": self.timeout, "verify_ssl": self.verify_ssl}
-        for name, value in (("retries", self.retries), ("max_answer_bytes", self.max_answer_bytes)):
+        knobs = [("retries", self.retries), ("max_answer_bytes", self.max_answer_bytes)]
+        if self.reads_one_status_per_request:
+            knobs.append(("status_concurrency", self.status_concurrency))
+        for name, value in knobs:
             if value is not None:
                 options[name] = value
         return options

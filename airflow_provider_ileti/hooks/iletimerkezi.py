@@ -26,6 +26,7 @@ class IletiMerkeziHook(IletiHook["IletiMerkeziClient", "AsyncIletiMerkeziStatusC
     default_conn_name: ClassVar[str] = "iletimerkezi_default"
     conn_type: ClassVar[str] = "iletimerkezi"
     default_url: ClassVar[str] = "https://api.iletimerkezi.com/v1"
+    reads_one_status_per_request: ClassVar[bool] = True
 
     def __init__(self, iletimerkezi_conn_id: str | None = None, **kwargs: Any) -> None:
         conn_id = kwargs.pop("conn_id", None) or iletimerkezi_conn_id
@@ -71,7 +72,6 @@ class IletiMerkeziHook(IletiHook["IletiMerkeziClient", "AsyncIletiMerkeziStatusC
         return IletiMerkeziClient(
             self.base_url, default_sender=self.default_sender, **self._common_kwargs(), **self.http_options()
         )
-
 
     def get_async_client(self) -> AsyncIletiMerkeziStatusClient:
         """A new async status client for a trigger; not given ``retries``: the trigger counts failed polls

@@ -23,6 +23,7 @@ class IletinizHook(IletiHook["IletinizClient", "AsyncIletinizStatusClient"]):
     default_conn_name: ClassVar[str] = "iletiniz_default"
     conn_type: ClassVar[str] = "iletiniz"
     default_url: ClassVar[str] = "https://api.iletiniz.com"
+    reads_one_status_per_request: ClassVar[bool] = True
 
     def __init__(self, iletiniz_conn_id: str | None = None, **kwargs: Any) -> None:
         super().__init__(conn_id=iletiniz_conn_id or kwargs.pop("conn_id", None), **kwargs)
@@ -41,7 +42,6 @@ class IletinizHook(IletiHook["IletinizClient", "AsyncIletinizStatusClient"]):
             default_provider=self.extra("provider"),
             **self.http_options(),
         )
-
 
     def get_async_client(self) -> AsyncIletinizStatusClient:
         from airflow_provider_ileti.clients.iletiniz.aio import AsyncIletinizStatusClient

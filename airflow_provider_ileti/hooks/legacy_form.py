@@ -46,8 +46,8 @@ def widgets_for(conn_fields: dict[str, dict[str, Any]]) -> dict[str, Any]:
             widgets[name] = StringField(label, validators=[Optional(), AnyOf(values)], **text)
         elif "integer" in types:
             validators: list[Any] = [Optional(strip_whitespace=True)]
-            if schema.get("minimum") is not None:
-                validators.append(NumberRange(min=schema["minimum"]))
+            if schema.get("minimum") is not None or schema.get("maximum") is not None:
+                validators.append(NumberRange(min=schema.get("minimum"), max=schema.get("maximum")))
             widgets[name] = IntegerField(label, validators=validators, **text)
         elif "number" in types:  # fractions allowed (a 2.5 s timeout); the hook checks the minimum too
             widgets[name] = StringField(

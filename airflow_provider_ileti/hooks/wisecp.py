@@ -33,6 +33,7 @@ class WisecpHook(IletiHook["WisecpClient", "AsyncWisecpStatusClient"]):
     #: (``base_url``) before any request — the user token must never go to a guessed address. A bare host
     #: (``panel.example.net``) gets https and no path; give the full SMS API URL when it has one.
     default_url: ClassVar[str] = "https://"
+    reads_one_status_per_request: ClassVar[bool] = True
 
     def __init__(self, wisecp_conn_id: str | None = None, **kwargs: Any) -> None:
         super().__init__(conn_id=wisecp_conn_id or kwargs.pop("conn_id", None), **kwargs)

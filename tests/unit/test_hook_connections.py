@@ -5,6 +5,7 @@ read before a client talks to anyone."""
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import pytest
@@ -178,3 +179,38 @@ def test_extras_that_are_not_json_name_the_connection(monkeypatch: pytest.Monkey
     monkeypatch.setenv("AIRFLOW_CONN_BROKEN", json.dumps(conn))
     with pytest.raises(ValidationError, match="connection 'broken' extra.*must be a JSON object"):
         WisecpHook("broken").get_client()
+
+
+@pytest.mark.parametrize("conn_type", ["iletimerkezi", "iletiniz", "wisecp"])
+def test_status_reads_at_once_reach_the_sensors_client_and_the_triggers(
+    monkeypatch: pytest.MonkeyPatch, conn_type: str
+) -> None:
+    """Services that read one status per request poll ``status_concurrency`` at a time, sync and async."""
+    secret = {"password": "iltz_test_abc123"} if conn_type == "iletiniz" else {}  # a key of its form
+    hook = _hook(monkeypatch, conn_type, extra={"status_concurrency": "3"}, **secret)
+    assert hook.get_client().status_concurrency == 3
+    assert hook.get_async_client().status_concurrency == 3
+    default = _hook(monkeypatch, conn_type, **secret).get_client()
+    assert default.status_concurrency == sys.modules[type(default).__module__].STATUS_CONCURRENCY
+
+
+@pytest.mark.parametrize("value", [0, 11, "many"])
+def test_a_status_concurrency_out_of_range_names_the_connection(
+    monkeypatch: pytest.MonkeyPatch, value: Any
+) -> None:
+    hook = _hook(monkeypatch, "iletimerkezi", extra={"status_concurrency": value})
+    with pytest.raises(ValidationError, match="connection 'handmade' extra status_concurrency"):
+        hook.get_client()
+
+
+def test_the_forms_bound_is_the_http_pool() -> None:
+    from airflow_provider_ileti.clients.http.fanout import MAX_CONCURRENCY
+    from airflow_provider_ileti.connection_forms import MAX_STATUS_CONCURRENCY
+
+    assert MAX_STATUS_CONCURRENCY == MAX_CONCURRENCY
+
+
+def test_node_reads_a_thousand_statuses_per_request_and_takes_no_status_concurrency(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert "status_concurrency" not in _hook(monkeypatch, "node_sms").http_options()
