@@ -22,3 +22,9 @@ def test_order_numbers_and_texts_all_count() -> None:
     }
     assert len(prints) == 6
 
+
+
+def test_a_fingerprint_is_stable_across_releases() -> None:
+    """Kept in progress records: a retry after an upgrade must compute what the earlier try stored."""
+    chunk = [("905551234567", "Merhaba Ayşe 😀"), ("905321234567", "\ud800 broken")]
+    assert chunk_fingerprint(chunk) == "fe46a7605e098b4b"
