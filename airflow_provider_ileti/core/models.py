@@ -13,14 +13,16 @@ import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from airflow_provider_ileti.core.frozen import frozen_dataclass
 
 
-@frozen_dataclass
-class SmsMessage:
-    """One text to one or more numbers (numbers as the user gave them; clients normalise them)."""
+class SmsMessage(NamedTuple):
+    """One text to one or more numbers (numbers as the user gave them; clients normalise them).
+
+    A named tuple, not a dataclass: a personalised send makes one per recipient (a million per campaign),
+    and a tuple is made in C."""
 
     text: str
     numbers: tuple[str, ...]
@@ -49,6 +51,21 @@ class SendBatch:
     @property
     def recipient_count(self) -> int:
         return sum(len(m.numbers) for m in self.messages)
+
+
+@frozen_dataclass
+class PreparedSend:
+    """A batch that passed the service's rules, built into the service's own request body (``prepare_send``).
+
+    ``body`` is JSON-safe and holds no secret, no idempotency key and no send date: the send operator keeps
+    it on disk between its first pass and the send (``tasks/spill.py``), so each recipient is rendered,
+    normalised and checked once, and gives the key and the date when the chunk goes out (a chunk sent again
+    after a cancel has a new key; a date can pass while earlier chunks go out).
+    """
+
+    service: str
+    body: Any
+    recipients: int
 
 
 @frozen_dataclass

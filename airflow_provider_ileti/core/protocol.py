@@ -7,10 +7,17 @@ clients and have operators of their own.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
-from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatch, SendReceipt
+from airflow_provider_ileti.core.models import (
+    Balance,
+    DeliveryStatus,
+    PreparedSend,
+    SendBatch,
+    SendReceipt,
+)
 
 
 @runtime_checkable
@@ -65,6 +72,27 @@ class ValidatingSmsClient(SmsClient, Protocol):
 
         Makes no request and has no side effect; ``send`` must still check (it may be called alone).
         """
+        ...
+
+
+@runtime_checkable
+class PreparingSmsClient(SmsClient, Protocol):
+    """An ``SmsClient`` whose send is two steps: check and build the request, then post it.
+
+    **Optional** (``core.prepared`` gives every client both steps): the send operator's first pass
+    prepares every chunk and keeps the bodies on disk, and the send posts them, so no chunk is rendered,
+    checked or built twice. ``send(batch)`` is ``send_prepared(prepare_send(batch), ...)``.
+    """
+
+    def prepare_send(self, batch: SendBatch) -> PreparedSend:
+        """Every check ``send`` makes (``ValidationError``: field, masked value, rule) and the body; no
+        request. The batch's ``idempotency_key`` and ``send_at`` are checked but not kept in the body."""
+        ...
+
+    def send_prepared(
+        self, prepared: PreparedSend, *, idempotency_key: str | None, send_at: dt.datetime | None
+    ) -> SendReceipt:
+        """Post a prepared body once, with this key and date (as ``send`` would)."""
         ...
 
 

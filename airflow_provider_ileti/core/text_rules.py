@@ -29,7 +29,7 @@ from typing import Any
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.masking import mask_text
-from airflow_provider_ileti.core.segments import count_segments
+from airflow_provider_ileti.core.segments import SegmentInfo, count_segments
 
 #: Characters no message text may contain (see the module docstring for why each).
 UNSENDABLE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -58,15 +58,21 @@ def check_message_text(
     if max_chars is not None and len(value) > max_chars:
         raise ValidationError(field, mask_text(value), f"at most {max_chars} characters", service=service)
     if max_parts is not None:
-        info = count_segments(value)
-        if info.parts > max_parts:
-            raise ValidationError(
-                field,
-                mask_text(value),
-                f"at most {max_parts} SMS parts per message; this text needs {info.parts} ({info.encoding})",
-                service=service,
-            )
+        check_parts(value, field, service=service, max_parts=max_parts)
     return value
+
+
+def check_parts(value: str, field: str, *, service: str, max_parts: int) -> SegmentInfo:
+    """What ``value`` costs (``count_segments``), or ``ValidationError`` when it needs over ``max_parts``."""
+    info = count_segments(value)
+    if info.parts > max_parts:
+        raise ValidationError(
+            field,
+            mask_text(value),
+            f"at most {max_parts} SMS parts per message; this text needs {info.parts} ({info.encoding})",
+            service=service,
+        )
+    return info
 
 
 def check_characters(value: str, field: str, *, service: str) -> None:

@@ -16,6 +16,7 @@ per-recipient placeholders (no ``{% raw %}`` needed).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
@@ -33,7 +34,8 @@ from airflow_provider_ileti.core.chunking import enumerate_chunks
 from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, ValidationError
 from airflow_provider_ileti.core.fingerprint import chunk_fingerprint
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
-from airflow_provider_ileti.core.models import DeliveryPhase, SendBatch, SendReceipt, SmsMessage
+from airflow_provider_ileti.core.models import DeliveryPhase, PreparedSend, SendBatch, SendReceipt, SmsMessage
+from airflow_provider_ileti.core.prepared import prepare_send, send_prepared
 from airflow_provider_ileti.delivery.events import complete_from_event
 from airflow_provider_ileti.delivery.policy import DeliveryPolicy
 from airflow_provider_ileti.delivery.statuses import read_statuses
@@ -52,15 +54,13 @@ from airflow_provider_ileti.tasks.failures import airflow_failures
 from airflow_provider_ileti.tasks.personal_data import HidesPersonalData, reveal
 from airflow_provider_ileti.tasks.recipients import (
     MessageRenderer,
-    Recipient,
     RecipientSource,
     RowSource,
-    iter_recipients,
     parse_recipients_value,
     to_recipient,
 )
 from airflow_provider_ileti.tasks.retry_policy import with_default_retry_policy
-from airflow_provider_ileti.tasks.spill import RecipientSpill
+from airflow_provider_ileti.tasks.spill import ChunkSpill, SpilledChunk
 
 if TYPE_CHECKING:
     import pendulum
@@ -125,9 +125,10 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         and its progress, so the campaign goes out once. By default each DAG run is its own send.
     :param show_personal_data: show the rendered ``recipients`` and ``message`` in Airflow's "Rendered
         Template" view (hidden by default: numbers and texts are personal data, see ``personal_data.py``).
-    :param validate_first: check every recipient (and, when the client has ``validate_send``, every
-        chunk against the service's own rules) before the first request; needs a re-readable source
-        (a list, a string or a CSV file), a one-shot iterable is checked chunk by chunk.
+    :param validate_first: check every recipient, and every chunk against the service's own rules,
+        before the first request (each chunk's request is built then, once, and replayed by the send:
+        ``core.prepared``); needs a re-readable source (a list, a string, a CSV file, an ordered query), a
+        one-shot iterable is checked chunk by chunk.
 
     **Kill, then retry.** ``on_kill`` cancels this try's *scheduled* packages and records their chunks as
     cancelled; a cancelled package never counts as sent, so the next try sends those chunks again, once,
@@ -490,13 +491,21 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         try_number = int(getattr(context["ti"], "try_number", 1) or 1)
         if try_number > 1:
             args = self._late_retry(args)
-        spill = self._check_rows(args) if self.validate_first and source.rereadable else None
+        rows: Iterator[Any] | None = None
+        if self.validate_first and source.rereadable:
+            # the first row before the service is touched: an empty source or a bad first row (a wrong
+            # column, a template that cannot render) fails without even a connection
+            rows = iter(source.iterate())
+            head = list(itertools.islice(rows, 1))
+            if not head:
+                raise ValidationError("recipients", "<empty>", "no recipients to send to")
+            self._recipients(head, 0, args.renderer)
+            rows = itertools.chain(head, rows)
+        client: SmsClient = self._hook().get_client()
+        limit = int(client.max_recipients_per_send)
+        size = min(self.chunk_size or limit, limit)
+        spill = self._prepare_all(client, args, identity, size, rows) if rows is not None else None
         try:
-            client: SmsClient = self._hook().get_client()
-            limit = int(client.max_recipients_per_send)
-            size = min(self.chunk_size or limit, limit)
-            if spill is not None:
-                self._check_with_service(client, args, identity, size, spill)
             return self._claim_and_send(context, client, args, identity, try_number, size, spill)
         finally:
             if spill is not None:
@@ -510,7 +519,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         identity: TaskIdentity,
         try_number: int,
         size: int,
-        spill: RecipientSpill | None,
+        spill: ChunkSpill | None,
     ) -> dict[str, Any]:
         store = self._progress_store(context)
         progress = store.load()
@@ -535,14 +544,14 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         size: int,
         store: ProgressStore,
         progress: Progress,
-        spill: RecipientSpill | None = None,
+        spill: ChunkSpill | None = None,
     ) -> dict[str, Any]:
         """The send, claimed: settle what earlier tries left, then every chunk not yet out, in order.
 
-        With a ``spill`` (the first pass's checked recipients) the chunks are replayed from it, each
-        recipient rendered and normalised once; without one the source is read and rendered here."""
+        With a ``spill`` (the first pass's prepared chunks) the chunks are replayed from it, each
+        recipient rendered, normalised and checked once; without one the source is read and each chunk
+        prepared here, just before it goes out."""
         source: RowSource = args.source
-        renderer: MessageRenderer | None = args.renderer
         self._progress = progress
         self._identity = identity
         self._in_flight = None
@@ -582,36 +591,26 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         start = min([progress.next_chunk, *redo])
         if progress.fingerprints and source.rereadable:
             # every chunk an earlier try recorded, before this try sends anything
-            self._check_fingerprints(self._checked_chunks(args, size, spill), size, progress)
-        numbered: Iterator[tuple[int, list[Any]]] = enumerate_chunks(
-            spill if spill is not None else source.iterate(), size, start=start
-        )
-        for chunk_no, chunk_rows in numbered:
+            self._check_fingerprints(self._chunks(client, args, identity, size, spill), size, progress)
+        for chunk_no, chunk in self._chunks(client, args, identity, size, spill, start=start):
             if chunk_no < progress.next_chunk and chunk_no not in redo:
                 if chunk_no in progress.fingerprints and not source.rereadable:
-                    recipients = self._recipients(chunk_rows, chunk_no * size, renderer)
-                    self._check_fingerprint(chunk_no, recipients, size, progress)
+                    self._check_fingerprint(chunk_no, chunk.fingerprint, size, progress)
                 continue  # surely out, from an earlier try
             receipt = lookup.existing(chunk_no) if lookup is not None else None
             if lookup is not None and lookup.generation(chunk_no) > progress.generation(chunk_no):
                 # found cancelled without a record (no progress store, or on_kill could not write it)
                 progress.generations[chunk_no] = lookup.generation(chunk_no)
-            recipients = (
-                chunk_rows if spill is not None else self._recipients(chunk_rows, chunk_no * size, renderer)
-            )
-            fingerprint = self._fingerprint(recipients)
             if receipt is None and self._owner is not None:
                 hold(store, progress, self._owner)  # still ours: no other try took over meanwhile
             if receipt is not None:
                 self.log.info("Chunk %d went out in an earlier try: package %s", chunk_no, receipt.reference)
                 progress.replayed_chunks += 1
             else:
-                receipt = self._send_chunk(
-                    client, args, identity, chunk_no, recipients, fingerprint, progress, store
-                )
+                receipt = self._send_chunk(client, args, identity, chunk_no, chunk, progress, store)
                 if receipt.replayed:
                     progress.replayed_chunks += 1
-            progress.record(chunk_no, str(receipt.reference), len(recipients), fingerprint)
+            progress.record(chunk_no, str(receipt.reference), chunk.recipients, chunk.fingerprint)
             store.save(progress)  # the reference and "no longer in flight", in one write
             self._in_flight = None
         if progress.next_chunk == 0:
@@ -693,69 +692,90 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         text = reveal(self.message) or ""
         return chunk_fingerprint((r.number, r.text if r.text is not None else text) for r in recipients)
 
-    def _checked_chunks(
-        self, args: SendArguments, size: int, spill: RecipientSpill | None
-    ) -> Iterator[tuple[int, list[Recipient]]]:
-        """This try's chunks as recipients: replayed from the first pass's spill, or read and rendered."""
+    def _chunks(
+        self,
+        client: SmsClient,
+        args: SendArguments,
+        identity: TaskIdentity,
+        size: int,
+        spill: ChunkSpill | None,
+        *,
+        start: int = 0,
+        rows: Iterator[Any] | None = None,
+    ) -> Iterator[tuple[int, SpilledChunk]]:
+        """This try's chunks from ``start``, prepared: replayed from the first pass's spill, or read from
+        the source (or ``rows`` of it), rendered and prepared one at a time."""
         if spill is not None:
-            return enumerate_chunks(spill, size)
+            return spill.replay(start)
+        source = args.source.iterate() if rows is None else rows
         return (
-            (chunk_no, self._recipients(rows, chunk_no * size, args.renderer))
-            for chunk_no, rows in enumerate_chunks(args.source.iterate(), size)
+            (chunk_no, self._prepare(client, args, identity, chunk_no, size, chunk_rows))
+            for chunk_no, chunk_rows in enumerate_chunks(source, size, start=start)
+        )
+
+    def _prepare(
+        self,
+        client: SmsClient,
+        args: SendArguments,
+        identity: TaskIdentity,
+        chunk_no: int,
+        size: int,
+        rows: Sequence[Any],
+    ) -> SpilledChunk:
+        """One chunk's rows as recipients (normalised, rendered), checked by the service's rules and built
+        into its request (``core.prepared``); an error names the row, or the chunk's rows."""
+        first = chunk_no * size
+        recipients = self._recipients(rows, first, args.renderer)
+        try:
+            prepared = prepare_send(client, self._batch(args, recipients, identity.chunk_key(chunk_no)))
+        except ValidationError as exc:
+            where = f"recipients[{first}..{first + len(recipients) - 1}] (chunk {chunk_no})"
+            raise ValidationError(f"{where} {exc.field}", exc.value, exc.rule, service=exc.service) from exc
+        return SpilledChunk(
+            prepared.body,
+            prepared.recipients,
+            self._fingerprint(recipients),
+            mask_numbers(r.number for r in recipients),
         )
 
     def _check_fingerprints(
-        self, chunks: Iterator[tuple[int, list[Recipient]]], size: int, progress: Progress
+        self, chunks: Iterator[tuple[int, SpilledChunk]], size: int, progress: Progress
     ) -> None:
         """Every chunk an earlier try recorded is still the same chunk in this try's source."""
         last = max(progress.fingerprints)
-        for chunk_no, recipients in chunks:
+        for chunk_no, chunk in chunks:
             if chunk_no in progress.fingerprints:
-                self._check_fingerprint(chunk_no, recipients, size, progress)
+                self._check_fingerprint(chunk_no, chunk.fingerprint, size, progress)
             if chunk_no == last:
                 return
         raise AirflowFailException(_changed(last, size, "is no longer in the source, which is shorter"))
 
-    def _check_fingerprint(
-        self, chunk_no: int, recipients: Sequence[Recipient], size: int, progress: Progress
-    ) -> None:
-        if self._fingerprint(recipients) != progress.fingerprints[chunk_no]:
+    def _check_fingerprint(self, chunk_no: int, fingerprint: str, size: int, progress: Progress) -> None:
+        if fingerprint != progress.fingerprints[chunk_no]:
             what = "holds other numbers or texts than an earlier try sent"
             raise AirflowFailException(_changed(chunk_no, size, what))
 
-    def _check_rows(self, args: SendArguments) -> RecipientSpill:
-        """The first pass, before anything else: every recipient normalised and rendered once, kept in a
-        spill the service check and the send replay (a bad row fails the task before a client exists)."""
-        spill = RecipientSpill()
+    def _prepare_all(
+        self, client: SmsClient, args: SendArguments, identity: TaskIdentity, size: int, rows: Iterator[Any]
+    ) -> ChunkSpill:
+        """The first pass, before any request: every recipient normalised and rendered once, every chunk
+        checked by the service's rules and built into its request, kept in a spill the send replays."""
+        spill = ChunkSpill()
         try:
-            for recipient in iter_recipients(
-                args.source, number_field=self.number_field, renderer=args.renderer, region=self.region
-            ):
-                spill.add(recipient)
+            for _, chunk in self._chunks(client, args, identity, size, None, rows=rows):
+                spill.add(chunk)
             if spill.recipients == 0:
                 raise ValidationError("recipients", "<empty>", "no recipients to send to")
         except BaseException:
             spill.close()
             raise
-        self.log.info("%d recipient(s) checked before sending", spill.recipients)
+        self.log.info(
+            "%d recipient(s) in %d chunk(s) checked (and by the %s rules) before sending",
+            spill.recipients,
+            spill.chunks,
+            client.service,
+        )
         return spill
-
-    def _check_with_service(
-        self, client: SmsClient, args: SendArguments, identity: TaskIdentity, size: int, spill: RecipientSpill
-    ) -> None:
-        """The service's own rules (``validate_send``, no network) for every chunk before chunk 0 goes out."""
-        validate = getattr(client, "validate_send", None)
-        if not callable(validate):
-            return
-        for chunk_no, recipients in enumerate_chunks(spill, size):
-            first = chunk_no * size
-            try:
-                validate(self._batch(args, recipients, identity.chunk_key(chunk_no)))
-            except ValidationError as exc:
-                where = f"recipients[{first}..{first + len(recipients) - 1}] (chunk {chunk_no})"
-                field = f"{where} {exc.field}"
-                raise ValidationError(field, exc.value, exc.rule, service=exc.service) from exc
-        self.log.info("Every chunk passed the %s rules before sending", client.service)
 
     def _send_chunk(
         self,
@@ -763,15 +783,14 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         args: SendArguments,
         identity: TaskIdentity,
         chunk_no: int,
-        recipients: list[Any],
-        fingerprint: str,
+        chunk: SpilledChunk,
         progress: Progress,
         store: ProgressStore,
     ) -> SendReceipt:
         generation = progress.generation(chunk_no)
         key = identity.chunk_key(chunk_no, generation)
-        batch = self._batch(args, recipients, key)
-        masked = mask_numbers(r.number for r in recipients)
+        prepared = PreparedSend(service=str(client.service), body=chunk.body, recipients=chunk.recipients)
+        masked = chunk.masked
         self._in_flight = (chunk_no, key)
         try:
             # no key to find it by: "in flight" is saved before the request (see recorded_request)
@@ -781,9 +800,9 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
                 chunk_no,
                 f"chunk {chunk_no} ({masked})",
                 mark=not client.supports_idempotency,
-                fingerprint=fingerprint,
+                fingerprint=chunk.fingerprint,
             ):
-                receipt = client.send(batch)
+                receipt = send_prepared(client, prepared, idempotency_key=key, send_at=args.send_at)
         except AmbiguousSendError as exc:
             before = (
                 f"chunks 0..{chunk_no - 1} surely went out (packages {short_list(progress.references)})"
@@ -791,7 +810,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
                 else "no earlier chunk went out"
             )
             raise AirflowFailException(
-                f"send SMS: chunk {chunk_no} of {len(recipients)} recipient(s) may have gone out "
+                f"send SMS: chunk {chunk_no} of {chunk.recipients} recipient(s) may have gone out "
                 f"(key {key}): {exc}. {before}. Check the panel; then clear the task with "
                 f"on_ambiguous='skip' (it went out) or 'resend' (it did not)"
             ) from exc

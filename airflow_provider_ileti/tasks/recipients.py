@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import json
+import operator
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from airflow_provider_ileti.core.errors import ValidationError
 from airflow_provider_ileti.core.phone import normalize_number
@@ -47,9 +49,10 @@ class MissingField(ValueError):
         self.name = name
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """One normalised recipient: the canonical number and (for personalised sends) its own text."""
+class Recipient(NamedTuple):
+    """One normalised recipient: the canonical number and (for personalised sends) its own text.
+
+    A named tuple, not a dataclass: a million are made per campaign, and a tuple is made in C."""
 
     number: str
     text: str | None = None
@@ -75,7 +78,8 @@ class MessageRenderer:
         except TemplateSyntaxError as exc:
             raise ValidationError(field, template, f"not a valid Jinja template: {exc.message}") from exc
         #: the template as literal text and field names, when it is nothing more (``plain_parts``)
-        self._plain = plain_parts(template)
+        parts = plain_parts(template)
+        self._plain = None if parts is None else _PlainTemplate(parts)
 
     def render(self, fields: Mapping[str, Any], *, where: str) -> str:
         if self._plain is not None:
@@ -86,18 +90,19 @@ class MessageRenderer:
             raise ValidationError(self.field, f"<template for {where}>", "renders to an empty text")
         return text
 
-    def _render_plain(self, parts: tuple[str | _Field, ...], fields: Mapping[str, Any], where: str) -> str:
+    def _render_plain(self, plain: _PlainTemplate, fields: Mapping[str, Any], where: str) -> str:
         """What Jinja renders for a plain template, without Jinja: literal text and ``str`` of each value."""
-        out: list[str] = []
-        for part in parts:
-            if isinstance(part, str):
-                out.append(part)
-                continue
-            value = fields.get(part.name)
-            if value is None:
-                raise self._missing(part.name, where)
-            out.append(value if isinstance(value, str) else str(value))
-        return "".join(out)
+        if not plain.names:
+            return plain.text
+        try:
+            values = plain.values(fields)
+        except KeyError as exc:
+            raise self._missing(str(exc.args[0]), where) from None
+        if len(plain.names) == 1:
+            values = (values,)
+        if any(map(_is_none, values)):  # identity, in C: a value's own == is never asked
+            raise self._missing(plain.names[[v is None for v in values].index(True)], where)
+        return str(plain.text % values)  # %s is str(value), as Jinja writes it
 
     def _missing(self, name: str, where: str) -> ValidationError:
         return ValidationError(
@@ -125,6 +130,25 @@ class MessageRenderer:
 @dataclass(frozen=True)
 class _Field:
     name: str
+
+
+_is_none = functools.partial(operator.is_, None)
+
+
+class _PlainTemplate:
+    """A plain template (``plain_parts``) as a ``%`` format and the fields it takes, in order."""
+
+    def __init__(self, parts: tuple[str | _Field, ...]) -> None:
+        self.names = tuple(part.name for part in parts if isinstance(part, _Field))
+        literal = "".join(part for part in parts if isinstance(part, str))
+        #: the format (``%s`` per field), or the literal text when there is no field
+        self.text = literal
+        if self.names:
+            self.text = "".join(
+                "%s" if isinstance(part, _Field) else part.replace("%", "%%") for part in parts
+            )
+        #: the fields' values as a tuple (one value alone when there is one field): ``KeyError`` if missing
+        self.values: Callable[[Mapping[str, Any]], Any] = operator.itemgetter(*self.names or ("",))
 
 
 #: ``{{ r.name }}`` or ``{{ r["name"] }}`` (``r['name']``), spaces allowed inside the braces.
@@ -272,47 +296,81 @@ def parse_recipients_value(value: Any) -> Iterable[Any]:
 def _read_csv(path: str, delimiter: str, encoding: str) -> Iterator[dict[str, str]]:
     """Rows of a CSV file with a header line, streamed (the file is never read whole).
 
-    The file is decoded line by line (``_Lines``), so a byte that is not ``encoding`` text, or a field
-    over the csv module's limit, is reported with the line it is on.
+    The file is decoded in blocks, in C; a byte that is not ``encoding`` text is then looked for line by
+    line (``_undecodable``), so the error names its line, as does a field over the csv module's limit.
     """
     try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed in finally, lazily
+        handle = open(path, encoding=encoding, newline="")  # noqa: SIM115 - closed in finally, lazily
     except OSError as exc:
         raise ValidationError("recipients_csv", path, f"cannot open the file: {exc.strerror}") from exc
-    lines = _Lines(handle, path, encoding)
     try:
-        reader = csv.DictReader(lines, delimiter=delimiter)
         try:
-            if not reader.fieldnames:
-                raise ValidationError("recipients_csv", path, "the file has no header line")
-            yield from reader
+            yield from _csv_rows(csv.reader(handle, delimiter=delimiter), path)
         except csv.Error as exc:
-            raise ValidationError("recipients_csv", path, f"line {lines.number}: {exc}") from None
+            line = _csv_error_line(path, delimiter, encoding)
+            raise ValidationError("recipients_csv", path, f"line {line}: {exc}") from None
+        except UnicodeDecodeError:
+            raise _undecodable(path, encoding) from None
     finally:
         handle.close()
 
 
-class _Lines:
-    """The text lines of a binary file, counted, each decoded on its own so an error knows its line."""
+def _csv_rows(reader: Iterator[list[str]], path: str) -> Iterator[dict[str, Any]]:
+    """The rows as ``csv.DictReader`` gives them (blank lines skipped, a short row's missing columns None,
+    a long row's extra values under the key None), without its per-row Python bookkeeping."""
+    header = next(reader, None)
+    if not header:
+        raise ValidationError("recipients_csv", path, "the file has no header line")
+    width = len(header)
+    for row in reader:
+        if len(row) == width:
+            yield dict(zip(header, row, strict=True))
+        elif row:
+            fields: dict[Any, Any] = dict(zip(header, row, strict=False))
+            if len(row) > width:
+                fields[None] = row[width:]
+            else:
+                fields.update(dict.fromkeys(header[len(row) :]))
+            yield fields
 
-    def __init__(self, handle: Any, path: str, encoding: str) -> None:
-        self._handle = handle
-        self._path = path
-        self._encoding = encoding
-        self.number = 0
 
-    def __iter__(self) -> Iterator[str]:
-        for raw in self._handle:
-            self.number += 1
+def _csv_error_line(path: str, delimiter: str, encoding: str) -> int:
+    """The line a CSV error is on, found by reading again with every line counted (only after an error:
+    the reader's own ``line_num`` has not counted the line it failed on)."""
+    number = 0
+    with open(path, encoding=encoding, newline="") as handle:
+
+        def counted() -> Iterator[str]:
+            nonlocal number
+            for line in handle:
+                number += 1
+                yield line
+
+        try:
+            for _ in csv.reader(counted(), delimiter=delimiter):
+                pass
+        except csv.Error:
+            return number
+    return number
+
+
+def _undecodable(path: str, encoding: str) -> ValidationError:
+    """The error for a file that is not ``encoding`` text, naming the first line that is not."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open(path, "rb") as raw:
+        for number, line in enumerate(raw, start=1):
             try:
-                yield raw.decode(self._encoding)
+                decoder.decode(line)
             except UnicodeDecodeError as exc:
-                raise ValidationError(
+                return ValidationError(
                     "recipients_csv",
-                    self._path,
-                    f"line {self.number} is not {self._encoding} text (byte {exc.start + 1} of the line); "
+                    path,
+                    f"line {number} is not {encoding} text (byte {exc.start + 1} of the line); "
                     "save the file as UTF-8 or set csv_encoding=",
-                ) from None
+                )
+    return ValidationError("recipients_csv", path, f"the file is not {encoding} text")
 
 
 def to_recipient(
@@ -325,9 +383,12 @@ def to_recipient(
 ) -> Recipient:
     """One raw row -> a ``Recipient`` (number normalised; text rendered when personalised)."""
     where = f"recipients[{index}]"
-    if isinstance(row, str | int) and not isinstance(row, bool):
-        fields: Mapping[str, Any] = {"phone": str(row)}
-        raw_number: Any = str(row)
+    if row.__class__ is dict:  # a CSV or a query row: no abstract-class check, a million times
+        fields: Mapping[str, Any] = row
+        raw_number: Any = _number_of(row, number_field, where)
+    elif isinstance(row, str | int) and not isinstance(row, bool):
+        fields = {"phone": str(row)}
+        raw_number = str(row)
     elif isinstance(row, Mapping):
         fields = row
         raw_number = _number_of(row, number_field, where)
@@ -359,15 +420,3 @@ def _number_of(row: Mapping[str, Any], number_field: str | None, where: str) -> 
         sorted(row)[:10],
         f"no number field; name one with number_field= (tried {', '.join(NUMBER_FIELDS)})",
     )
-
-
-def iter_recipients(
-    source: RowSource,
-    *,
-    number_field: str | None,
-    renderer: MessageRenderer | None,
-    region: str = "TR",
-) -> Iterator[Recipient]:
-    """Normalised (and rendered) recipients, one at a time."""
-    for index, row in enumerate(source.iterate()):
-        yield to_recipient(row, index, number_field=number_field, renderer=renderer, region=region)

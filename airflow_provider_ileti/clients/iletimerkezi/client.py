@@ -46,7 +46,14 @@ from airflow_provider_ileti.core.errors import (
     ValidationError,
 )
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
-from airflow_provider_ileti.core.models import Balance, DeliveryPhase, DeliveryStatus, SendBatch, SendReceipt
+from airflow_provider_ileti.core.models import (
+    Balance,
+    DeliveryPhase,
+    DeliveryStatus,
+    PreparedSend,
+    SendBatch,
+    SendReceipt,
+)
 from airflow_provider_ileti.core.options import refuse_unhonoured
 
 log = logging.getLogger(__name__)
@@ -552,13 +559,35 @@ class IletiMerkeziClient:
         self._prepare_batch(request)
 
     def send(self, batch: SendBatch) -> SendReceipt:
+        return self.send_prepared(
+            self.prepare_send(batch), idempotency_key=batch.idempotency_key, send_at=batch.send_at
+        )
+
+    def prepare_send(self, batch: SendBatch) -> PreparedSend:
+        """The checked order of ``batch`` without its authentication and date (``PreparingSmsClient``):
+        ``send_prepared`` adds both when the order goes out (no secret is kept in the body)."""
         tree, summary, total = self._prepare_batch(batch)
-        order_id = self._submit(tree, summary, len(batch.messages), total)
+        order = {name: value for name, value in tree["order"].items() if name != "sendDateTime"}
+        body = {"order": order, "summary": summary, "messages": len(batch.messages)}
+        return PreparedSend(service=SERVICE, body=body, recipients=total)
+
+    def send_prepared(
+        self, prepared: PreparedSend, *, idempotency_key: str | None, send_at: Any
+    ) -> SendReceipt:
+        """Post the order of a ``prepare_send`` body once, with this date (no client ids here: the key is
+        only handed back in the receipt)."""
+        body = prepared.body
+        if prepared.service != SERVICE or not isinstance(body, dict) or "order" not in body:
+            raise ValidationError(
+                "prepared", prepared.service, "must be an order made by prepare_send", service=SERVICE
+            )
+        tree = wire.dated_send_tree(self._auth, body["order"], self._send_date(send_at))
+        order_id = self._submit(tree, body["summary"], body["messages"], prepared.recipients)
         return SendReceipt(
             service=SERVICE,
             reference=order_id,
-            recipients=batch.recipient_count,
-            idempotency_key=batch.idempotency_key,
+            recipients=prepared.recipients,
+            idempotency_key=idempotency_key,
         )
 
     def find_sent(self, idempotency_keys: Sequence[str]) -> Mapping[str, SendReceipt]:

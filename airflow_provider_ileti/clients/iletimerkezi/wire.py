@@ -50,11 +50,21 @@ def send_tree(
     iys_list: str | None,
 ) -> codec.Tree:
     """``<order><sender/><sendDateTime/><iys/><iysList/><message>…</message>…</order>`` as the spec shows."""
-    order: dict[str, Any] = {"sender": sender, "sendDateTime": send_date or "", "iys": str(iys)}
+    order: dict[str, Any] = {"sender": sender, "iys": str(iys)}
     if iys_list:
         order["iysList"] = iys_list
     order["message"] = [{"text": m.text, "receipents": {"number": list(m.numbers)}} for m in messages]
-    return {"authentication": auth, "order": order}
+    return dated_send_tree(auth, order, send_date)
+
+
+def dated_send_tree(auth: dict[str, Any], order: dict[str, Any], send_date: str | None) -> codec.Tree:
+    """A send's order (``send_tree``'s, without its date) with auth and date, its elements in the spec's
+    order (an XML reader may depend on it)."""
+    dated = {"sender": order["sender"], "sendDateTime": send_date or "", "iys": order["iys"]}
+    if order.get("iysList"):
+        dated["iysList"] = order["iysList"]
+    dated["message"] = order["message"]
+    return {"authentication": auth, "order": dated}
 
 
 def report_tree(auth: dict[str, Any], order_id: str, page: int, row_count: int) -> codec.Tree:

@@ -49,13 +49,20 @@ from airflow_provider_ileti.core.errors import (
     NotFoundError,
     ProtocolError,
     TransientError,
+    ValidationError,
 )
 from airflow_provider_ileti.core.localtime import DEFAULT_TIMEZONE
 from airflow_provider_ileti.core.masking import mask_number, mask_text
-from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatch, SendReceipt
+from airflow_provider_ileti.core.models import (
+    Balance,
+    DeliveryStatus,
+    PreparedSend,
+    SendBatch,
+    SendReceipt,
+)
 from airflow_provider_ileti.core.options import refuse_unhonoured
 from airflow_provider_ileti.core.schedule import is_due
-from airflow_provider_ileti.core.segments import count_segments
+from airflow_provider_ileti.core.segments import NODE_ENCODING, count_segments
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -355,8 +362,8 @@ class NodeClient:
         kind = v.choice(sending_type, "sending_type", "sending_type")
         sms_kind = v.choice(sms_type, "sms_type", "sms_type")
         payload: dict[str, Any] = {"type": sms_kind, "sendingType": kind}
-        texts: list[str] = []
-        named: list[tuple[str, str]] = []  # (field, text) for an explicit encoding's check
+        texts: list[str] = []  # each number's text (sendingType 2)
+        encodings: set[str] = set()  # the cheapest encoding of each, counted as it is checked
         # type 2 addresses Turkish ID numbers: checked as TC IDs, not normalised as phone numbers
         if kind == 0:
             if numbers or messages:
@@ -391,20 +398,25 @@ class NodeClient:
                 )
             pairs = []
             for i, pair in enumerate(messages):
-                if not isinstance(pair, Sequence) or isinstance(pair, str) or len(pair) != 2:
+                # up to 50,000 pairs a chunk: a field's name is written only when it names an error
+                if pair.__class__ is not tuple and (not isinstance(pair, Sequence) or isinstance(pair, str)):
                     raise v.fail(f"messages[{i}]", v.shown(pair), "must be a (number, text) pair")
-                msg = v.message(pair[1], f"messages[{i}].text")
-                nr = v.recipient(pair[0], f"messages[{i}].number", sms_type=sms_kind)
-                pairs.append({"nr": nr, "msg": msg})
-                texts.append(msg)
-                named.append((f"messages[{i}].text", msg))
+                if len(pair) != 2:
+                    raise v.fail(f"messages[{i}]", v.shown(pair), "must be a (number, text) pair")
+                try:
+                    cost = v.message_cost(pair[1], "text")
+                    nr = v.recipient(pair[0], "number", sms_type=sms_kind)
+                except ValidationError as exc:
+                    raise v.fail(f"messages[{i}].{exc.field}", exc.value, exc.rule) from None
+                pairs.append({"nr": nr, "msg": pair[1]})
+                texts.append(pair[1])
+                encodings.add(cost.encoding)
             payload["numbers"] = pairs
         if kind in (0, 1) or content is not None:
             payload["content"] = v.message(content, "content")
         else:
             payload["content"] = many_to_many_content(texts)
         texts.append(payload["content"])
-        named.append(("content", payload["content"]))
         payload["sender"] = self._sender(sender)
         payload["title"] = v.text(
             title if title is not None else DEFAULT_PACKAGE_TITLE, "title", max_length=v.MAX_TITLE_LENGTH
@@ -413,21 +425,29 @@ class NodeClient:
         # of the package (each number's text and the content), not only the first.
         if encoding is not None:
             payload["encoding"] = v.choice(encoding, "encoding", "encoding")
-            v.carried(payload["encoding"], named)
+            # every text the package carries, named: each number's own (sendingType 2), then the content
+            named = [(f"messages[{i}].text", text) for i, text in enumerate(texts[:-1])]
+            v.carried(payload["encoding"], [*named, ("content", texts[-1])])
         else:
-            payload["encoding"] = max(count_segments(t).node_encoding for t in texts)
+            encodings.add(count_segments(texts[-1]).encoding)  # the content
+            payload["encoding"] = max(NODE_ENCODING[name] for name in encodings)
         common = self._common(None, push_url, commercial, custom_id)
         payload.update(common)
         if validity is not None:
             payload["validity"] = v.validity(validity, otp=sms_kind == 0)
-        if sending_date is not None:
-            when = v.send_date(sending_date, "sending_date")
-            # a date within the tolerance of now means now: the service refuses a past one (SMS08)
-            if not is_due(when):
-                payload["sendingDate"] = self._date(when, "sending_date")
+        self._schedule(payload, sending_date, "sending_date")
         if periodic is not None:
             payload["periodicSettings"] = v.periodic(periodic)
         return payload
+
+    def _schedule(self, payload: dict[str, Any], sending_date: Any, field: str) -> None:
+        """``sendingDate`` of a package to go later; none when the date is (about) now: the service
+        refuses a past one (SMS08), and a date within the tolerance of now means now."""
+        if sending_date is None:
+            return
+        when = v.send_date(sending_date, field)
+        if not is_due(when):
+            payload["sendingDate"] = self._date(when, field)
 
     def create_kvkk(
         self,
@@ -833,8 +853,28 @@ class NodeClient:
 
     def send(self, batch: SendBatch) -> SendReceipt:
         """One package: one message -> sendingType 0 (one number) or 1; several -> 2 (``{nr, msg}``)."""
+        return self.send_prepared(
+            self.prepare_send(batch), idempotency_key=batch.idempotency_key, send_at=batch.send_at
+        )
+
+    def prepare_send(self, batch: SendBatch) -> PreparedSend:
+        """The checked ``/sms/create`` body of ``batch`` without its customID and sendingDate
+        (``PreparingSmsClient``): ``send_prepared`` adds those when the package goes out."""
         payload = self._send_payload(batch)
-        recipients = batch.recipient_count
+        payload.pop("customID", None)
+        payload.pop("sendingDate", None)
+        return PreparedSend(service=SERVICE, body=payload, recipients=batch.recipient_count)
+
+    def send_prepared(
+        self, prepared: PreparedSend, *, idempotency_key: str | None, send_at: Any
+    ) -> SendReceipt:
+        """Create the package of a ``prepare_send`` body, with this customID and date."""
+        if prepared.service != SERVICE or not isinstance(prepared.body, dict):
+            raise v.fail("prepared", prepared.service, "must be a Node body made by prepare_send")
+        payload = dict(prepared.body)
+        payload.update(self._common(None, None, None, idempotency_key))
+        self._schedule(payload, send_at, "send_at")
+        recipients = prepared.recipients
         pkg_id, replayed = self._create_package("sms/create", payload, resolve_duplicate=True)
         log.info(
             "Node send: package %s for %d recipient(s)%s",
@@ -846,7 +886,7 @@ class NodeClient:
             service=SERVICE,
             reference=str(pkg_id),
             recipients=recipients,
-            idempotency_key=batch.idempotency_key,
+            idempotency_key=idempotency_key,
             replayed=replayed,
         )
 

@@ -20,7 +20,8 @@ from airflow_provider_ileti.core.localtime import ensure_aware, format_local
 from airflow_provider_ileti.core.masking import MASK, mask_number, mask_text
 from airflow_provider_ileti.core.phone import normalize_number
 from airflow_provider_ileti.core.schedule import check_send_at
-from airflow_provider_ileti.core.text_rules import check_characters, check_message_text
+from airflow_provider_ileti.core.segments import SegmentInfo
+from airflow_provider_ileti.core.text_rules import check_characters, check_message_text, check_parts
 
 if TYPE_CHECKING:
     import pendulum
@@ -162,6 +163,12 @@ def message(value: Any, field: str) -> str:
     """A message text (``content``, a per-number ``msg``): non-empty, no control characters, at most
     ``MAX_PARTS`` SMS (``core.text_rules``, the rule every client shares)."""
     return check_message_text(value, field, service=SERVICE, max_parts=MAX_PARTS)
+
+
+def message_cost(value: Any, field: str) -> SegmentInfo:
+    """``message``'s checks, and what the text costs (its cheapest encoding), counted once."""
+    check_message_text(value, field, service=SERVICE)
+    return check_parts(value, field, service=SERVICE, max_parts=MAX_PARTS)
 
 
 def send_date(value: Any, field: str, *, now: Any = None) -> pendulum.DateTime:

@@ -50,7 +50,9 @@ def test_every_iletimerkezi_function_passes_the_strict_sandbox(
     batch = SendBatch(messages=(SmsMessage("Genel", (A,)), SmsMessage("Özel", (B,))))
     client.validate_send(batch)
     receipt = client.send(batch)
-    later = client.send(SendBatch(messages=(SmsMessage("Sonra", (C,)),), send_at=now + dt.timedelta(days=2)))
+    # in two steps, as the send operator does: the order checked first, its auth and date added to send
+    prepared = client.prepare_send(SendBatch(messages=(SmsMessage("Sonra", (C,)),)))
+    later = client.send_prepared(prepared, idempotency_key=None, send_at=now + dt.timedelta(days=2))
     client.cancel(later.reference)
     assert client.find_sent(["any"]) == {}
 

@@ -80,7 +80,9 @@ def _packages(node: Any, sandbox: Any) -> None:
     node.validate_send(batch)
     receipt = node.send(batch)
     one_text = node.send(SendBatch(messages=(SmsMessage("Herkese", (A, B)),), title="generic"))
-    later_send = node.send(SendBatch(messages=(SmsMessage("Yarın", (C,)),), send_at=later))
+    # in two steps, as the send operator does: the body checked first, its key and date added to send
+    prepared = node.prepare_send(SendBatch(messages=(SmsMessage("Yarın", (C,)),), send_at=later))
+    later_send = node.send_prepared(prepared, idempotency_key="conf.later", send_at=later)
     assert set(node.find_sent(["conf.chunk-0", "conf.chunk-1"])) == {"conf.chunk-0"}
     node.cancel(later_send.reference)
 

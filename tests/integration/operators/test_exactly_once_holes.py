@@ -15,6 +15,7 @@ import pytest
 from airflow.providers.common.compat.sdk import AirflowFailException
 
 from airflow_provider_ileti.core.idempotency import make_custom_id
+from tests.integration.send_spy import patch_send
 from tests.unit.operators.support import FakeStateStore, FakeTI, make_context
 
 NODE, IM = "node_sms_default", "iletimerkezi_default"
@@ -37,18 +38,17 @@ def send_op(**kwargs: Any) -> Any:
 
 def kill_on_send(monkeypatch: pytest.MonkeyPatch, client_class: type, task: Any, call: int) -> None:
     """The ``call``-th send commits at the service, then the task is killed before the answer is kept."""
-    original = client_class.send
     calls = {"n": 0}
 
-    def send(self: Any, batch: Any) -> Any:
+    def send(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
-        receipt = original(self, batch)
+        receipt = original(self, *args, **kwargs)
         if calls["n"] == call:
             task.on_kill()
             raise Killed
         return receipt
 
-    monkeypatch.setattr(client_class, "send", send)
+    patch_send(monkeypatch, client_class, send)
 
 
 def live_node_packages(sandbox: Any) -> list[dict[str, Any]]:
@@ -150,17 +150,16 @@ def test_iletimerkezi_worker_dies_after_the_order_went_out_no_second_order(
     from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
 
     sandbox = ileti_sandbox_env
-    original = IletiMerkeziClient.send
     calls = {"n": 0}
 
-    def send_then_die(self: Any, batch: Any) -> Any:
+    def send_then_die(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
-        receipt = original(self, batch)
+        receipt = original(self, *args, **kwargs)
         if calls["n"] == 2:
             raise SystemExit(1)  # the order is at the service; the process ends before progress is saved
         return receipt
 
-    monkeypatch.setattr(IletiMerkeziClient, "send", send_then_die)
+    patch_send(monkeypatch, IletiMerkeziClient, send_then_die)
     store, ti = FakeStateStore(), FakeTI(run_id="im-dies")
     task = send_op(conn_id=IM, message="Duyuru", recipients=NUMBERS[:30], chunk_size=10, sender="APITEST")
     with pytest.raises(SystemExit):

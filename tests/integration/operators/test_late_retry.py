@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from airflow.providers.common.compat.sdk import AirflowFailException
 
+from tests.integration.send_spy import patch_send
 from tests.unit.operators.support import FakeStateStore, FakeTI, make_context
 
 pytestmark = pytest.mark.integration
@@ -45,15 +46,15 @@ def test_a_retry_after_send_at_sends_what_is_left_now(
     from airflow_provider_ileti.clients.iletimerkezi.client import IletiMerkeziClient
     from airflow_provider_ileti.core.errors import TransientError
 
-    real, calls = IletiMerkeziClient.send, {"n": 0}
+    calls = {"n": 0}
 
-    def send(self: Any, batch: Any) -> Any:
+    def send(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["n"] == 2:
             raise TransientError("connection refused (injected)")  # surely not sent
-        return real(self, batch)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(IletiMerkeziClient, "send", send)
+    patch_send(monkeypatch, IletiMerkeziClient, send)
     store, ti = FakeStateStore(), FakeTI(run_id="late")
     soon = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)).isoformat()
     with pytest.raises(Exception, match="connection refused"):

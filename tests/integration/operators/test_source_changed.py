@@ -16,6 +16,7 @@ from airflow.providers.common.compat.sdk import AirflowException, AirflowFailExc
 
 from airflow_provider_ileti.core.errors import TransientError
 from tests.integration.operators.journal import send_count
+from tests.integration.send_spy import patch_send
 from tests.unit.operators.support import FakeStateStore, FakeTI, make_context
 
 pytestmark = pytest.mark.integration
@@ -37,16 +38,15 @@ def _fail_second_send(monkeypatch: pytest.MonkeyPatch, dotted: str) -> dict[str,
     """The second send fails before it reaches the service (surely not sent) while ``armed``."""
     module, _, name = dotted.rpartition(".")
     client_class = getattr(__import__(module, fromlist=[name]), name)
-    original = client_class.send
     calls: dict[str, Any] = {"n": 0, "armed": True}
 
-    def send(self: Any, batch: Any) -> Any:
+    def send(original: Any, self: Any, *args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
         if calls["armed"] and calls["n"] == 2:
             raise TransientError("connection refused (injected)")
-        return original(self, batch)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(client_class, "send", send)
+    patch_send(monkeypatch, client_class, send)
     return calls
 
 

@@ -23,14 +23,13 @@ import pytest
 
 from airflow_provider_ileti.sandbox.dag_test import REPO
 from airflow_provider_ileti.sandbox.process import SandboxProcess
-from airflow_provider_ileti.tasks.spill import BLOCK
 from tests.integration.sql.conftest import PostgresServer
 
 pytestmark = pytest.mark.integration
 
 #: The small send is one spill block (``tasks/spill.py`` keeps 5,000 checked recipients in memory before it
 #: writes them out), so both sends hold the same fixed buffers and differ only in their number of rows.
-SMALL, BIG = BLOCK, 100_000
+SMALL, BIG = 5_000, 100_000
 #: The big send's heap peak may be at most this many times the small one's (bounded by the chunk).
 MAX_HEAP_RATIO = 1.5
 #: What 100,000 rows may add to the peak RSS (MB); holding them would take several times this.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,6 +17,8 @@ PLAIN = [
     "{{ r['first name'] }} / {{ r[\"code\"] }} }} { tek parantez",
     "Sadece metin, alan yok.\n",
     "Sipariş {{ r.order_id }}: {{ r.total }} TL\nTeşekkürler",
+    "%20 indirim, %s ve %% aynen: {{ r.code }}",  # the fast path is a % format: literal % must survive
+    "Sadece %d metin",
 ]
 NOT_PLAIN = [
     "Merhaba {{ r.first_name | upper }}",
@@ -45,7 +48,10 @@ def _jinja_only(template: str) -> MessageRenderer:
     return renderer
 
 
-VALUES: list[Any] = ["Ayşe", "", " ", 0, 12, 3.5, True, False, "çok {{ uzun }} {% metin %}", "a\tb\nc", "😀"]
+VALUES: list[Any] = [
+    "Ayşe", "", " ", 0, 12, 3.5, True, False, "çok {{ uzun }} {% metin %}", "a\tb\nc", "😀", "%s %d",
+    (1, 2), ("tek",), Decimal("1.50"), None,
+]  # fmt: skip
 
 
 def test_the_fast_path_renders_what_jinja_renders_value_for_value() -> None:
