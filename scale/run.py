@@ -144,6 +144,7 @@ class Cluster:
         self.start_postgres()
         self.start_redis()
         self.start_sandbox()
+        self.check_counter()
         self.build_env()
         self.airflow_run("db", "migrate")
         self.spawn(
@@ -305,6 +306,33 @@ class Cluster:
             self.sandbox_env[name] = shlex.split(value)[0]
         self.counts_url = count_file.read_text(encoding="utf-8").strip()
         log(f"sandbox: {json.loads(self.sandbox_env['AIRFLOW_CONN_NODE_SMS_DEFAULT'])['host']}")
+
+    def check_counter(self) -> None:
+        """The counts prove nothing unless the counter can see a duplicate: two packages that overlap in
+        two numbers and leave three out must read duplicates 2, lost 3. Then the sandbox is reset."""
+        import requests
+
+        conn = json.loads(self.sandbox_env["AIRFLOW_CONN_NODE_SMS_DEFAULT"])
+        with requests.Session() as session:
+            session.auth = (conn["login"], conn["password"])
+            for numbers in (range(0, 10), range(8, 12)):
+                body = {
+                    "type": 1,
+                    "sendingType": 1,
+                    "sender": conn["extra"]["default_sender"],
+                    "title": "check",
+                    "content": "check",
+                    "encoding": 0,
+                    "numbers": [str(BASE + n) for n in numbers],
+                }
+                answer = session.post(f"{conn['host']}/sms/create", json=body, timeout=30).json()
+                if answer.get("err"):
+                    raise SystemExit(f"counter check: the sandbox refused the send: {answer['err']}")
+        got = self.counts(15)
+        if (got["duplicates"], got["lost"], got["received"]) != (2, 3, 14):
+            raise SystemExit(f"counter check: expected duplicates 2, lost 3, received 14; got {got}")
+        self.reset_sandbox()
+        log("counter check: two overlapping packages read duplicates 2, lost 3 (as sent); sandbox reset")
 
     def build_env(self) -> None:
         api_port = free_port()
