@@ -96,8 +96,21 @@ class Proc:
         return self.popen.poll() is None
 
     def kill_group(self, sig: int = signal.SIGKILL) -> None:
+        """Signal the process group this process leads; once the leader is gone, only while a member is
+        still one of ours (runs this venv's Python), so a reused group id is never signalled."""
+        if self.popen.poll() is not None and not self._group_is_ours():
+            return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.popen.pid, sig)
+
+    def _group_is_ours(self) -> bool:
+        import psutil
+
+        for p in psutil.process_iter(["cmdline"]):
+            with contextlib.suppress(psutil.Error, OSError):
+                if os.getpgid(p.pid) == self.popen.pid and str(BIN) in " ".join(p.info["cmdline"] or ()):
+                    return True
+        return False
 
     def tree_memory(self) -> tuple[int, int]:
         """(RSS, PSS) in bytes of this process and every descendant (a worker's pool and task processes).
@@ -432,29 +445,30 @@ class Cluster:
         return [p for n, p in self.procs.items() if n.startswith("worker") and p.alive]
 
     def stop_workers(self) -> None:
-        for proc in self.workers():
-            proc.kill_group(signal.SIGTERM)
-        deadline = time.monotonic() + 30
-        for proc in list(self.procs.values()):
-            if proc.name.startswith("worker"):
-                try:
-                    proc.popen.wait(max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    proc.kill_group()
-                    proc.popen.wait(10)
-                del self.procs[proc.name]
+        """End every worker's process group, also one whose main process a fault run killed: its orphaned
+        pool processes keep the group alive (and would keep taking tasks from the broker)."""
+        workers = [p for p in self.procs.values() if p.name.startswith("worker")]
+        self._end_groups(workers, 30)
+        for proc in workers:
+            del self.procs[proc.name]
 
     def stop(self) -> None:
-        for proc in reversed(list(self.procs.values())):
-            if proc.alive:
-                proc.kill_group(signal.SIGTERM)
-        deadline = time.monotonic() + 20
-        for proc in self.procs.values():
-            try:
-                proc.popen.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill_group()
+        self._end_groups(list(reversed(self.procs.values())), 20)
         self.stop_postgres()
+
+    @staticmethod
+    def _end_groups(procs: list[Proc], grace: float) -> None:
+        for proc in procs:
+            proc.kill_group(signal.SIGCONT)  # a frozen group handles SIGTERM only once it runs again
+            proc.kill_group(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for proc in procs:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.popen.wait(max(0.1, deadline - time.monotonic()))
+        for proc in procs:
+            proc.kill_group(signal.SIGKILL)  # what is left of the group, even when its leader is gone
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.popen.wait(10)
 
     # ---- the metadata database ----
     def sql(self, query: str, *args: Any) -> list[tuple[Any, ...]]:
