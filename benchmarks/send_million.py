@@ -60,10 +60,10 @@ HAND_CHUNK = 50_000
 #: The connection each service is measured with (İleti Merkezi over its JSON API, as the hand loop).
 CONN_IDS = {"node": "node_sms_default", "iletimerkezi": "iletimerkezi_json"}
 
-#: Goals of the issue, per service: wall time against the hand loop; client CPU per recipient (Node);
+#: Goals of the issue, per service: wall time against the hand loop; client CPU per recipient (Node only);
 #: peak memory growth (MB) of the send.
 WALL_GOAL = {"node": 1.5, "iletimerkezi": 2.0}
-CPU_GOAL_US = 20.0
+CPU_GOAL_US = {"node": 20.0}
 MEMORY_GOAL_MB = {"node": 150.0, "iletimerkezi": 100.0}
 #: The memory table's sizes (``make bench``), each in its own interpreter.
 MEMORY_SIZES = (10_000, 100_000, 1_000_000)
@@ -243,16 +243,16 @@ def compare(service: str, big: Path, recipients: int, pairs: int) -> bool:
     our_cpu_us = statistics.median(c for _, c in ours) / recipients * 1e6
     hand_cpu_us = statistics.median(c for _, c in hand) / recipients * 1e6
     print(f"{recipients:,} personalised recipients to {service}, {pairs} interleaved pair(s), medians")
-    rows = [
-        Row("send wall time (s)", our_wall, hand_wall, "s", WALL_GOAL[service]),
-        Row("client CPU per recipient (us)", our_cpu_us, hand_cpu_us, "u", CPU_GOAL_US / hand_cpu_us),
-    ]
+    rows = [Row("send wall time (s)", our_wall, hand_wall, "s", WALL_GOAL[service])]
+    goal_us = CPU_GOAL_US.get(service)
+    # the CPU goal is per recipient (us), shown as the ratio it allows against this run's hand loop
+    cpu_goal = goal_us / hand_cpu_us if goal_us else float("inf")
+    rows.append(Row("client CPU per recipient (us)", our_cpu_us, hand_cpu_us, "u", cpu_goal))
     ok = print_table(rows)
-    cpu_met = our_cpu_us <= CPU_GOAL_US
-    print(
-        f"client CPU goal: <= {CPU_GOAL_US:g} us per recipient: {our_cpu_us:.1f} us "
-        f"({'yes' if cpu_met else 'NO'})"
-    )
+    cpu_met = goal_us is None or our_cpu_us <= goal_us
+    if goal_us is not None:
+        verdict = "yes" if cpu_met else "NO"
+        print(f"client CPU goal: <= {goal_us:g} us per recipient: {our_cpu_us:.1f} us ({verdict})")
     mem_met = growth <= MEMORY_GOAL_MB[service]
     print(
         f"peak memory growth of our send: {growth:,.1f} MB "
@@ -304,7 +304,11 @@ def run_one(args: argparse.Namespace) -> int:
         return 0 if growth <= goal else 1
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a sandbox holding millions of recipients can be slow to stop
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def run_all() -> int:

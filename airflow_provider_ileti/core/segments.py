@@ -16,7 +16,6 @@ next part and the unit is wasted.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import NamedTuple
 
@@ -112,12 +111,6 @@ def count_segments(text: str, *, encoding: str | None = None) -> SegmentInfo:
     return _cheapest(text)
 
 
-#: Texts whose count is kept: a client checks each text of a request and then picks the encoding of them
-#: all, so a chunk's texts are counted once, not twice (a Node chunk holds up to 50,000 texts).
-COUNT_CACHE_SIZE = 1 << 16
-
-
-@functools.lru_cache(maxsize=COUNT_CACHE_SIZE)
 def _cheapest(text: str) -> SegmentInfo:
     # The first encoding of the preference that carries the text is the cheapest: at worst every character
     # takes two septets (n chars -> 2n units, 153 or 149 per part; single part up to 80 or 77 chars),

@@ -30,7 +30,7 @@ from airflow.providers.common.compat.sdk import (
     conf,
 )
 
-from airflow_provider_ileti.core.chunking import enumerate_chunks
+from airflow_provider_ileti.core.chunking import chunked
 from airflow_provider_ileti.core.errors import AmbiguousSendError, IletiError, ValidationError
 from airflow_provider_ileti.core.fingerprint import chunk_fingerprint
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
@@ -54,6 +54,7 @@ from airflow_provider_ileti.tasks.failures import airflow_failures
 from airflow_provider_ileti.tasks.personal_data import HidesPersonalData, reveal
 from airflow_provider_ileti.tasks.recipients import (
     MessageRenderer,
+    Recipient,
     RecipientSource,
     RowSource,
     parse_recipients_value,
@@ -704,13 +705,20 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         rows: Iterator[Any] | None = None,
     ) -> Iterator[tuple[int, SpilledChunk]]:
         """This try's chunks from ``start``, prepared: replayed from the first pass's spill, or read from
-        the source (or ``rows`` of it), rendered and prepared one at a time."""
+        the source (or ``rows`` of it), rendered and prepared one at a time. Each row becomes its recipient
+        as it is read (a chunk's raw rows are never held); rows before ``start`` are skipped unread."""
         if spill is not None:
             return spill.replay(start)
         source = args.source.iterate() if rows is None else rows
+        first = start * size
+        field, renderer, region = self.number_field, args.renderer, self.region
+        recipients = (
+            to_recipient(row, index, number_field=field, renderer=renderer, region=region)
+            for index, row in enumerate(itertools.islice(source, first, None), start=first)
+        )
         return (
-            (chunk_no, self._prepare(client, args, identity, chunk_no, size, chunk_rows))
-            for chunk_no, chunk_rows in enumerate_chunks(source, size, start=start)
+            (chunk_no, self._prepare(client, args, identity, chunk_no, size, chunk))
+            for chunk_no, chunk in enumerate(chunked(recipients, size), start=start)
         )
 
     def _prepare(
@@ -720,12 +728,11 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         identity: TaskIdentity,
         chunk_no: int,
         size: int,
-        rows: Sequence[Any],
+        recipients: list[Recipient],
     ) -> SpilledChunk:
-        """One chunk's rows as recipients (normalised, rendered), checked by the service's rules and built
-        into its request (``core.prepared``); an error names the row, or the chunk's rows."""
+        """One chunk's recipients checked by the service's rules and built into its request
+        (``core.prepared``); an error names the chunk's rows."""
         first = chunk_no * size
-        recipients = self._recipients(rows, first, args.renderer)
         try:
             prepared = prepare_send(client, self._batch(args, recipients, identity.chunk_key(chunk_no)))
         except ValidationError as exc:

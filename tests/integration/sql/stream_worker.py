@@ -6,10 +6,6 @@ operator is measured). One warm-up send of ``small`` rows loads every module and
 the ``small`` send and the ``big`` send are measured each on its own: the Python heap's peak above what was
 allocated when it started (``tracemalloc``) and the process's peak RSS growth (``ru_maxrss``, which also sees
 what a driver keeps outside Python, such as a client-side result set). Prints one JSON line.
-
-One cache is sized down to a chunk: ``core/segments.py`` keeps the segment count of the last 65,536 texts
-(a fixed cost by design, tens of MB of personalised texts, the same for 100,000 rows as for a million); at
-its own size it would hide what this measures, the rows. ``--full-cache`` keeps it as shipped.
 """
 
 from __future__ import annotations
@@ -68,12 +64,6 @@ def measured(sql_conn_id: str, rows: int, run_id: str) -> dict[str, Any]:
 
 def main() -> None:
     sql_conn_id, small, big = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    if "--full-cache" not in sys.argv:
-        import functools
-
-        from airflow_provider_ileti.core import segments
-
-        segments._cheapest = functools.lru_cache(maxsize=CHUNK)(segments._cheapest.__wrapped__)  # type: ignore[attr-defined]
     send(sql_conn_id, small, "warm-up")
     report = {"small": measured(sql_conn_id, small, "small"), "big": measured(sql_conn_id, big, "big")}
     print(json.dumps(report))
