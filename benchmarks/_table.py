@@ -35,7 +35,7 @@ def print_table(rows: list[Row]) -> bool:
     print(head)
     print("-" * len(head))
     for row in rows:
-        goal = f"{'>=' if row.higher_is_better else '<='}{row.goal:g}x"
+        goal = "-" if row.goal == float("inf") else f"{'>=' if row.higher_is_better else '<='}{row.goal:g}x"
         print(
             f"{row.what:44} {row.ours:>10.3g} {row.unit:1} {row.baseline:>10.3g} {row.unit:1} "
             f"{row.ratio:>6.2f}x {goal:>8}  {'yes' if row.met else 'NO'}"
