@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -500,7 +500,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
             head = list(itertools.islice(rows, 1))
             if not head:
                 raise ValidationError("recipients", "<empty>", "no recipients to send to")
-            self._recipients(head, 0, args.renderer)
+            list(self._recipients(head, 0, args.renderer))
             rows = itertools.chain(head, rows)
         client: SmsClient = self._hook().get_client()
         limit = int(client.max_recipients_per_send)
@@ -662,13 +662,13 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
             idempotency_key=key,
         )
 
-    def _recipients(self, rows: Sequence[Any], first: int, renderer: MessageRenderer | None) -> list[Any]:
-        """A chunk's rows as checked recipients (numbered from ``first``, texts rendered per person)."""
+    def _recipients(
+        self, rows: Iterable[Any], first: int, renderer: MessageRenderer | None
+    ) -> Iterator[Recipient]:
+        """Rows as checked recipients, one at a time (numbered from ``first``, texts rendered per person)."""
         field, region = self.number_field, self.region
-        return [
-            to_recipient(row, first + i, number_field=field, renderer=renderer, region=region)
-            for i, row in enumerate(rows)
-        ]
+        for index, row in enumerate(rows, start=first):
+            yield to_recipient(row, index, number_field=field, renderer=renderer, region=region)
 
     def _late_retry(self, args: SendArguments) -> SendArguments:
         """A retry that starts after ``send_at`` sends what is left now (the schedule has passed).
@@ -711,11 +711,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
             return spill.replay(start)
         source = args.source.iterate() if rows is None else rows
         first = start * size
-        field, renderer, region = self.number_field, args.renderer, self.region
-        recipients = (
-            to_recipient(row, index, number_field=field, renderer=renderer, region=region)
-            for index, row in enumerate(itertools.islice(source, first, None), start=first)
-        )
+        recipients = self._recipients(itertools.islice(source, first, None), first, args.renderer)
         return (
             (chunk_no, self._prepare(client, args, identity, chunk_no, size, chunk))
             for chunk_no, chunk in enumerate(chunked(recipients, size), start=start)
