@@ -597,6 +597,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
             if chunk_no < progress.next_chunk and chunk_no not in redo:
                 if chunk_no in progress.fingerprints and not source.rereadable:
                     self._check_fingerprint(chunk_no, chunk.fingerprint, size, progress)
+                del chunk
                 continue  # surely out, from an earlier try
             receipt = lookup.existing(chunk_no) if lookup is not None else None
             if lookup is not None and lookup.generation(chunk_no) > progress.generation(chunk_no):
@@ -614,6 +615,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
             progress.record(chunk_no, str(receipt.reference), chunk.recipients, chunk.fingerprint)
             store.save(progress)  # the reference and "no longer in flight", in one write
             self._in_flight = None
+            del chunk  # not held while the next chunk is read: one chunk in memory at a time
         if progress.next_chunk == 0:
             raise ValidationError("recipients", "<empty>", "no recipients to send to")
         if progress.cancelled:
@@ -767,6 +769,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         try:
             for _, chunk in self._chunks(client, args, identity, size, None, rows=rows):
                 spill.add(chunk)
+                del chunk  # not held while the next chunk is prepared: one chunk in memory at a time
             if spill.recipients == 0:
                 raise ValidationError("recipients", "<empty>", "no recipients to send to")
         except BaseException:
