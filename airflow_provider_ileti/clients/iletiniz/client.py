@@ -23,7 +23,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from airflow_provider_ileti.clients.http.fanout import ReadFanout
+from airflow_provider_ileti.clients.http.fanout import (
+    ReadFanout,
+    Settled,
+    check_concurrency,
+    send_until_failure,
+)
 from airflow_provider_ileti.clients.http.retry import RetryPolicy
 from airflow_provider_ileti.clients.http.settings import (
     DEFAULT_MAX_ANSWER_BYTES,
@@ -80,6 +85,14 @@ __all__ = ["IletinizClient"]
 #: job and no batch read. Guess: gentle on the service (the official SDK documents no rate limit); 1 reads
 #: one job after another.
 STATUS_CONCURRENCY = 8
+#: Bulk requests of one ``send_bulk`` in flight at once, over the client's one session. İletiniz takes at
+#: most 200 items a request and has no idempotency key, so a long list is many requests; one at a time, the
+#: client and the service take turns (each idle while the other works) and no client can beat the SDK by
+#: much. Two overlap them (the next request is encoded and the last answer read while the service works);
+#: a third keeps the service busy across each round trip. Kept small: every request in flight when one fails
+#: still finishes and has to be accounted for, and the SDK documents no rate limit to lean on. 1 sends one
+#: request after another (the loop as it was).
+BULK_CONCURRENCY = 3
 #: Documented (the SDK's ``body`` 1-1600): the most characters of one message body; İletiniz counts
 #: characters, not SMS parts (a body may go to a channel with no parts, such as Telegram).
 BODY_MAX = 1600
@@ -169,9 +182,11 @@ class IletinizClient:
         retries: int = DEFAULT_RETRIES,
         max_answer_bytes: int = DEFAULT_MAX_ANSWER_BYTES,
         status_concurrency: int = STATUS_CONCURRENCY,
+        bulk_concurrency: int = BULK_CONCURRENCY,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        """``status_concurrency``: job reads in flight at once in ``get_statuses`` (1: one after another)."""
+        """``status_concurrency``: job reads in flight at once in ``get_statuses`` (1: one after another);
+        ``bulk_concurrency``: ``send_bulk``'s default for its requests in flight at once."""
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self._api_key = validate_api_key(api_key)
         self.default_sender = default_sender or None
@@ -181,6 +196,7 @@ class IletinizClient:
         )
         self._reads = ReadFanout(status_concurrency, service=SERVICE)
         self.status_concurrency = self._reads.concurrency
+        self.bulk_concurrency = _check_bulk_concurrency(bulk_concurrency, "bulk_concurrency")
         self._policy = RetryPolicy(retries=retries)
         self._sleep = sleep if sleep is not None else time.sleep
         self._http = http_session(settings, self._api_key)
@@ -243,34 +259,32 @@ class IletinizClient:
         sender: str | None = None,
         provider: str | None = None,
         iys: bool | None = None,
+        concurrency: int | None = None,
     ) -> BulkResult:
-        """Many messages, in requests of ≤ 200 items; every item's result kept.
+        """Many messages, in requests of ≤ 200 items, ``concurrency`` of them in flight at once (default
+        ``bulk_concurrency``; 1: one after another); every item's result kept, in input order.
 
         ``items`` are numbers (with ``body`` for all), ``(number, body)`` pairs, or with ``template``
-        ``(number, variables)`` pairs. Everything is validated before the first request. If a later request
-        fails after earlier ones were accepted, ``AmbiguousSendError`` names what went out and what may have.
+        ``(number, variables)`` pairs. Everything is validated before the first request, and no request is
+        ever repeated once it may have reached İletiniz. Once a request fails no other is started; those in
+        flight finish. Then, if no request was accepted, its error is raised as it came; otherwise
+        ``AmbiguousSendError`` counts the items accepted (and in which requests), names the request(s) that
+        failed and counts the items never sent.
         """
+        in_flight = self.bulk_concurrency if concurrency is None else _check_bulk_concurrency(concurrency)
         options = self._options(sender, provider, iys)
         prepared = _bulk_items(items, body, template, handles=True, chat_ids="provider" in options)
         if template:
             options["template"] = template
-        results: list[JobResult] = []
-        count = 0
-        for batch in chunked(prepared, MAX_BULK_ITEMS):
-            try:
-                results.extend(self._bulk_request(batch, options))
-            except IletiError as exc:
-                if not results:
-                    raise
-                raise AmbiguousSendError(
-                    f"bulk send: {len(results)} items were accepted in {count} request(s), then a request of "
-                    f"{len(batch)} items ({mask_numbers([i['to'].lstrip('+') for i in batch])}) "
-                    f"failed: {exc}. "
-                    "Do not resend the whole list; check the jobs in the İletiniz panel",
-                    service=SERVICE,
-                ) from exc
-            count += 1
-        return BulkResult(results=tuple(results), requests=count)
+        batches = list(chunked(prepared, MAX_BULK_ITEMS))
+        del prepared  # the batches hold the items
+        settled = send_until_failure(
+            lambda batch: self._bulk_request(batch, options), batches, in_flight, thread_name="iletiniz-bulk"
+        )
+        if not settled.complete:
+            raise _bulk_failure(batches, settled)
+        results = [result for index in range(len(batches)) for result in settled.done[index]]
+        return BulkResult(results=tuple(results), requests=len(batches))
 
     # -- quota gate ---------------------------------------------------------------------------------
     def check_quota(self, planned: Any) -> QuotaCheck:
@@ -496,6 +510,66 @@ class IletinizClient:
             what=f"İletiniz {what}",
             sleep=self._sleep,
         )
+
+
+def _check_bulk_concurrency(value: object, field: str = "concurrency") -> int:
+    return check_concurrency(value, service=SERVICE, field=field, verb="sends")
+
+
+def _bulk_failure(batches: list[list[dict[str, Any]]], settled: Settled[list[JobResult]]) -> BaseException:
+    """What a bulk send that did not complete raises: the failure itself when nothing went out and nothing
+    may have; otherwise ``AmbiguousSendError`` with the account of every request (numbers masked)."""
+    failures = sorted(settled.failed.items())
+    accepted = sorted(settled.done)
+    maybe_sent = [
+        e for _, e in failures if isinstance(e, AmbiguousSendError) or not isinstance(e, IletiError)
+    ]
+    if not accepted and (len(failures) == 1 or not maybe_sent):
+        return failures[0][1]  # the first in input order; the others (in flight with it) were refused too
+
+    def where(indexes: list[int]) -> str:
+        """``request 2, items 201-400`` or ``requests 1-3, items 1-600; 5, items 801-1000``."""
+        runs = []
+        for first, last in _runs(indexes):
+            items = f"items {first * MAX_BULK_ITEMS + 1}-{last * MAX_BULK_ITEMS + len(batches[last])}"
+            runs.append(f"{first + 1}{f'-{last + 1}' if last > first else ''}, {items}")
+        return f"request{'s' if len(indexes) > 1 else ''} {'; '.join(runs)}"
+
+    total = sum(len(b) for b in batches)
+    parts = [f"bulk send of {total} items in {len(batches)} requests"]
+    count = sum(len(settled.done[i]) for i in accepted)
+    parts.append(
+        f"{count} items were accepted in {len(accepted)} request(s)"
+        + (f" ({where(accepted)})" if accepted else "")
+    )
+    for index, exc in failures:
+        numbers = mask_numbers([i["to"].lstrip("+") for i in batches[index]])
+        shown = exc if isinstance(exc, IletiError) else type(exc).__name__
+        parts.append(
+            f"a request of {len(batches[index])} items ({where([index])}: {numbers}) failed: {shown}"
+        )
+    unsent = list(range(settled.started, len(batches)))
+    if unsent:
+        count = sum(len(batches[i]) for i in unsent)
+        parts.append(f"{count} items in {len(unsent)} request(s) were never sent ({where(unsent)})")
+    else:
+        parts.append("no item was left unsent")
+    return AmbiguousSendError(
+        "; ".join(parts) + ". Do not resend the whole list: only the items never sent can simply be sent "
+        "again; check the failed request's jobs in the İletiniz panel first",
+        service=SERVICE,
+    )
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted indexes as (first, last): ``[0, 1, 2, 4]`` -> ``[(0, 2), (4, 4)]``."""
+    runs: list[tuple[int, int]] = []
+    for index in indexes:
+        if runs and runs[-1][1] == index - 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    return runs
 
 
 def http_session(settings: HttpSettings, api_key: str) -> HttpSession:
