@@ -51,6 +51,7 @@ from airflow_provider_ileti.exactly_once.progress import (
     short_list,
 )
 from airflow_provider_ileti.tasks.failures import airflow_failures
+from airflow_provider_ileti.tasks.gc_pause import each_paused
 from airflow_provider_ileti.tasks.personal_data import HidesPersonalData, reveal
 from airflow_provider_ileti.tasks.recipients import (
     MessageRenderer,
@@ -714,7 +715,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         source = args.source.iterate() if rows is None else rows
         first = start * size
         recipients = self._recipients(itertools.islice(source, first, None), first, args.renderer)
-        return (
+        return each_paused(  # each chunk read and prepared with the cyclic collector off (gc_pause.py)
             (chunk_no, self._prepare(client, args, identity, chunk_no, size, chunk))
             for chunk_no, chunk in enumerate(chunked(recipients, size), start=start)
         )
