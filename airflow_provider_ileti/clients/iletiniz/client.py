@@ -74,7 +74,7 @@ from airflow_provider_ileti.core.errors import (
 from airflow_provider_ileti.core.masking import mask_numbers, mask_text
 from airflow_provider_ileti.core.models import Balance, DeliveryStatus, SendBatch, SendReceipt
 from airflow_provider_ileti.core.options import refuse_unhonoured
-from airflow_provider_ileti.core.phone import format_number, normalize_number
+from airflow_provider_ileti.core.phone import TR_MOBILE_PATTERN, format_number, normalize_number
 from airflow_provider_ileti.core.text_rules import check_message_text
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,9 @@ TO_LENGTH = (1, 64)
 HANDLE = re.compile(r"@[A-Za-z0-9_]{1,63}|-[0-9]{1,63}")
 _HANDLE_STARTS = "@-"
 CHAT_ID = re.compile(r"[0-9]{1,64}")
+#: A Turkish mobile already in E.164 (``+905551234567``): what ``_to`` returns unchanged for it, so a bulk
+#: list of such numbers (the usual one) skips the general path; any other spelling still takes it.
+_CANONICAL_TR_MOBILE = re.compile(rf"\+90(?:{TR_MOBILE_PATTERN})")
 
 
 def validate_api_key(key: object) -> str:
@@ -554,11 +557,13 @@ def _bulk_failure(batches: list[list[dict[str, Any]]], settled: Settled[list[Job
         parts.append(f"{count} items in {len(unsent)} request(s) were never sent ({where(unsent)})")
     else:
         parts.append("no item was left unsent")
-    return AmbiguousSendError(
+    error = AmbiguousSendError(
         "; ".join(parts) + ". Do not resend the whole list: only the items never sent can simply be sent "
         "again; check the failed request's jobs in the İletiniz panel first",
         service=SERVICE,
     )
+    error.__cause__ = failures[0][1]  # as ``raise ... from``: the first failure's traceback is kept
+    return error
 
 
 def _runs(indexes: list[int]) -> list[tuple[int, int]]:
@@ -658,7 +663,10 @@ def _bulk_items(
             if isinstance(item, tuple | list)
             else (None, None)
         )
-        to = _to(number, f"items[{index}].to", handles=handles, chat_ids=chat_ids)
+        if number.__class__ is str and _CANONICAL_TR_MOBILE.fullmatch(number):
+            to = number  # exactly what ``_to`` returns for it
+        else:
+            to = _to(number, f"items[{index}].to", handles=handles, chat_ids=chat_ids)
         if template is not None:
             variables = check_variables(own, f"items[{index}].variables") if own is not None else {}
             prepared.append({"to": to, **({"variables": variables} if variables else {})})
