@@ -593,13 +593,33 @@ def _job_result(row: dict[str, Any]) -> JobResult:
     error = row.get("error")
     if error.__class__ is not dict:
         error = _NO_ERROR
-    return JobResult(
+    return _new_job_result(
         str(row.get("to")),
         str(row.get("status")),
         str(job_id) if job_id else None,
         error.get("code"),
         error.get("message"),
     )
+
+
+_SET_TO, _SET_STATUS, _SET_JOB_ID, _SET_CODE, _SET_MESSAGE = (
+    getattr(JobResult, f.name).__set__ for f in dataclasses.fields(JobResult)
+)
+
+
+def _new_job_result(
+    to: str, status: str, job_id: str | None, code: str | None, message: str | None
+) -> JobResult:
+    """``JobResult(...)`` at half the cost (one per item of a bulk answer: 10,000 for a campaign): a
+    frozen dataclass's ``__init__`` goes through ``object.__setattr__`` per field; the slots are set here
+    directly. JobResult has no ``__post_init__`` and no default factory, so nothing is skipped."""
+    result = object.__new__(JobResult)
+    _SET_TO(result, to)
+    _SET_STATUS(result, status)
+    _SET_JOB_ID(result, job_id)
+    _SET_CODE(result, code)
+    _SET_MESSAGE(result, message)
+    return result
 
 
 _NO_ERROR: dict[str, Any] = {}

@@ -75,3 +75,13 @@ def test_an_answer_whose_rows_are_not_objects_is_ambiguous(monkeypatch: pytest.M
     with pytest.raises(AmbiguousSendError, match="not all objects"):
         client.send_bulk(["+905550000001", "+905550000002"], body="Merhaba")
     client.close()
+
+
+def test_a_job_result_built_from_its_slots_is_the_dataclass() -> None:
+    from airflow_provider_ileti.clients.iletiniz.client import _new_job_result
+
+    made = _new_job_result("+905550000001", "failed", None, "invalid", "no")
+    assert made == JobResult("+905550000001", "failed", None, "invalid", "no")
+    assert hash(made) == hash(JobResult("+905550000001", "failed", None, "invalid", "no"))
+    with pytest.raises(AttributeError):
+        made.status = "sent"  # type: ignore[misc]
