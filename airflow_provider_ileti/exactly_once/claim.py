@@ -20,6 +20,11 @@ a later one back: Airflow starts try n+1 only once it counts try n as over (fail
 dead), so the retry of a killed try (kill -9) goes on at once, and if that worker was in fact still
 running, its next ``hold`` finds the new owner and it stops before its next chunk. Copies of the *same*
 try (``airflow tasks test`` beside the scheduled run, a re-run of one try id) wait for the lease.
+
+``claim`` is ``stake`` (steps 1-2) then ``confirm`` (step 3). The send operator runs its first pass (every
+recipient checked and prepared) between the two, so the settle time is spent on that work instead of
+sleeping; ``confirm`` waits only what is left of it. Waiting longer than the settle time keeps the argument
+above: the other try's write still lands before the read-back.
 """
 
 from __future__ import annotations
@@ -73,6 +78,25 @@ def claim(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Progress:
     """Take the send for ``owner`` (steps 1-3 above); the record as read back. Raises ``SendClaimedError``."""
+    staked = stake(store, progress, owner, try_number, run_id, clock=clock)
+    return confirm(store, progress, owner, staked, clock=clock, sleep=sleep)
+
+
+def stake(
+    store: ProgressStore,
+    progress: Progress,
+    owner: str,
+    try_number: int,
+    run_id: str,
+    *,
+    clock: Callable[[], float] = time.time,
+) -> float | None:
+    """Steps 1-2: refuse (``SendClaimedError``, nothing written) or write ``owner`` into the record.
+
+    Returns when it was written (``time.monotonic()``), or None when the store keeps nothing to read
+    back. The caller may work (the send's first pass) before ``confirm``, which waits only what is left of
+    ``CLAIM_SETTLE_SECONDS``: a longer wait than the settle time keeps the argument above intact.
+    """
     if live_holder(progress, owner, try_number, run_id, clock()) is not None:
         raise _claimed(progress, clock(), "is sending; this try sent nothing")
     progress.owner, progress.owner_seen = owner, clock()
@@ -82,8 +106,26 @@ def claim(
         # nothing can be read back (a store that only logs its failures, for a service whose client ids
         # let every try look up what went out): no claim to take, and none for another try to see
         progress.owner, progress.owner_seen = None, None
+        return None
+    return time.monotonic()
+
+
+def confirm(
+    store: ProgressStore,
+    progress: Progress,
+    owner: str,
+    staked: float | None,
+    *,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Progress:
+    """Step 3: what is left of the settle time since ``stake`` wrote, then the record read back; the send
+    is ``owner``'s when it still names it, else ``SendClaimedError``."""
+    if staked is None:
         return progress
-    sleep(CLAIM_SETTLE_SECONDS)
+    left = CLAIM_SETTLE_SECONDS - (time.monotonic() - staked)
+    if left > 0:
+        sleep(left)
     current = store.load()
     if current.owner != owner:
         raise _claimed(current, clock(), "claimed it at the same moment; this try sent nothing")

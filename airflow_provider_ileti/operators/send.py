@@ -39,7 +39,14 @@ from airflow_provider_ileti.core.prepared import prepare_send, send_prepared
 from airflow_provider_ileti.delivery.events import complete_from_event
 from airflow_provider_ileti.delivery.policy import DeliveryPolicy
 from airflow_provider_ileti.delivery.statuses import read_statuses
-from airflow_provider_ileti.exactly_once.claim import claim, hold, new_owner, release
+from airflow_provider_ileti.exactly_once.claim import (
+    SendClaimedError,
+    confirm,
+    hold,
+    new_owner,
+    release,
+    stake,
+)
 from airflow_provider_ileti.exactly_once.progress import (
     ON_AMBIGUOUS,
     Progress,
@@ -506,12 +513,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         client: SmsClient = self._hook().get_client()
         limit = int(client.max_recipients_per_send)
         size = min(self.chunk_size or limit, limit)
-        spill = self._prepare_all(client, args, identity, size, rows) if rows is not None else None
-        try:
-            return self._claim_and_send(context, client, args, identity, try_number, size, spill)
-        finally:
-            if spill is not None:
-                spill.close()
+        return self._claim_and_send(context, client, args, identity, try_number, size, rows)
 
     def _claim_and_send(
         self,
@@ -521,21 +523,39 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
         identity: TaskIdentity,
         try_number: int,
         size: int,
-        spill: ChunkSpill | None,
+        rows: Iterator[Any] | None,
     ) -> dict[str, Any]:
-        store = self._progress_store(context)
-        progress = store.load()
-        progress.campaign = self._campaign() is not None
+        """The claim staked, the first pass over ``rows`` (when the source is re-readable) run while the
+        claim settles (``claim.stake``/``confirm``: the pass is time the claim would have slept), then the
+        send."""
         owner = new_owner(try_number) if self.persist_progress else None
-        if owner is not None:  # the record is shared by every process running this task instance
-            run_id = TaskIdentity.from_context(context).run_id
-            progress = claim(store, progress, owner, try_number, run_id)
-        self._owner = owner
+        staked: float | None = None
         try:
+            store = self._progress_store(context)
+            progress = store.load()
+            progress.campaign = self._campaign() is not None
+            if owner is not None:  # the record is shared by every process running this task instance
+                run_id = TaskIdentity.from_context(context).run_id
+                staked = stake(store, progress, owner, try_number, run_id)  # refused: nothing written
+        except SendClaimedError:
+            raise
+        except Exception:
+            if rows is not None:  # a bad row is reported before a store that fails: the pass raises it
+                self._prepare_all(client, args, identity, size, rows).close()
+            raise
+        self._owner = owner
+        spill: ChunkSpill | None = None
+        try:
+            if rows is not None:
+                spill = self._prepare_all(client, args, identity, size, rows)
+            if owner is not None:
+                progress = confirm(store, progress, owner, staked)
             return self._send_chunks(client, args, identity, try_number, size, store, progress, spill)
         finally:
             if owner is not None:
                 release(store, self._progress or progress, owner)
+            if spill is not None:
+                spill.close()
 
     def _send_chunks(
         self,

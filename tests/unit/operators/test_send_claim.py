@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_ileti.exactly_once.claim import SendClaimedError, claim, hold, release
+import airflow_provider_ileti.exactly_once.claim as claim_module
+from airflow_provider_ileti.exactly_once.claim import (
+    SendClaimedError,
+    claim,
+    confirm,
+    hold,
+    release,
+    stake,
+)
 from airflow_provider_ileti.exactly_once.progress import (
     MemoryProgressStore,
     Progress,
@@ -63,3 +71,23 @@ def test_try_2_of_another_run_of_the_same_campaign_waits_for_the_lease() -> None
     store.save(Progress(owner="a", owner_seen=1000.0, owner_try=1, owner_run="scheduled"))
     with pytest.raises(SendClaimedError, match="is sending"):
         claim(store, store.load(), "b", 2, "manual", clock=lambda: 1010.0, sleep=lambda _: None)
+
+
+def test_work_between_stake_and_confirm_counts_towards_the_settle_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The send's first pass runs between the two steps: only what is left of the settle time is waited,
+    and a claim another try wrote meanwhile is still seen."""
+    monkeypatch.setattr(claim_module, "CLAIM_SETTLE_SECONDS", 1.0)  # tests/conftest.py shortens it
+    store = TaskStateProgressStore(FakeStateStore())
+    progress = store.load()
+    staked = stake(store, progress, "a", 1, "run", clock=lambda: 1000.0)
+    assert staked is not None and store.load().owner == "a"
+    waits: list[float] = []
+    mine = confirm(store, progress, "a", staked - 0.4, sleep=waits.append)  # 0.4 s of work done
+    assert mine.owner == "a"
+    assert len(waits) == 1 and 0.5 < waits[0] <= 0.6
+    confirm(store, progress, "a", staked - 5.0, sleep=lambda _: pytest.fail("longer work: no wait"))
+    store.save(Progress(owner="b", owner_seen=1000.5))  # another try wrote while this one worked
+    with pytest.raises(SendClaimedError, match="claimed it at the same moment"):
+        confirm(store, progress, "a", staked - 5.0, sleep=lambda _: None)
