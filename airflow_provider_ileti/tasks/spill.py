@@ -7,6 +7,11 @@ recipient count, fingerprint and masked summary; JSON, zlib-compressed: a millio
 take tens of megabytes of disk, not memory) and the send replays the chunks in order. Memory stays bounded
 by one chunk; the file is a temporary one, gone when closed (or when the process dies). Bodies hold no
 secret and no key (``PreparedSend``); the numbers and texts in them are why the file is unnamed and private.
+
+A body the client already encoded (``core.encoded_json.EncodedJson``) is stored as its bytes and comes
+back as the same ``EncodedJson``, never decoded; any other body is stored as JSON. Each record is one
+zlib block: a line of JSON (recipients, fingerprint, masked numbers, whether the body is encoded), then the
+body.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ import zlib
 from collections.abc import Iterator
 from typing import IO, Any, NamedTuple
 
+from airflow_provider_ileti.core.encoded_json import EncodedJson
+
 _LENGTH = struct.Struct(">I")
 #: zlib level: 1 is several times faster than the default and still shrinks texts by about 4x.
 COMPRESSION_LEVEL = 1
@@ -26,7 +33,7 @@ COMPRESSION_LEVEL = 1
 class SpilledChunk(NamedTuple):
     """One prepared chunk as the first pass left it."""
 
-    #: the service's request body (``PreparedSend.body``)
+    #: the service's request body (``PreparedSend.body``): JSON-safe values, or ``EncodedJson``
     body: Any
     recipients: int
     #: ``core.fingerprint.chunk_fingerprint`` of its (number, text) pairs
@@ -50,7 +57,10 @@ class ChunkSpill:
         self.close()
 
     def add(self, chunk: SpilledChunk) -> None:
-        data = zlib.compress(json.dumps(chunk, ensure_ascii=False).encode("utf-8"), COMPRESSION_LEVEL)
+        encoded = isinstance(chunk.body, EncodedJson)
+        head = json.dumps([chunk.recipients, chunk.fingerprint, chunk.masked, encoded], ensure_ascii=False)
+        body = chunk.body if encoded else json.dumps(chunk.body, ensure_ascii=False).encode("utf-8")
+        data = zlib.compress(head.encode("utf-8") + b"\n" + body, COMPRESSION_LEVEL)
         self._file.seek(0, 2)
         self._file.write(_LENGTH.pack(len(data)))
         self._file.write(data)
@@ -67,7 +77,10 @@ class ChunkSpill:
             (length,) = _LENGTH.unpack(self._file.read(_LENGTH.size))
             position += _LENGTH.size + length
             if number >= start:
-                yield number, SpilledChunk(*json.loads(zlib.decompress(self._file.read(length))))
+                head, _, body = zlib.decompress(self._file.read(length)).partition(b"\n")
+                recipients, fingerprint, masked, encoded = json.loads(head)
+                value = EncodedJson(body) if encoded else json.loads(body)
+                yield number, SpilledChunk(value, recipients, fingerprint, masked)
             number += 1
 
     def close(self) -> None:

@@ -41,8 +41,9 @@ from airflow_provider_ileti.clients.node.models import (
     _map,
 )
 from airflow_provider_ileti.clients.node.status import status_of
-from airflow_provider_ileti.clients.node.transport import Transport
+from airflow_provider_ileti.clients.node.transport import Payload, Transport
 from airflow_provider_ileti.core.chunking import chunked
+from airflow_provider_ileti.core.encoded_json import EncodedJson
 from airflow_provider_ileti.core.errors import (
     AmbiguousSendError,
     DuplicateError,
@@ -178,7 +179,7 @@ class NodeClient:
             return self._call_once_unless_surely_unprocessed(function, payload)
         return self._retrying(lambda: self._transport.call(function, payload), function, idempotent=True)
 
-    def _call_once_unless_surely_unprocessed(self, function: str, payload: dict[str, Any]) -> Any:
+    def _call_once_unless_surely_unprocessed(self, function: str, payload: Payload) -> Any:
         """A creation without client id: repeated only when the server surely did nothing.
 
         A package creation whose request may have arrived (a transient error that may come after processing,
@@ -202,10 +203,13 @@ class NodeClient:
             raise
 
     def _create_package(
-        self, function: str, payload: dict[str, Any], *, resolve_duplicate: bool
+        self, function: str, payload: Payload, *, resolve_duplicate: bool, custom_id: str | None = None
     ) -> tuple[int, bool]:
-        """``(pkgID, replayed)``. With a customID transient failures are retried and SMS42 resolved."""
-        custom_id = payload.get("customID")
+        """``(pkgID, replayed)``. With a customID transient failures are retried and SMS42 resolved.
+
+        ``custom_id`` is the payload's (read from it when it is values, given when it is encoded)."""
+        if custom_id is None and isinstance(payload, dict):
+            custom_id = payload.get("customID")
         if not custom_id:
             return _pkg_id(self._call_once_unless_surely_unprocessed(function, payload), function), False
         attempts = 0
@@ -859,23 +863,28 @@ class NodeClient:
 
     def prepare_send(self, batch: SendBatch) -> PreparedSend:
         """The checked ``/sms/create`` body of ``batch`` without its customID and sendingDate
-        (``PreparingSmsClient``): ``send_prepared`` adds those when the package goes out."""
+        (``PreparingSmsClient``), encoded once (``EncodedJson``): ``send_prepared`` adds those two when the
+        package goes out, without decoding the body."""
         payload = self._send_payload(batch)
         payload.pop("customID", None)
         payload.pop("sendingDate", None)
-        return PreparedSend(service=SERVICE, body=payload, recipients=batch.recipient_count)
+        return PreparedSend(service=SERVICE, body=EncodedJson.of(payload), recipients=batch.recipient_count)
 
     def send_prepared(
         self, prepared: PreparedSend, *, idempotency_key: str | None, send_at: Any
     ) -> SendReceipt:
         """Create the package of a ``prepare_send`` body, with this customID and date."""
-        if prepared.service != SERVICE or not isinstance(prepared.body, dict):
+        if prepared.service != SERVICE or not isinstance(prepared.body, EncodedJson):
             raise v.fail("prepared", prepared.service, "must be a Node body made by prepare_send")
-        payload = dict(prepared.body)
-        payload.update(self._common(None, None, None, idempotency_key))
-        self._schedule(payload, send_at, "send_at")
+        added = self._common(None, None, None, idempotency_key)
+        self._schedule(added, send_at, "send_at")
         recipients = prepared.recipients
-        pkg_id, replayed = self._create_package("sms/create", payload, resolve_duplicate=True)
+        pkg_id, replayed = self._create_package(
+            "sms/create",
+            prepared.body.with_members(added),
+            resolve_duplicate=True,
+            custom_id=added.get("customID"),
+        )
         log.info(
             "Node send: package %s for %d recipient(s)%s",
             pkg_id,

@@ -14,6 +14,10 @@ from airflow_provider_ileti.clients.http.settings import HttpSettings
 from airflow_provider_ileti.clients.http.sync import HttpSession
 from airflow_provider_ileti.clients.node import SERVICE
 from airflow_provider_ileti.clients.node.answers import read_json_envelope
+from airflow_provider_ileti.clients.node.transport import Payload
+from airflow_provider_ileti.core.encoded_json import EncodedJson
+
+_JSON = {"Content-Type": "application/json"}
 
 
 class RestTransport:
@@ -39,8 +43,12 @@ class RestTransport:
     def __repr__(self) -> str:
         return f"RestTransport(base_url={self.base_url!r})"
 
-    def call(self, function: str, payload: dict[str, Any]) -> Any:
-        answer = self.http.request("POST", f"{self.base_url}/{function}", what=function, json=payload)
+    def call(self, function: str, payload: Payload) -> Any:
+        url = f"{self.base_url}/{function}"
+        if isinstance(payload, EncodedJson):  # a prepared body: posted as it is, never decoded
+            answer = self.http.request("POST", url, what=function, data=payload, headers=_JSON)
+        else:
+            answer = self.http.request("POST", url, what=function, json=payload)
         return read_json_envelope(answer, function)
 
     def close(self) -> None:

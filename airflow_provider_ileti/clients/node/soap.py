@@ -53,6 +53,8 @@ from airflow_provider_ileti.clients.node.codes import (
     error_for_status,
 )
 from airflow_provider_ileti.clients.node.rest import RestTransport
+from airflow_provider_ileti.clients.node.transport import Payload
+from airflow_provider_ileti.core.encoded_json import EncodedJson
 from airflow_provider_ileti.core.errors import IletiError, ProtocolError, TransientError
 from airflow_provider_ileti.core.masking import mask_number, mask_text
 
@@ -297,7 +299,9 @@ class SoapTransport:
         return None
 
     # -- calls ------------------------------------------------------------------------------------------
-    def call(self, function: str, payload: dict[str, Any]) -> Any:
+    def call(self, function: str, payload: Payload) -> Any:
+        if isinstance(payload, EncodedJson):  # a prepared body: zeep builds the envelope from values
+            payload = payload.decoded()
         operation = OPERATIONS.get(function)
         inputs = self._inputs_before_sending(operation) if operation else None
         if operation is None or inputs is None:

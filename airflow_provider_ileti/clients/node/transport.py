@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from airflow_provider_ileti.core.encoded_json import EncodedJson
+
+#: What a transport sends: values, or a body already encoded (a prepared send's, ``core.encoded_json``).
+Payload = dict[str, Any] | EncodedJson
+
 
 class Transport(Protocol):
     #: "rest" or "soap"
     protocol: str
 
-    def call(self, function: str, payload: dict[str, Any]) -> Any:
+    def call(self, function: str, payload: Payload) -> Any:
         """Send ``payload`` to ``function``; return the envelope's ``data`` or raise its ``err``."""
         ...
 
