@@ -669,7 +669,7 @@ class SendSmsOperator(HidesPersonalData, ResumableJobMixin, BaseOperator):
 
     def _batch(self, args: SendArguments, recipients: list[Any], key: str | None) -> SendBatch:
         if args.renderer is not None:
-            messages = tuple(SmsMessage(text=r.text, numbers=(r.number,)) for r in recipients)
+            messages = tuple([SmsMessage(r.text, (r.number,)) for r in recipients])
         else:
             text = reveal(self.message) or ""
             messages = (SmsMessage(text=text, numbers=tuple(r.number for r in recipients)),)

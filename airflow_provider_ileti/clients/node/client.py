@@ -40,6 +40,7 @@ from airflow_provider_ileti.clients.node.models import (
     _list,
     _map,
 )
+from airflow_provider_ileti.clients.node.pairs_json import pairs_json
 from airflow_provider_ileti.clients.node.status import status_of
 from airflow_provider_ileti.clients.node.transport import Payload, Transport
 from airflow_provider_ileti.core.chunking import chunked
@@ -362,7 +363,10 @@ class NodeClient:
         push_url: str | None,
         commercial: bool | None,
         custom_id: str | None,
+        pairs_as_json: bool = False,
     ) -> dict[str, Any]:
+        """The checked body of a package. ``pairs_as_json``: sendingType 2's ``numbers`` as the JSON text of
+        its ``{nr, msg}`` array (``pairs_json``, for ``prepare_send``) instead of a list of dicts."""
         kind = v.choice(sending_type, "sending_type", "sending_type")
         sms_kind = v.choice(sms_type, "sms_type", "sms_type")
         payload: dict[str, Any] = {"type": sms_kind, "sendingType": kind}
@@ -412,10 +416,12 @@ class NodeClient:
                     nr = v.recipient(pair[0], "number", sms_type=sms_kind)
                 except ValidationError as exc:
                     raise v.fail(f"messages[{i}].{exc.field}", exc.value, exc.rule) from None
-                pairs.append({"nr": nr, "msg": pair[1]})
+                pairs.append((nr, pair[1]))
                 texts.append(pair[1])
                 encodings.add(cost.encoding)
-            payload["numbers"] = pairs
+            payload["numbers"] = (
+                pairs_json(pairs) if pairs_as_json else [{"nr": nr, "msg": msg} for nr, msg in pairs]
+            )
         if kind in (0, 1) or content is not None:
             payload["content"] = v.message(content, "content")
         else:
@@ -865,10 +871,16 @@ class NodeClient:
         """The checked ``/sms/create`` body of ``batch`` without its customID and sendingDate
         (``PreparingSmsClient``), encoded once (``EncodedJson``): ``send_prepared`` adds those two when the
         package goes out, without decoding the body."""
-        payload = self._send_payload(batch)
+        payload = self._send_payload(batch, pairs_as_json=True)
         payload.pop("customID", None)
         payload.pop("sendingDate", None)
-        return PreparedSend(service=SERVICE, body=EncodedJson.of(payload), recipients=batch.recipient_count)
+        numbers = payload.pop("numbers", None)
+        body = EncodedJson.of(payload)
+        if isinstance(numbers, bytes):  # sendingType 2: the {nr, msg} array, written as JSON already
+            body = body.with_encoded_member("numbers", numbers)
+        elif numbers is not None:
+            body = body.with_members({"numbers": numbers})
+        return PreparedSend(service=SERVICE, body=body, recipients=batch.recipient_count)
 
     def send_prepared(
         self, prepared: PreparedSend, *, idempotency_key: str | None, send_at: Any
@@ -899,7 +911,7 @@ class NodeClient:
             replayed=replayed,
         )
 
-    def _send_payload(self, batch: SendBatch) -> dict[str, Any]:
+    def _send_payload(self, batch: SendBatch, *, pairs_as_json: bool = False) -> dict[str, Any]:
         """The checked ``/sms/create`` body of a generic batch (raises ``ValidationError``; no request)."""
         if not batch.messages:
             raise v.fail("messages", (), "a batch needs at least one message")
@@ -929,6 +941,7 @@ class NodeClient:
             push_url=batch.push_url,
             commercial=True if batch.commercial else None,
             custom_id=batch.idempotency_key,
+            pairs_as_json=pairs_as_json,
         )
 
     def find_sent(self, idempotency_keys: Sequence[str]) -> dict[str, SendReceipt]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from airflow_provider_ileti.clients.node.client import NodeClient
+from airflow_provider_ileti.core.encoded_json import EncodedJson
 
 PASSWORD = "s3cret-node-password"
 
@@ -19,7 +20,7 @@ class NoNetwork:
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
     def call(self, function: str, payload: dict[str, Any]) -> Any:
-        self.calls.append((function, payload))
+        self.calls.append((function, _values(payload)))
         raise AssertionError(f"{function} reached the network: validation should have refused it")
 
     def close(self) -> None:
@@ -38,7 +39,7 @@ class Scripted:
         self.closed = False
 
     def call(self, function: str, payload: dict[str, Any]) -> Any:
-        self.calls.append((function, payload))
+        self.calls.append((function, _values(payload)))
         if self.answers:
             answer = self.answers.pop(0)
         elif self.default is not None:
@@ -59,3 +60,8 @@ def client(transport: Any, **kwargs: Any) -> NodeClient:
     kwargs.setdefault("default_sender", "BASLIK")
     kwargs.setdefault("sleep", lambda _s: None)
     return NodeClient("http://panel.test:9587", "user", PASSWORD, transport=transport, **kwargs)
+
+
+def _values(payload: Any) -> Any:
+    """What the server reads: a prepared send's encoded body as values, as the wire would carry it."""
+    return payload.decoded() if isinstance(payload, EncodedJson) else payload
