@@ -405,19 +405,21 @@ class NodeClient:
                     "messages", f"{len(messages)} messages", f"at most {v.MAX_RECIPIENTS_PER_REQUEST}"
                 )
             pairs = []
+            recipient = v.national_id if sms_kind == v.SMS_TYPE_NATIONAL_ID else v.number
             for i, pair in enumerate(messages):
                 # up to 50,000 pairs a chunk: a field's name is written only when it names an error
                 if pair.__class__ is not tuple and (not isinstance(pair, Sequence) or isinstance(pair, str)):
                     raise v.fail(f"messages[{i}]", v.shown(pair), "must be a (number, text) pair")
                 if len(pair) != 2:
                     raise v.fail(f"messages[{i}]", v.shown(pair), "must be a (number, text) pair")
+                nr, msg = pair
                 try:
-                    cost = v.message_cost(pair[1], "text")
-                    nr = v.recipient(pair[0], "number", sms_type=sms_kind)
+                    cost = v.message_cost(msg, "text")
+                    nr = recipient(nr, "number")
                 except ValidationError as exc:
                     raise v.fail(f"messages[{i}].{exc.field}", exc.value, exc.rule) from None
-                pairs.append((nr, pair[1]))
-                texts.append(pair[1])
+                pairs.append((nr, msg))
+                texts.append(msg)
                 encodings.add(cost.encoding)
             payload["numbers"] = (
                 pairs_json(pairs) if pairs_as_json else [{"nr": nr, "msg": msg} for nr, msg in pairs]
