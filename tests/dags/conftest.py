@@ -10,6 +10,11 @@
   back from the db). Tests then check what the DAG produced in the sandbox (``dag_sandbox.admin()``), not
   only the exit code.
 - ``node_client``: a ``NodeClient`` on the sandbox, for tests that prepare data before a DAG runs.
+- ``dag_runner`` (session): ``dag_runner(env)`` is ``run_dag`` for an environment of the caller's, for a
+  module-scoped fixture that runs a DAG once for several tests (``fresh_dag_env`` makes the environment
+  and resets the sandbox, as ``dag_env`` does per test).
+- ``bytecode_env`` (session): lets every Airflow process of the session keep its compiled bytecode
+  (``bytecode_cache_env``) when ``PYTHONDONTWRITEBYTECODE`` is set: a run does not compile Airflow again.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from airflow_provider_ileti.sandbox.dag_test import AirflowHome, DagRun
+from airflow_provider_ileti.sandbox.dag_test import AirflowHome, DagRun, bytecode_cache_env
 from airflow_provider_ileti.sandbox.process import SandboxProcess
 
 if TYPE_CHECKING:
@@ -61,23 +66,46 @@ def dag_sandbox(dag_workdir: Path) -> Iterator[SandboxProcess]:
 
 
 @pytest.fixture(scope="session")
-def airflow_home(dag_workdir: Path) -> AirflowHome:
-    home = AirflowHome(dag_workdir / "airflow-home")
+def bytecode_env(dag_workdir: Path) -> dict[str, str]:
+    return bytecode_cache_env(dag_workdir / "pycache")
+
+
+@pytest.fixture(scope="session")
+def airflow_home(dag_workdir: Path, bytecode_env: dict[str, str]) -> AirflowHome:
+    home = AirflowHome(dag_workdir / "airflow-home", extra_env=dict(bytecode_env))
     home.migrate(dag_workdir / "airflow.log")
     return home
+
+
+def fresh_dag_env(sandbox: SandboxProcess, reports: Path) -> dict[str, str]:
+    """Reset the sandbox (journal, state, faults, clock speed); the env for the DAG subprocess."""
+    admin = sandbox.admin()
+    admin.reset()
+    admin.clock(speed=TEST_SPEED)
+    return {**TEST_DAG_ENV, "ILETI_REPORTS_DIR": str(reports)}
 
 
 @pytest.fixture
 def dag_env(dag_sandbox: SandboxProcess, tmp_path: Path) -> dict[str, str]:
     """A clean sandbox (journal, state, faults, clock speed) and per-test env for the DAG subprocess."""
-    admin = dag_sandbox.admin()
-    admin.reset()
-    admin.clock(speed=TEST_SPEED)
-    return {**TEST_DAG_ENV, "ILETI_REPORTS_DIR": str(tmp_path / "reports")}
+    return fresh_dag_env(dag_sandbox, tmp_path / "reports")
 
 
 @pytest.fixture
 def run_dag(
+    dag_runner: Callable[..., Callable[..., DagRun]], dag_env: dict[str, str]
+) -> Callable[..., DagRun]:
+    return dag_runner(dag_env)
+
+
+@pytest.fixture(scope="session")
+def dag_runner(
+    airflow_home: AirflowHome, dag_sandbox: SandboxProcess, dag_workdir: Path
+) -> Callable[[dict[str, str]], Callable[..., DagRun]]:
+    return lambda dag_env: _runner(airflow_home, dag_sandbox, dag_env, dag_workdir)
+
+
+def _runner(
     airflow_home: AirflowHome, dag_sandbox: SandboxProcess, dag_env: dict[str, str], dag_workdir: Path
 ) -> Callable[..., DagRun]:
     def run(

@@ -38,9 +38,10 @@ MAX_PARSE_SECONDS = 1.0
 DAG_FILES = sorted(p.name for p in Path(DAGS_FOLDER).glob("*.py"))
 
 
-def _python(code: str) -> dict[str, object]:
+def _python(code: str, bytecode_env: dict[str, str]) -> dict[str, object]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW_CONN_")}
     env["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+    env.update(bytecode_env)  # Airflow's modules compiled once for the session (tests/dags/conftest.py)
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env=env, timeout=300
     )
@@ -48,7 +49,7 @@ def _python(code: str) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def test_dagbag_has_every_example_and_no_import_errors() -> None:
+def test_dagbag_has_every_example_and_no_import_errors(bytecode_env: dict[str, str]) -> None:
     got = _python(
         f"""
         import json
@@ -59,14 +60,15 @@ def test_dagbag_has_every_example_and_no_import_errors() -> None:
         bag = DagBag(dag_folder={str(DAGS_FOLDER)!r})  # examples are off through the environment
         print(json.dumps({{"dags": sorted(bag.dag_ids), "errors": {{k: str(v)[-800:] for k, v in
                            bag.import_errors.items()}}}}))
-        """
+        """,
+        bytecode_env,
     )
     assert got["errors"] == {}
     assert set(got["dags"]) == EXPECTED_DAGS  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("name", DAG_FILES)
-def test_dag_file_parses_fast_and_light(name: str) -> None:
+def test_dag_file_parses_fast_and_light(name: str, bytecode_env: dict[str, str]) -> None:
     got = _python(
         f"""
         import json, runpy, sys, time
@@ -80,7 +82,8 @@ def test_dag_file_parses_fast_and_light(name: str) -> None:
         seconds = time.perf_counter() - t0
         added = sorted({{m.split(".")[0] for m in set(sys.modules) - before}})
         print(json.dumps({{"seconds": seconds, "added": added}}))
-        """
+        """,
+        bytecode_env,
     )
     heavy = [m for m in HEAVY if m in got["added"]]  # type: ignore[operator]
     assert heavy == [], f"{name} imports {heavy} at parse time"

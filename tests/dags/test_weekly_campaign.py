@@ -12,6 +12,7 @@ import csv
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from airflow_provider_ileti.core.phone import normalize_number
 from airflow_provider_ileti.core.segments import node_encoding_for
 from airflow_provider_ileti.sandbox.dag_test import DAGS_FOLDER, DagRun
 from airflow_provider_ileti.sandbox.process import SandboxProcess
+
+from .conftest import fresh_dag_env
 
 pytestmark = pytest.mark.dags
 
@@ -111,13 +114,43 @@ def _node_pairs(creates: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(str(m["nr"]), str(m["msg"])) for r in creates for m in r["body"].get("numbers", [])]
 
 
-def test_weekly_campaign_on_node(run_dag: Callable[..., DagRun], dag_sandbox: SandboxProcess) -> None:
+@dataclass
+class NodeWeek:
+    """Two runs of the Node campaign for one week (a Tuesday, then the Wednesday), and what the sandbox
+    held after each: the first run is ``test_weekly_campaign_on_node``'s, both are
+    ``test_a_second_run_of_the_same_week_sends_nothing``'s (one ``airflow dags test`` fewer)."""
+
+    first: DagRun
+    again: DagRun
+    #: after the first run: the ``/sms/create`` requests, the refusal count, the packages
+    creates: list[dict[str, Any]]
+    refusals: int
+    packages: list[dict[str, Any]]
+    #: ``/sms/create`` requests after the second run
+    creates_after_again: int
+
+
+@pytest.fixture(scope="module")
+def node_week(
+    dag_runner: Callable[[dict[str, str]], Callable[..., DagRun]],
+    dag_sandbox: SandboxProcess,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> NodeWeek:
+    run_dag = dag_runner(fresh_dag_env(dag_sandbox, tmp_path_factory.mktemp("node-week") / "reports"))
     admin = dag_sandbox.admin()
     admin.clock(speed=DEFER_SPEED["node"])
-    run = run_dag("ileti_weekly_campaign")
+    first = run_dag("ileti_weekly_campaign", logical_date="2026-11-24T09:30:00+00:00")  # a Tuesday
+    creates = admin.requests(service="node", path="/sms/create")
+    refusals, packages = admin.refusals()["count"], admin.state("node")["packages"]
+    again = run_dag("ileti_weekly_campaign", logical_date="2026-11-25T10:00:00+00:00")  # the same week
+    after = len(admin.requests(service="node", path="/sms/create"))
+    return NodeWeek(first, again, creates, refusals, packages, after)
+
+
+def test_weekly_campaign_on_node(node_week: NodeWeek) -> None:
+    run, creates = node_week.first, node_week.creates
     _check_counts(run)
     assert run.xcoms["send"]["replayed_chunks"] == 0
-    creates = admin.requests(service="node", path="/sms/create")
     assert len(creates) == run.xcoms["send"]["chunks"]
     assert all(r["body"].get("customID") for r in creates)  # every chunk named, so a retry can find it
     # issue #11: the document requires content for N-N too (the chunk's first text, see
@@ -126,8 +159,8 @@ def test_weekly_campaign_on_node(run_dag: Callable[..., DagRun], dag_sandbox: Sa
         body = r["body"]
         assert body["sendingType"] == 2 and body["content"] == body["numbers"][0]["msg"]
         assert body["encoding"] == max(node_encoding_for(m["msg"]) for m in body["numbers"]) >= 1
-    assert admin.refusals()["count"] == 0
-    packages = admin.state("node")["packages"]
+    assert node_week.refusals == 0
+    packages = node_week.packages
     assert sorted(str(p["id"]) for p in packages) == sorted(map(str, run.xcoms["send"]["references"]))
     assert sum(p["statistics"]["delivered"] for p in packages) == len(CUSTOMERS) - EXPECTED_UNDELIVERED
     _check_personalised(_node_pairs(creates))
@@ -177,17 +210,11 @@ def test_weekly_campaign_on_node_resumes_after_a_lost_answer(
     assert run.xcoms["report"]["delivered"] == len(CUSTOMERS) - EXPECTED_UNDELIVERED
 
 
-def test_a_second_run_of_the_same_week_sends_nothing(
-    run_dag: Callable[..., DagRun], dag_sandbox: SandboxProcess
-) -> None:
+def test_a_second_run_of_the_same_week_sends_nothing(node_week: NodeWeek) -> None:
     """Issue #13: a manual trigger for a week that already went out (here two runs of one week, a day
     apart) shares the week's campaign_id: it sends nothing and returns what the first run sent."""
-    admin = dag_sandbox.admin()
-    admin.clock(speed=DEFER_SPEED["node"])
-    first = run_dag("ileti_weekly_campaign", logical_date="2026-11-24T09:30:00+00:00")  # a Tuesday
-    sent = len(admin.requests(service="node", path="/sms/create"))
-    again = run_dag("ileti_weekly_campaign", logical_date="2026-11-25T10:00:00+00:00")  # the same week
-    assert len(admin.requests(service="node", path="/sms/create")) == sent, "nothing sent again"
+    first, again, sent = node_week.first, node_week.again, len(node_week.creates)
+    assert node_week.creates_after_again == sent, "nothing sent again"
     assert again.xcoms["send"]["references"] == first.xcoms["send"]["references"]
     assert again.xcoms["send"]["recipients"] == len(CUSTOMERS)
     assert "the send completed in an earlier try" in again.output
