@@ -105,6 +105,7 @@ def _node_create(base: str) -> tuple[Call, Check]:
             "sender": "SANDBOX",
             "title": "bench",
             "content": TEXT,
+            "encoding": 0,  # required by the document (the sandbox refuses a create without it)
             "customID": f"bench.{n}",
         }
         return session.post(f"{base}/node/sms/create", json=body, auth=NODE_AUTH, timeout=30)
@@ -124,7 +125,7 @@ def _node_soap(base: str) -> tuple[Call, Check]:
         envelope = (
             f'<soapenv:Envelope xmlns:soapenv="{SOAP_ENV}" xmlns:sms="http://localhost:{port}/wsdl/sms">'
             "<soapenv:Body><sms:sendSms><type>1</type><sendingType>1</sendingType><title>bench</title>"
-            f"<content>{TEXT}</content><numbers>{items}</numbers><sender>SANDBOX</sender>"
+            f"<content>{TEXT}</content><numbers>{items}</numbers><sender>SANDBOX</sender><encoding>0</encoding>"
             f"<customID>soap.{n}</customID></sms:sendSms></soapenv:Body></soapenv:Envelope>"
         )
         headers = {"Content-Type": "text/xml;charset=UTF-8", "SOAPAction": "sendSms"}

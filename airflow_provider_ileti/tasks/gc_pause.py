@@ -44,3 +44,4 @@ def each_paused(items: Iterator[T]) -> Iterator[T]:
         if item is end:
             return
         yield cast(T, item)
+        del item  # not held while the next one is made (a chunk: tens of MB)

@@ -77,11 +77,16 @@ class ChunkSpill:
             (length,) = _LENGTH.unpack(self._file.read(_LENGTH.size))
             position += _LENGTH.size + length
             if number >= start:
-                head, _, body = zlib.decompress(self._file.read(length)).partition(b"\n")
-                recipients, fingerprint, masked, encoded = json.loads(head)
-                value = EncodedJson(body) if encoded else json.loads(body)
-                yield number, SpilledChunk(value, recipients, fingerprint, masked)
+                chunk = self._read(length)
+                yield number, chunk
+                del chunk  # not held while the next chunk is read: one in memory at a time
             number += 1
+
+    def _read(self, length: int) -> SpilledChunk:
+        head, _, body = zlib.decompress(self._file.read(length)).partition(b"\n")
+        recipients, fingerprint, masked, encoded = json.loads(head)
+        value = EncodedJson(body) if encoded else json.loads(body)
+        return SpilledChunk(value, recipients, fingerprint, masked)
 
     def close(self) -> None:
         self._file.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -105,3 +106,28 @@ def test_a_personalised_send_makes_no_cyclic_garbage_per_recipient(
     fake_client.max_recipients_per_send = 1000  # chunks as large as a real service's, relative to the send
     _garbage_of_a_send(fake_client, tmp_path / "warm-up.csv", 200)
     assert _garbage_of_a_send(fake_client, tmp_path / "people.csv", 2000) < 50
+
+
+def test_an_item_is_let_go_before_the_next_is_made(collector_on: None) -> None:
+    """A chunk is tens of MB: the wrapper must not hold the one the caller has finished with while the
+    next is made (two chunks at the peak is what it cost before)."""
+
+    class Chunk:
+        pass
+
+    made: list[weakref.ref[Chunk]] = []
+
+    def new() -> Chunk:
+        chunk = Chunk()
+        made.append(weakref.ref(chunk))
+        return chunk
+
+    def chunks() -> Iterator[Chunk]:
+        for _ in range(3):
+            assert all(ref() is None for ref in made), "an earlier chunk is still held"
+            yield new()
+
+    for chunk in each_paused(chunks()):
+        assert isinstance(chunk, Chunk)
+        del chunk  # as the send does
+    assert len(made) == 3
