@@ -49,8 +49,10 @@ def test_second_bulk_request_failing_names_what_went_out(client: IletinizClient,
         return original(batch, options)
 
     client._bulk_request = second_drops  # type: ignore[method-assign]
+    # one request after another, so the fault is armed between the two (with requests in flight it could
+    # meet the first one; the concurrent account is tested in test_bulk_concurrency.py)
     with pytest.raises(AmbiguousSendError, match="200 items were accepted in 1 request"):
-        client.send_bulk(nums, body="x")
+        client.send_bulk(nums, body="x", concurrency=1)
 
 
 def test_429_on_a_send_is_retried_with_retry_after(
