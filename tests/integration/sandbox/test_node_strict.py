@@ -232,3 +232,33 @@ def test_soap_action_naming_another_operation_is_a_counted_fault(ileti_sandbox: 
     assert resp.status_code == 500
     assert "does not match the operation" in etree.fromstring(resp.content).findtext(".//faultstring")
     assert len(ileti_sandbox.refusals()) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        (
+            b'{"type":1,"sendingType":1,"numbers":["905551230001"],"sender":"SANDBOX","title":"t",'
+            b'"content":"x","encoding":0,"customID":"a","customID":"b"}',
+            "customID",
+        ),
+        (
+            b'{"type":1,"sendingType":2,"numbers":[{"nr":"905551230001","nr":"905551230002","msg":"x"}],'
+            b'"sender":"SANDBOX","title":"t","content":"x","encoding":0}',
+            "nr",
+        ),
+    ],
+)
+def test_a_name_given_twice_in_one_object_is_refused(ileti_sandbox: Any, body: bytes, named: str) -> None:
+    """JSON readers disagree on which of two same-named members counts (RFC 8259 §4): a body that repeats
+    one (a prepared send whose customID was added twice) is refused, not read one way or the other."""
+    resp = NodeApi(ileti_sandbox.url).session.post(
+        f"{ileti_sandbox.url}/node/sms/create",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
+    err = resp.json()["err"]
+    assert (resp.status_code, err["code"]) == (400, "ERR_BAD_REQUEST"), err
+    assert err["message"] == f"the body names {named!r} twice in one object"
+    assert ileti_sandbox.sandbox.services["node"].snapshot()["package_count"] == 0

@@ -80,7 +80,9 @@ async def handle(request: web.Request, state: NodeState) -> web.Response:
         else:
             raw = await request.read()
             try:
-                params = json.loads(raw) if raw.strip() else {}
+                params = json.loads(raw, object_pairs_hook=_members) if raw.strip() else {}
+            except _RepeatedName as exc:
+                raise bad_request(f"the body names {exc.args[0]!r} twice in one object") from None
             except ValueError:
                 raise bad_request("the body is not JSON") from None
             if not isinstance(params, dict):
@@ -90,3 +92,20 @@ async def handle(request: web.Request, state: NodeState) -> web.Response:
         if exc.is_refusal:
             refuse(request, exc.message)
         return error(exc)
+
+
+class _RepeatedName(ValueError):
+    pass
+
+
+def _members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's members; a name given twice is refused (RFC 8259 §4: readers disagree on which value
+    counts, so a body that repeats one, e.g. a prepared send with its customID added twice, is a bug)."""
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise _RepeatedName(name)
+            seen.add(name)
+    return members
